@@ -1,0 +1,54 @@
+"""The front door: load → validate → compute, each stage a named call.
+
+The CLI, the site builder and the watcher all come through here, so a
+ledger means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .engine.compute import Report
+from .loader import UnusableRoot, read_ledger
+from .model import Ledger, Settings
+from .problems import Problem, sort_problems
+from .validate import validate
+
+__all__ = ["Loaded", "UnusableRoot", "load", "today"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    ledger: Ledger
+    problems: tuple[Problem, ...]
+    report: Report
+    as_of: dt.date
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+
+def today(settings: Settings) -> dt.date:
+    """'Today' in the ledger's configured timezone (SPEC §1)."""
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def load(root: Path | str, as_of: dt.date | None = None) -> Loaded:
+    """Read, validate and compute a ledger. Raises UnusableRoot only when
+    the call cannot work at all; every problem in the files is a value."""
+    result = read_ledger(Path(root))
+    ledger = result.ledger
+    when = as_of or today(ledger.settings)
+    problems, report = validate(ledger, when)
+    return Loaded(ledger=ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)

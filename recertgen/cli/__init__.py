@@ -1,0 +1,21 @@
+"""The command line: each command parses, calls the library, picks an exit code."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check
+from .programs import programs
+from .status import status
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="recertgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """Keep continuing-education credits as YAML under git; see where every
+    certification stands; hand an auditor the proof."""
+
+
+for command in (check, status, programs):
+    main.add_command(command)

@@ -1,0 +1,56 @@
+"""What every command shares: the ROOT argument, `--as-of`, and turning
+library outcomes into output and exit codes at one edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from ..api import Loaded, load
+from ..loader import UnusableRoot
+from ..problems import format_problems
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def parse_date(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+def root_argument(func):
+    return click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)(func)
+
+
+def as_of_option(func):
+    return click.option(
+        "--as-of",
+        "as_of",
+        callback=parse_date,
+        metavar="DATE",
+        help="Compute as of this date (YYYY-MM-DD); default: today in the ledger's timezone.",
+    )(func)
+
+
+def load_or_exit(root: Path, as_of: dt.date | None) -> Loaded:
+    """The ledger, or exit 2 with a clear message when the call is unusable."""
+    try:
+        return load(root, as_of)
+    except UnusableRoot as exc:
+        if exc.problems:
+            click.echo(format_problems(exc.problems, "text"), err=True)
+        click.echo(f"recertgen: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+
+def report_problems(loaded: Loaded, strict: bool, quiet_when_clean: bool = True) -> None:
+    """Problems on standard error, for commands whose standard output is data."""
+    if loaded.problems or not quiet_when_clean:
+        click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)

@@ -1,0 +1,1 @@
+"""Compliance engine: rules, cycles, estimates and pace, in exact arithmetic."""

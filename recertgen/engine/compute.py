@@ -1,0 +1,482 @@
+"""From a ledger and an as-of date to every certification's standing.
+
+`compute(ledger, as_of)` is the third stage of the front door. It settles
+every allocation (explicit or estimated), cuts credits into cycles and
+years, applies category caps and carry-over, and runs the SPEC §3 pace
+math. Everything the site, the terminal and the exports show comes from
+the `Report` it returns; templates never compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from ..amounts import ZERO, ceil_cents
+from ..model import Allocation, Assertion, CategoryLimit, CreditEntry, Ledger
+from .calendar import ONE_DAY, add_months, inclusive_days
+from .estimate import settle
+from .pace import Pace, pace
+from .rules import AnnualPeriod, CertRules, Cycle, annual_periods, cycles, resolve
+
+DAYS_PER_MONTH = Decimal("30.436875")  # 365.2425 / 12
+STALE_ASSERTION_DAYS = 90
+
+
+@dataclass(frozen=True)
+class CountedCredit:
+    """One entry's credits toward one certification."""
+
+    entry: CreditEntry
+    allocation: Allocation
+    credits: Decimal  # zero when it cannot be estimated
+    estimated: bool
+    estimable: bool
+    category: str | None
+
+    @property
+    def date(self) -> dt.date:
+        return self.entry.date
+
+
+@dataclass(frozen=True)
+class CategoryStatus:
+    name: str
+    label: str
+    min: Decimal | None
+    max: Decimal | None
+    within: str | None
+    earned: Decimal  # before the cap
+    counted: Decimal  # after the cap
+    remaining: Decimal  # to the minimum
+
+    @property
+    def met(self) -> bool:
+        return self.remaining <= 0
+
+    @property
+    def capped(self) -> bool:
+        return self.counted < self.earned
+
+
+@dataclass(frozen=True)
+class AnnualStatus:
+    start: dt.date
+    end: dt.date
+    minimum: Decimal | None
+    earned: Decimal
+    remaining: Decimal
+    status: str  # met/missed once over, a pace word while it runs; "" without a minimum
+    delta_days: int | None
+    categories: tuple[CategoryStatus, ...]
+    current: bool
+    past: bool
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    cycle: Cycle
+    pace: Pace
+    earned: Decimal  # dated in the cycle, after caps (SPEC §3)
+    carried_in: Decimal
+    carried_out: Decimal
+    credited: Decimal  # earned plus carry-over: what pace and completion use
+    remaining: Decimal
+    days_left: int
+    needed_per_month: Decimal | None
+    projected_finish: dt.date | None
+    finished_on: dt.date | None
+    categories: tuple[CategoryStatus, ...]
+    annual: tuple[AnnualStatus, ...]
+    entries: tuple[CountedCredit, ...]
+
+    @property
+    def start(self) -> dt.date:
+        return self.cycle.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.cycle.end
+
+    @property
+    def required(self) -> Decimal:
+        return self.cycle.required
+
+    @property
+    def status(self) -> str:
+        return self.pace.status
+
+    @property
+    def current_year(self) -> AnnualStatus | None:
+        return next((a for a in self.annual if a.current), None)
+
+
+@dataclass(frozen=True)
+class AssertionCheck:
+    assertion: Assertion
+    ledger_total: Decimal | None  # None: the date falls in no cycle
+    cycle: Cycle | None
+
+    @property
+    def matches(self) -> bool:
+        return self.ledger_total is not None and self.ledger_total == self.assertion.total
+
+
+@dataclass(frozen=True)
+class CertReport:
+    rules: CertRules
+    cycles: tuple[CycleReport, ...]
+    current: CycleReport | None
+    status: str  # the headline
+    counted: tuple[CountedCredit, ...]
+    outside: tuple[CountedCredit, ...]  # dated in no cycle: count nowhere
+    trailing_year: Decimal
+    assertions: tuple[AssertionCheck, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.rules.id
+
+    @property
+    def name(self) -> str:
+        return self.rules.name
+
+    @property
+    def unit(self) -> str:
+        return self.rules.unit
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: dt.date
+    tolerance_days: int
+    certifications: tuple[CertReport, ...]
+
+    def cert(self, cert_id: str) -> CertReport | None:
+        return next((c for c in self.certifications if c.id == cert_id), None)
+
+
+def compute(ledger: Ledger, as_of: dt.date) -> Report:
+    by_cert: dict[str, list[tuple[CreditEntry, Allocation]]] = defaultdict(list)
+    for entry in ledger.credits:
+        for allocation in entry.allocations:
+            by_cert[allocation.cert_id].append((entry, allocation))
+    tolerance = ledger.settings.tolerance_days
+    reports = tuple(
+        certification_report(resolve(cert, ledger.programs), by_cert.get(cert.id, ()), as_of, tolerance)
+        for cert in ledger.certifications
+    )
+    return Report(as_of=as_of, tolerance_days=tolerance, certifications=reports)
+
+
+def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Allocation]]) -> list[CountedCredit]:
+    counted = []
+    for entry, allocation in allocations:
+        settled = settle(entry, allocation, rules)
+        counted.append(
+            CountedCredit(
+                entry=entry,
+                allocation=allocation,
+                credits=settled.credits if settled.credits is not None else ZERO,
+                estimated=settled.estimated,
+                estimable=settled.credits is not None,
+                category=settled.category,
+            )
+        )
+    counted.sort(key=lambda c: (c.entry.date, c.entry.file, c.entry.index or 0))
+    return counted
+
+
+def certification_report(rules: CertRules, allocations, as_of: dt.date, tolerance: int) -> CertReport:
+    counted = settle_all(rules, allocations)
+    cycle_list = cycles(rules, as_of)
+    reports: list[CycleReport] = []
+    carried = ZERO
+    for cycle in cycle_list:
+        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried)
+        reports.append(report)
+        carried = report.carried_out
+    current = choose_current(reports, as_of)
+    outside = tuple(c for c in counted if not any(cy.contains(c.date) for cy in cycle_list))
+    trailing = _trailing_year(counted, as_of)
+    checks = tuple(_check_assertions(rules, counted, cycle_list, tolerance))
+    status = headline(current, as_of)
+    return CertReport(
+        rules=rules,
+        cycles=tuple(reports),
+        current=current,
+        status=status,
+        counted=tuple(counted),
+        outside=outside,
+        trailing_year=trailing,
+        assertions=checks,
+        warnings=tuple(_warnings(current, checks, as_of)),
+    )
+
+
+def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | None:
+    """SPEC §5: the cycle containing the as-of date, else the next one when
+    none has started, else the last one."""
+    for report in reports:
+        if report.start <= as_of <= report.end:
+            return report
+    upcoming = [r for r in reports if r.start > as_of]
+    if upcoming and all(r.start > as_of for r in reports):
+        return upcoming[0]
+    return reports[-1] if reports else None
+
+
+def headline(current: CycleReport | None, as_of: dt.date) -> str:
+    """The cycle status, made `behind` when this year's minimum is behind its
+    own pace or a past year missed its minimum."""
+    if current is None:
+        return "upcoming"
+    status = current.status
+    if status in ("ahead", "on-track"):
+        year = current.current_year
+        if (year is not None and year.status == "behind") or any(a.status == "missed" for a in current.annual):
+            return "behind"
+    return status
+
+
+def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int, carried_in: Decimal) -> CycleReport:
+    until = min(as_of, cycle.end)
+    entries = tuple(c for c in counted if cycle.counts_from <= c.date <= until)
+    periods = annual_periods(cycle, rules.annual_basis)
+    carry_category = _carry_category(rules)
+    annual, period_totals = _annual(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
+    categories, earned = _cycle_categories(cycle.categories, period_totals, ZERO, None)
+    categories, credited = _cycle_categories(cycle.categories, period_totals, carried_in, carry_category)
+    minimums_met = all(c.met for c in categories) and all(a.remaining <= 0 for a in annual if a.minimum)
+    p = pace(credited, cycle.required, cycle.start, cycle.end, as_of, tolerance, minimums_met)
+    remaining = max(cycle.required - credited, ZERO)
+    days_left = max((cycle.end - as_of).days, 0)
+    finished_on = _finished_on(entries, cycle.required, carried_in)
+    return CycleReport(
+        cycle=cycle,
+        pace=p,
+        earned=earned,
+        carried_in=carried_in,
+        carried_out=_carry_out(rules, cycle, entries, credited, as_of),
+        credited=credited,
+        remaining=remaining,
+        days_left=days_left,
+        needed_per_month=_needed_per_month(remaining, cycle, as_of),
+        projected_finish=_projected_finish(remaining, counted, as_of, finished_on),
+        finished_on=finished_on,
+        categories=categories,
+        annual=annual,
+        entries=entries,
+    )
+
+
+def _carry_category(rules: CertRules) -> str | None:
+    carry = rules.carry_over
+    if carry and carry.categories:
+        return carry.categories[0]
+    return None
+
+
+# -- categories and caps ------------------------------------------------------
+
+def _sum_by_category(entries: Iterable[CountedCredit]) -> dict[str | None, Decimal]:
+    sums: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    for c in entries:
+        sums[c.category] += c.credits
+    return sums
+
+
+def _apply_caps(limits: tuple[CategoryLimit, ...], sums: dict[str | None, Decimal]) -> tuple[list[CategoryStatus], Decimal]:
+    """Category statuses and the total after caps. A child category (PMI's
+    Ways of Working within Education) is capped first, then counts toward
+    its parent, whose own cap applies to the sum."""
+    known = {limit.name: limit for limit in limits}
+    counted: dict[str, Decimal] = {}
+    earned: dict[str, Decimal] = {}
+
+    def settle_category(limit: CategoryLimit, depth: int = 0) -> Decimal:
+        if limit.name in counted:
+            return counted[limit.name]
+        raw = sums.get(limit.name, ZERO)
+        children = [c for c in limits if c.within == limit.name and depth < 8]
+        total_raw = raw + sum((sums.get(c.name, ZERO) for c in children), ZERO)
+        total = raw + sum((settle_category(c, depth + 1) for c in children), ZERO)
+        earned[limit.name] = total_raw
+        counted[limit.name] = min(total, limit.max) if limit.max is not None else total
+        return counted[limit.name]
+
+    for limit in limits:
+        settle_category(limit)
+    top_level = sum((counted[limit.name] for limit in limits if limit.within is None or limit.within not in known), ZERO)
+    uncategorised = sum((v for k, v in sums.items() if k not in known), ZERO)
+    statuses = [
+        CategoryStatus(
+            name=limit.name,
+            label=limit.title,
+            min=limit.min,
+            max=limit.max,
+            within=limit.within,
+            earned=earned[limit.name],
+            counted=counted[limit.name],
+            remaining=max((limit.min or ZERO) - counted[limit.name], ZERO),
+        )
+        for limit in limits
+    ]
+    return statuses, top_level + uncategorised
+
+
+def _cycle_categories(limits, period_totals: list[dict], carried: Decimal, carry_category: str | None):
+    sums: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    for totals in period_totals:
+        for category, amount in totals.items():
+            sums[category] += amount
+    if carried:
+        sums[carry_category] += carried
+    statuses, total = _apply_caps(limits, sums)
+    return tuple(statuses), total
+
+
+def _annual(rules: CertRules, periods: tuple[AnnualPeriod, ...], entries, as_of, tolerance, carried_in, carry_category):
+    """Each year's earned credits after the program's yearly category caps
+    (ISACA: volunteering at most 20 a year), with its minimum's status."""
+    statuses: list[AnnualStatus] = []
+    totals: list[dict] = []
+    for index, period in enumerate(periods):
+        in_period = [c for c in entries if period.contains(c.date)]
+        sums = _sum_by_category(in_period)
+        capped_sums = dict(sums)
+        for limit in rules.annual_categories:
+            if limit.max is not None and limit.name in capped_sums:
+                capped_sums[limit.name] = min(capped_sums[limit.name], limit.max)
+        totals.append(capped_sums)
+        year_sums = dict(capped_sums)
+        if index == 0 and carried_in:
+            year_sums[carry_category] = year_sums.get(carry_category, ZERO) + carried_in
+        year_categories, _ = _apply_caps(tuple(l for l in rules.annual_categories if l.min is not None), year_sums)
+        earned = sum(year_sums.values(), ZERO)
+        statuses.append(_annual_status(period, earned, tuple(year_categories), as_of, tolerance))
+    return tuple(statuses), totals
+
+
+def _annual_status(period: AnnualPeriod, earned: Decimal, categories, as_of: dt.date, tolerance: int) -> AnnualStatus:
+    minimum = period.minimum
+    current = period.start <= as_of <= period.end
+    past = as_of > period.end
+    remaining = max((minimum or ZERO) - earned, ZERO)
+    categories_met = all(c.met for c in categories)
+    delta = None
+    if not minimum:
+        status = ""
+    elif past:
+        status = "met" if remaining <= 0 and categories_met else "missed"
+    else:
+        p = pace(earned, minimum, period.start, period.end, as_of, tolerance, categories_met)
+        status, delta = p.status, p.delta_days
+    return AnnualStatus(period.start, period.end, minimum, earned, remaining, status, delta, categories, current, past)
+
+
+# -- carry-over, projections ------------------------------------------------------
+
+def _carry_out(rules: CertRules, cycle: Cycle, entries, credited: Decimal, as_of: dt.date) -> Decimal:
+    """Credits above the total, earned in the rule's window (ISC2: Group A
+    in the last six months), up to the rule's maximum; only once the cycle
+    is over."""
+    carry = rules.carry_over
+    if carry is None or as_of <= cycle.end:
+        return ZERO
+    excess = credited - cycle.required
+    if excess <= 0:
+        return ZERO
+    window_start = add_months(cycle.end + ONE_DAY, -carry.window_months) if carry.window_months else cycle.counts_from
+    eligible = sum(
+        (c.credits for c in entries if c.date >= window_start and (not carry.categories or c.category in carry.categories)),
+        ZERO,
+    )
+    return min(excess, eligible, carry.max)
+
+
+def _finished_on(entries, required: Decimal, carried_in: Decimal) -> dt.date | None:
+    running = carried_in
+    for c in entries:
+        running += c.credits
+        if running >= required:
+            return c.date
+    return None
+
+
+def _needed_per_month(remaining: Decimal, cycle: Cycle, as_of: dt.date) -> Decimal | None:
+    if as_of > cycle.end:
+        return None
+    if remaining <= 0:
+        return ZERO
+    days = inclusive_days(max(as_of, cycle.start), cycle.end)
+    return ceil_cents(remaining * DAYS_PER_MONTH / days)
+
+
+def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
+    since = as_of - dt.timedelta(days=365)
+    return sum((c.credits for c in counted if since < c.date <= as_of), ZERO)
+
+
+def _projected_finish(remaining: Decimal, counted, as_of: dt.date, finished_on) -> dt.date | None:
+    """When the total is reached at the trailing twelve months' rate."""
+    if remaining <= 0:
+        return finished_on
+    rate = _trailing_year(counted, as_of)
+    if rate <= 0:
+        return None
+    days = math.ceil(remaining * 365 / rate)
+    if days > 365 * 100:
+        return None
+    return as_of + dt.timedelta(days=days)
+
+
+# -- assertions and warnings ------------------------------------------------------
+
+def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
+    assertions = sorted(rules.cert.assertions, key=lambda a: a.date)
+    carried = ZERO
+    carry_by_start = {}
+    for cycle in cycle_list:  # carry-over into each cycle as of its end
+        carry_by_start[cycle.start] = carried
+        report = cycle_report(rules, cycle, counted, cycle.end + ONE_DAY, tolerance, carried)
+        carried = report.carried_out
+    for assertion in assertions:
+        cycle = next((c for c in cycle_list if c.contains(assertion.date)), None)
+        if cycle is None:
+            yield AssertionCheck(assertion, None, None)
+            continue
+        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start[cycle.start])
+        yield AssertionCheck(assertion, report.credited, cycle)
+
+
+def _warnings(current: CycleReport | None, checks, as_of: dt.date) -> list[str]:
+    from ..amounts import fmt
+
+    warnings: list[str] = []
+    if current is None:
+        return ["no cycle: give 'cycles', or 'certified' with a 'program'"]
+    for year in current.annual:
+        if year.status == "missed":
+            warnings.append(f"missed the annual minimum for {year.start}–{year.end}: {fmt(year.earned)} of {fmt(year.minimum)}")
+        elif year.current and year.status == "behind":
+            warnings.append(f"this year's minimum is behind pace: {fmt(year.earned)} of {fmt(year.minimum)} by {year.end}")
+    for category in current.categories:
+        if not category.met and current.status not in ("upcoming",):
+            warnings.append(f"{category.label}: {fmt(category.counted)} of at least {fmt(category.min)}")
+        if category.capped:
+            warnings.append(f"{category.label}: {fmt(category.earned)} earned but at most {fmt(category.max)} count")
+    if checks:
+        newest = checks[-1].assertion
+        age = (as_of - newest.date).days
+        if age > STALE_ASSERTION_DAYS:
+            warnings.append(f"the newest portal total assertion is {age} days old ({newest.date}): compare with the portal again")
+    for check in checks:
+        if check.ledger_total is not None and not check.matches:
+            warnings.append(f"portal showed {fmt(check.assertion.total)} on {check.assertion.date}; the ledger has {fmt(check.ledger_total)}")
+    return warnings

@@ -1,0 +1,103 @@
+"""Credits from a duration, by each program's published rule.
+
+Estimates round *down* (RULES.md: the conservative reading), so a number
+recertgen shows is never more than the issuer would grant. The same rules
+bound explicit claims: a claim above what the duration can yield is an
+error at the claim's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..amounts import ZERO, floor_to
+from ..model import Allocation, CreditEntry, EstimateRule
+from .rules import CertRules
+
+
+@dataclass(frozen=True)
+class Credited:
+    """An allocation with its credits settled: explicit or estimated."""
+
+    credits: Decimal | None  # None: cannot be estimated (no duration, or credits fixed per catalog item)
+    estimated: bool
+    category: str | None
+
+
+def credits_from_minutes(minutes: Decimal, rule: EstimateRule) -> Decimal:
+    """The rule applied to a duration: the heart of every estimate."""
+    if rule.minutes_per_credit is None:
+        raise ValueError("this rule awards credits per catalog item, not per minute")
+    if rule.fixed is not None:  # nano-learning: a fixed credit per module of at least min_minutes
+        block = rule.min_minutes or rule.minutes_per_credit * rule.fixed
+        return rule.fixed * int(minutes // block) if block > 0 else rule.fixed
+    raw = minutes / rule.minutes_per_credit
+    if raw < rule.minimum:
+        return ZERO
+    if raw < 1 and rule.first_increment is not None:
+        return floor_to(raw, rule.first_increment)
+    return floor_to(raw, rule.increment)
+
+
+def university_credits(entry: CreditEntry, rules: CertRules) -> Decimal | None:
+    """Semester or quarter credit hours converted by the program's table."""
+    program = rules.program
+    if program is None:
+        return None
+    for term, hours in (("semester", entry.semester_hours), ("quarter", entry.quarter_hours)):
+        if hours is None or term not in program.university:
+            continue
+        kind, per_hour = program.university[term]
+        if kind == "credits":
+            return hours * per_hour
+        return credits_from_minutes(hours * per_hour, rules.estimate_rule(entry.delivery))
+    return None
+
+
+def estimate(entry: CreditEntry, rules: CertRules) -> Decimal | None:
+    """What the entry earns toward this certification by the rule, or None."""
+    value = university_credits(entry, rules)
+    if value is None:
+        rule = rules.estimate_rule(entry.delivery)
+        if entry.minutes is None or rule.minutes_per_credit is None:
+            return None
+        value = credits_from_minutes(entry.minutes, rule)
+    cap = rules.program.max_per_activity if rules.program else None
+    return min(value, cap) if cap is not None else value
+
+
+def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
+    """The most any reading of the rule allows for this entry's duration,
+    or None when the duration does not bound the claim. Used to refuse
+    explicit claims: the bound is generous (unrounded, the most favourable
+    delivery method when none is given) so that only impossible claims fail."""
+    cap = rules.program.max_per_activity if rules.program else None
+    bound: Decimal | None = None
+    university = university_credits(entry, rules)
+    if university is not None:
+        bound = university
+    elif entry.minutes is not None and rules.program is not None:
+        candidates = [rules.program.rule_for(entry.delivery)] if entry.delivery else [rules.program.estimate, *rules.program.estimate_by_delivery.values()]
+        values = [_unrounded(entry.minutes, rule) for rule in candidates]
+        if values and None not in values:
+            bound = max(values)
+    if cap is not None:
+        bound = cap if bound is None else min(bound, cap)
+    return bound
+
+
+def _unrounded(minutes: Decimal, rule: EstimateRule) -> Decimal | None:
+    if rule.minutes_per_credit is None or not rule.bounds_claims:
+        return None
+    if rule.fixed is not None:
+        return credits_from_minutes(minutes, rule)
+    raw = minutes / rule.minutes_per_credit
+    return ZERO if raw < rule.minimum else raw
+
+
+def settle(entry: CreditEntry, allocation: Allocation, rules: CertRules) -> Credited:
+    category = rules.category_of(allocation.category, entry.delivery)
+    if allocation.credits is not None:
+        return Credited(allocation.credits, False, category)
+    return Credited(estimate(entry, rules), True, category)

@@ -1,0 +1,201 @@
+"""A certification's effective rules: its own keys over its program's.
+
+SPEC §2: every certification key defaults from the program and may override
+it. This module is the one place that merge happens, and where cycles are
+derived from `certified` by the issuer's rule, rolling forward cycle after
+cycle up to the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from ..model import CarryOver, CategoryLimit, Certification, EstimateRule, Program
+from ..problems import Source
+from .calendar import ONE_DAY, add_months, add_years
+
+DEFAULT_RULE = EstimateRule(minutes_per_credit=Decimal(60), increment=Decimal("0.25"))
+MAX_DERIVED_CYCLES = 200  # a century of 6-month cycles; protects against absurd dates
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One renewal cycle, inclusive at both ends. `counts_from` is where
+    credits start counting (ISACA lets credits earned between certification
+    and the first 1 January count toward the first cycle)."""
+
+    start: dt.date
+    end: dt.date
+    counts_from: dt.date
+    required: Decimal
+    annual_minimum: Decimal | None
+    categories: tuple[CategoryLimit, ...]
+    source: Source | None  # None when derived from `certified`
+
+    @property
+    def derived(self) -> bool:
+        return self.source is None
+
+    def contains(self, day: dt.date) -> bool:
+        return self.counts_from <= day <= self.end
+
+
+@dataclass(frozen=True)
+class AnnualPeriod:
+    start: dt.date
+    end: dt.date
+    counts_from: dt.date
+    minimum: Decimal | None
+
+    def contains(self, day: dt.date) -> bool:
+        return self.counts_from <= day <= self.end
+
+
+@dataclass(frozen=True)
+class CertRules:
+    cert: Certification
+    program: Program | None
+    name: str
+    body: str
+    unit: str
+    unit_label: str
+    annual_basis: str
+    annual_categories: tuple[CategoryLimit, ...]
+    default_category: str | None
+    delivery_categories: Mapping[str, str]
+    carry_over: CarryOver | None
+    cycle_months: int | None
+
+    @property
+    def id(self) -> str:
+        return self.cert.id
+
+    def category_of(self, explicit: str | None, delivery: str | None) -> str | None:
+        if explicit:
+            return explicit
+        if delivery and delivery in self.delivery_categories:
+            return self.delivery_categories[delivery]
+        return self.default_category
+
+    def estimate_rule(self, delivery: str | None) -> EstimateRule:
+        return self.program.rule_for(delivery) if self.program else DEFAULT_RULE
+
+
+def resolve(cert: Certification, programs: Mapping[str, Program]) -> CertRules:
+    program = programs.get(cert.program) if cert.program else None
+    unit = cert.unit or (program.unit if program else "CPE")
+    return CertRules(
+        cert=cert,
+        program=program,
+        name=cert.name,
+        body=cert.body or (program.body if program else ""),
+        unit=unit,
+        unit_label=program.unit_label if program and not cert.unit else unit,
+        annual_basis=cert.annual_basis or (program.annual_basis if program else "cycle-year"),
+        annual_categories=program.annual_categories if program else (),
+        default_category=program.default_category if program else None,
+        delivery_categories=program.delivery_categories if program else {},
+        carry_over=program.carry_over if program else None,
+        cycle_months=program.cycle_months if program else None,
+    )
+
+
+def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
+    """Explicit cycles as written (ends filled in from the program), then
+    derived cycles rolling forward until one reaches the as-of date."""
+    cert, program = rules.cert, rules.program
+    result: list[Cycle] = []
+    for spec in sorted(cert.cycles, key=lambda s: s.start):
+        end = spec.end or (_end_of(spec.start, rules.cycle_months) if rules.cycle_months else None)
+        required = spec.required if spec.required is not None else (program.required if program else None)
+        if end is None or required is None:
+            continue  # reported by validation; nothing sensible to compute
+        result.append(
+            Cycle(
+                start=spec.start,
+                end=end,
+                counts_from=spec.start,
+                required=required,
+                annual_minimum=spec.annual_minimum if spec.annual_minimum is not None else (program.annual_minimum if program else None),
+                categories=_categories(spec.categories, cert, program),
+                source=spec.source,
+            )
+        )
+    if program is None or program.required is None:
+        return tuple(result)
+    if result:
+        last = result[-1]
+        template = last
+        start = last.end + ONE_DAY
+    elif cert.certified is not None:
+        start = _first_start(cert.certified, program)
+        template = Cycle(
+            start=start,
+            end=start,
+            counts_from=cert.certified if program.counts_from_certified else start,
+            required=program.required,
+            annual_minimum=program.annual_minimum,
+            categories=_categories(None, cert, program),
+            source=None,
+        )
+        first = _derived(template, start, program.cycle_months, counts_from=template.counts_from)
+        result.append(first)
+        start = first.end + ONE_DAY
+    else:
+        return tuple(result)
+    while start <= as_of and len(result) < MAX_DERIVED_CYCLES:
+        cycle = _derived(template, start, program.cycle_months, counts_from=start)
+        result.append(cycle)
+        start = cycle.end + ONE_DAY
+    return tuple(result)
+
+
+def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:
+    """The cycle cut into years: anniversary years from its start, or
+    calendar years; credits counted before the start belong to year one."""
+    periods: list[AnnualPeriod] = []
+    start = cycle.start
+    k = 0
+    while start <= cycle.end:
+        if basis == "calendar-year":
+            end = min(dt.date(start.year, 12, 31), cycle.end)
+        else:
+            k += 1
+            end = min(add_years(cycle.start, k) - ONE_DAY, cycle.end)
+        counts_from = cycle.counts_from if not periods else start
+        periods.append(AnnualPeriod(start, end, counts_from, cycle.annual_minimum))
+        start = end + ONE_DAY
+    return tuple(periods)
+
+
+def _first_start(certified: dt.date, program: Program) -> dt.date:
+    if program.cycle_anchor == "next-january":
+        return dt.date(certified.year + 1, 1, 1)
+    return certified
+
+
+def _end_of(start: dt.date, months: int) -> dt.date:
+    return add_months(start, months) - ONE_DAY
+
+
+def _derived(template: Cycle, start: dt.date, months: int, counts_from: dt.date) -> Cycle:
+    return Cycle(
+        start=start,
+        end=_end_of(start, months),
+        counts_from=min(counts_from, start),
+        required=template.required,
+        annual_minimum=template.annual_minimum,
+        categories=template.categories,
+        source=None,
+    )
+
+
+def _categories(own: tuple[CategoryLimit, ...] | None, cert: Certification, program: Program | None) -> tuple[CategoryLimit, ...]:
+    if own is not None:
+        return own
+    if cert.categories is not None:
+        return cert.categories
+    return program.categories if program else ()

@@ -1,0 +1,1 @@
+"""Files for auditors and other programs: summary JSON, audit CSV, ZIP, calendar, badges."""

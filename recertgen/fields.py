@@ -1,0 +1,248 @@
+"""Typed values from YAML nodes, with problems that point at the value.
+
+Every converter reads the scalar's *text*: amounts become exact `Decimal`s
+from what the person wrote (never via float), dates must be real ISO dates,
+and anything of the wrong shape gets a message naming the key and what was
+found there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+from .problems import Problem, Source, error, warning
+from .yamlio import Node, Scalar, YMap, YSeq, describe
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_CLOCK_RE = re.compile(r"^\d+:\d{1,2}(?::\d{1,2})?$")
+MAX_AMOUNT = Decimal("100000")
+
+
+class MapReader:
+    """Reads the keys of one YAML mapping into typed values, collecting
+    problems that carry the file, line and column of the offending value."""
+
+    def __init__(self, node: YMap, rel: str, problems: list[Problem], what: str) -> None:
+        self.node = node
+        self.rel = rel
+        self.problems = problems
+        self.what = what
+
+    # -- positions ---------------------------------------------------------
+    def here(self) -> Source:
+        return Source(self.rel, self.node.line, self.node.col)
+
+    def at(self, key: str) -> Source:
+        """Where the value of `key` is (or the mapping, when the key is absent)."""
+        value = self.node.get(key)
+        if value is not None:
+            return Source(self.rel, value.line, value.col)
+        pos = self.node.key_pos.get(key)
+        if pos:
+            return Source(self.rel, *pos)
+        return self.here()
+
+    def key_at(self, key: str) -> Source:
+        pos = self.node.key_pos.get(key)
+        return Source(self.rel, *pos) if pos else self.here()
+
+    def node_at(self, node: Node) -> Source:
+        return Source(self.rel, node.line, node.col)
+
+    # -- reporting -----------------------------------------------------------
+    def error(self, source: Source, message: str) -> None:
+        self.problems.append(error(source, message))
+
+    def warn(self, source: Source, message: str) -> None:
+        self.problems.append(warning(source, message))
+
+    # -- presence -------------------------------------------------------------
+    def has(self, key: str) -> bool:
+        value = self.node.get(key)
+        return value is not None and not (isinstance(value, Scalar) and value.is_null)
+
+    def raw(self, key: str) -> Node | None:
+        return self.node.get(key) if self.has(key) else None
+
+    def _missing(self, key: str, required: bool) -> None:
+        if required:
+            if key in self.node:
+                self.error(self.at(key), f"'{key}' is empty; {self.what} needs a {key}")
+            else:
+                self.error(self.here(), f"missing required key '{key}' in {self.what}")
+
+    # -- typed readers ----------------------------------------------------------
+    def text(self, key: str, required: bool = False) -> str | None:
+        node = self.raw(key)
+        if node is None:
+            self._missing(key, required)
+            return None
+        value = as_text(node)
+        if value is None:
+            self.error(self.at(key), f"'{key}' must be text, found {describe(node)}")
+        elif not value.strip():
+            self._missing(key, required)
+            return None
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        node = self.raw(key)
+        if node is None:
+            self._missing(key, required)
+            return None
+        value, message = as_date(node)
+        if message:
+            self.error(self.at(key), f"'{key}' {message}")
+        return value
+
+    def amount(self, key: str, required: bool = False, zero_ok: bool = False) -> Decimal | None:
+        node = self.raw(key)
+        if node is None:
+            self._missing(key, required)
+            return None
+        value, message = as_amount(node, zero_ok=zero_ok)
+        if message:
+            self.error(self.at(key), f"'{key}' {message}")
+        return value
+
+    def integer(self, key: str, minimum: int = 0) -> int | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and re.fullmatch(r"[+-]?\d+", node.text.strip()):
+            value = int(node.text)
+            if value >= minimum:
+                return value
+        self.error(self.at(key), f"'{key}' must be a whole number of at least {minimum}, found {describe(node)}")
+        return None
+
+    def ident(self, key: str, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None and not ID_RE.match(value):
+            self.error(self.at(key), f"'{key}' {value!r} is not a valid id: use lowercase letters, digits and single hyphens")
+            return None
+        return value
+
+    def choice(self, key: str, choices: Iterable[str], required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        options = list(choices)
+        if value in options:
+            return value
+        lowered = {o.lower(): o for o in options}
+        if value.lower() in lowered:
+            return lowered[value.lower()]
+        self.error(self.at(key), f"'{key}' must be one of {', '.join(options)}; found {value!r}{did_you_mean(value, options)}")
+        return None
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        node = self.raw(key)
+        if node is None:
+            return ()
+        if isinstance(node, Scalar):
+            return (node.text,)
+        if not isinstance(node, YSeq):
+            self.error(self.at(key), f"'{key}' must be a list of text, found {describe(node)}")
+            return ()
+        items = []
+        for item in node:
+            text = as_text(item)
+            if text is None or not text.strip():
+                self.error(self.node_at(item), f"each item of '{key}' must be text, found {describe(item)}")
+            else:
+                items.append(text)
+        return tuple(items)
+
+    def mapping(self, key: str) -> YMap | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if not isinstance(node, YMap):
+            self.error(self.at(key), f"'{key}' must be a mapping, found {describe(node)}")
+            return None
+        return node
+
+    def sequence(self, key: str) -> YSeq | None:
+        node = self.raw(key)
+        if node is None:
+            return None
+        if not isinstance(node, YSeq):
+            self.error(self.at(key), f"'{key}' must be a list, found {describe(node)}")
+            return None
+        return node
+
+    def unknown_keys(self, known: Iterable[str]) -> None:
+        """Unknown keys are warnings, not errors: a typo must not block a
+        build, but it must be seen (a misspelt `proof` is lost evidence)."""
+        known = tuple(known)
+        for key in self.node:
+            if key not in known:
+                self.warn(self.key_at(key), f"unknown key '{key}' in {self.what}{did_you_mean(key, known)}")
+
+
+def as_text(node: Node) -> str | None:
+    if isinstance(node, Scalar):
+        return None if node.is_null else node.text
+    return None
+
+
+def as_date(node: Node) -> tuple[dt.date | None, str | None]:
+    if not isinstance(node, Scalar):
+        return None, f"must be a date like 2026-03-14, found {describe(node)}"
+    text = node.text.strip()
+    match = _DATE_RE.match(text)
+    if not match:
+        return None, f"must be a date like 2026-03-14 (YYYY-MM-DD), found {describe(node)}"
+    try:
+        return dt.date(*map(int, match.groups())), None
+    except ValueError as exc:
+        return None, f"is not a real date: {text} ({exc})"
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    text = text.strip()
+    if not _NUMBER_RE.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return None
+
+
+def as_amount(node: Node, zero_ok: bool = False) -> tuple[Decimal | None, str | None]:
+    """A positive, finite decimal with at most two places, from its text."""
+    if not isinstance(node, Scalar) or node.is_null:
+        return None, f"must be a number, found {describe(node)}"
+    text = node.text.strip()
+    value = parse_decimal(text)
+    if value is None:
+        if _CLOCK_RE.match(text):
+            return None, f"must be a number, found '{text}': write a duration as hours (1.5) or minutes (90)"
+        if text.lower().lstrip("+-.") in ("inf", "nan", "infinity"):
+            return None, f"must be a finite number, found '{text}'"
+        return None, f"must be a number, found {describe(node)}"
+    if value < 0 or (value == 0 and not zero_ok):
+        return None, f"must be {'zero or more' if zero_ok else 'positive'}, found {text}"
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        return None, f"has more than two decimal places: {text}"
+    if value > MAX_AMOUNT:
+        return None, f"is implausibly large: {text}"
+    return value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value, None
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A lowercase id made from free text or a path."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value[:limit].rstrip("-") or "entry"

@@ -1,0 +1,1 @@
+"""Built-in program templates, as YAML data files (see program_library.py)."""

@@ -1,0 +1,100 @@
+"""`recertgen programs`: the templates as a reader checks them against RULES.md."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .amounts import fmt
+from .model import EstimateRule, Program
+from .textual import table
+
+
+def program_table(programs: Iterable[Program]) -> str:
+    rows = []
+    for p in sorted(programs, key=lambda p: p.id):
+        rows.append([p.id, p.body, p.name, _cycle(p), _num(p.required), _num(p.annual_minimum) or "-", p.unit_label])
+    return table(["id", "body", "name", "cycle", "total", "per year", "unit"], rows, right=(4, 5))
+
+
+def describe_program(p: Program) -> str:
+    tag = p.confidence_of
+    lines = [
+        f"{p.id}: {p.title} ({p.body})",
+        f"  unit                {p.unit_label}",
+        f"  cycle               {_cycle(p)}, starting {_anchor(p)}  [{tag('cycle')}]",
+        f"  total per cycle     {_num(p.required) or 'set per certification'}  [{tag('required')}]",
+        f"  annual minimum      {_num(p.annual_minimum) or 'none'} ({p.annual_basis})  [{tag('annual.minimum')}]",
+    ]
+    if p.annual_recommended:
+        lines.append(f"  annual recommended  {_num(p.annual_recommended)} (not enforced)  [{tag('annual.recommended')}]")
+    for c in p.categories:
+        key = f"categories.{c.name}.{'min' if c.min is not None else 'max'}"
+        lines.append(f"  category {c.title}: {_limits(c)}{' within ' + c.within if c.within else ''}  [{tag(key)}]")
+    for c in p.annual_categories:
+        key = f"annual.categories.{c.name}.{'min' if c.min is not None else 'max'}"
+        lines.append(f"  per year {c.title}: {_limits(c)}  [{tag(key)}]")
+    if p.default_category:
+        lines.append(f"  uncategorised credits count as {p.default_category}")
+    for delivery, category in sorted(p.delivery_categories.items()):
+        lines.append(f"  {delivery} counts as {category}")
+    lines.append(f"  estimate            {_rule(p.estimate)}  [{tag('estimate')}]")
+    for delivery, rule in sorted(p.estimate_by_delivery.items()):
+        lines.append(f"    {delivery:<17} {_rule(rule)}  [{tag('estimate.by_delivery.' + delivery)}]")
+    if p.max_per_activity:
+        lines.append(f"  per activity        at most {_num(p.max_per_activity)}  [{tag('estimate.max_per_activity')}]")
+    for term, (kind, amount) in sorted(p.university.items()):
+        per = f"{_num(amount)} credits" if kind == "credits" else f"{_num(amount)} minutes"
+        lines.append(f"  university          {per} per {term} credit hour  [{tag('estimate.' + term + '_hour')}]")
+    if p.carry_over:
+        co = p.carry_over
+        window = f"earned in the cycle's last {co.window_months} months" if co.window_months else "earned in the cycle"
+        only = f", {', '.join(co.categories)} only" if co.categories else ""
+        lines.append(f"  carry-over          up to {_num(co.max)} above the total, {window}{only}  [{tag('carry_over')}]")
+    for note in p.notes:
+        lines.append(f"  note: {note}")
+    lines.append(f"  reviewed            {p.reviewed or 'unknown'}")
+    lines.append("  sources:")
+    lines.extend(f"    [{s.id}] {s.url}" + (f" — {s.supports}" if s.supports else "") for s in p.sources)
+    lines.append("  [confirmed] read at the issuer; [verify] secondary sources; [unconfirmed] a conservative default")
+    return "\n".join(lines)
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def _cycle(p: Program) -> str:
+    if p.cycle_months % 12 == 0:
+        years = p.cycle_months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{p.cycle_months} months"
+
+
+def _anchor(p: Program) -> str:
+    if p.cycle_anchor == "next-january":
+        return "1 January after certification" + (" (earlier credits count toward the first cycle)" if p.counts_from_certified else "")
+    return "on the certification date"
+
+
+def _limits(c) -> str:
+    parts = []
+    if c.min is not None:
+        parts.append(f"at least {_num(c.min)}")
+    if c.max is not None:
+        parts.append(f"at most {_num(c.max)}")
+    return ", ".join(parts) or "no limit"
+
+
+def _rule(rule: EstimateRule) -> str:
+    if rule.minutes_per_credit is None:
+        return "credits fixed per catalog item (give them explicitly)"
+    if rule.fixed is not None:
+        return f"{_num(rule.fixed)} per module of at least {_num(rule.min_minutes)} minutes"
+    text = f"{_num(rule.minutes_per_credit)} minutes = 1 credit, rounded down to {_num(rule.increment)}"
+    if rule.minimum:
+        text += f"; nothing below {_num(rule.minimum)}"
+    if rule.first_increment:
+        text += f"; steps of {_num(rule.first_increment)} below one credit"
+    return text

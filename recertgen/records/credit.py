@@ -1,0 +1,161 @@
+"""`ledger/credits/**/*.yaml`: what a person earned, one entry or a list."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..fields import ID_RE, MapReader, as_amount, as_date
+from ..model import DELIVERIES, EXTERNAL, Allocation, CreditEntry, Submission
+from ..problems import Problem
+from ..yamlio import Scalar, YMap, YSeq, describe
+
+KEYS = (
+    "title", "provider", "date", "hours", "minutes", "counts_toward", "source", "delivery",
+    "field_of_study", "state", "proof", "proof_sha256", "submitted", "description", "id",
+    "semester_hours", "quarter_hours",
+)
+ALLOCATION_KEYS = ("credits", "category")
+_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
+_SHA_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+def read_credit(node: YMap, rel: str, default_id: str, index: int | None, problems: list[Problem]) -> CreditEntry | None:
+    r = MapReader(node, rel, problems, "a credit entry")
+    r.unknown_keys(KEYS)
+    entry_id = r.ident("id") if r.has("id") else default_id
+    title = r.text("title", required=True)
+    provider = r.text("provider", required=True)
+    date = r.date("date", required=True)
+    minutes = _duration(r)
+    allocations = _allocations(r)
+    if allocations is not None and minutes is None and not _has_university(r):
+        estimated = [a for a in allocations if a.credits is None]
+        if estimated:
+            r.error(
+                r.here(),
+                "missing 'hours' or 'minutes': needed to estimate credits toward "
+                + ", ".join(a.cert_id for a in estimated)
+                + " (or give the credits explicitly, e.g. counts_toward: {"
+                + estimated[0].cert_id
+                + ": 1.5})",
+            )
+    state = r.text("state")
+    if state is not None and not _STATE_RE.match(state):
+        r.error(r.at("state"), f"'state' must be a two-letter code like NY, found {state!r}")
+        state = None
+    digest = r.text("proof_sha256")
+    if digest is not None and not _SHA_RE.match(digest):
+        r.error(r.at("proof_sha256"), "'proof_sha256' must be 64 hexadecimal characters (a SHA-256 digest)")
+        digest = None
+    if digest and not r.has("proof"):
+        r.error(r.at("proof_sha256"), "'proof_sha256' is given but there is no 'proof' file")
+    if None in (entry_id, title, provider, date) or allocations is None:
+        return None
+    return CreditEntry(
+        id=entry_id,
+        title=title,
+        provider=provider,
+        date=date,
+        minutes=minutes,
+        allocations=tuple(allocations),
+        source_name=(r.text("source") or EXTERNAL).strip(),
+        delivery=r.choice("delivery", DELIVERIES),
+        field_of_study=r.text("field_of_study"),
+        state=state.upper() if state else None,
+        proof=r.text("proof"),
+        proof_sha256=digest.lower() if digest else None,
+        submitted=tuple(_submitted(r)),
+        description=r.text("description"),
+        semester_hours=r.amount("semester_hours"),
+        quarter_hours=r.amount("quarter_hours"),
+        file=rel,
+        index=index,
+        source=r.here(),
+        positions={key: r.at(key) for key in node},
+    )
+
+
+def _has_university(r: MapReader) -> bool:
+    return r.has("semester_hours") or r.has("quarter_hours")
+
+
+def _duration(r: MapReader) -> Decimal | None:
+    hours = r.amount("hours")
+    minutes = r.amount("minutes")
+    if r.has("hours") and r.has("minutes"):
+        r.error(r.at("minutes"), "give 'hours' or 'minutes', not both")
+        return None
+    if hours is not None:
+        return hours * 60
+    return minutes
+
+
+def _allocations(r: MapReader) -> list[Allocation] | None:
+    node = r.raw("counts_toward")
+    if node is None:
+        r._missing("counts_toward", True)
+        return None
+    if isinstance(node, Scalar):
+        node_items = [node]
+    elif isinstance(node, YSeq):
+        node_items = list(node)
+    else:
+        node_items = None
+    allocations: list[Allocation] = []
+    seen: dict[str, int] = {}
+
+    def add(cert_id: str, where, credits, category) -> None:
+        if not ID_RE.match(cert_id):
+            r.error(r.node_at(where), f"counts_toward: {cert_id!r} is not a certification id")
+            return
+        if cert_id in seen:
+            r.error(r.node_at(where), f"counts_toward lists {cert_id!r} twice (first at line {seen[cert_id]})")
+            return
+        seen[cert_id] = where.line
+        allocations.append(Allocation(cert_id, credits, category, r.node_at(where)))
+
+    if node_items is not None:
+        for item in node_items:
+            if isinstance(item, Scalar) and not item.is_null:
+                add(item.text, item, None, None)
+            elif isinstance(item, YMap) and len(item) == 1:  # "- cissp: 2" inside a list
+                (cert_id, value), = item.items()
+                credits, category = _allocation_value(r, cert_id, value)
+                add(cert_id, value, credits, category)
+            else:
+                r.error(r.node_at(item), f"counts_toward: each item must be a certification id, found {describe(item)}")
+    elif isinstance(node, YMap):
+        for cert_id, value in node.items():
+            credits, category = _allocation_value(r, cert_id, value)
+            add(cert_id, value, credits, category)
+    if not allocations:
+        r.error(r.at("counts_toward"), "counts_toward names no certification this entry counts toward")
+        return None
+    return allocations
+
+
+def _allocation_value(r: MapReader, cert_id: str, value) -> tuple[Decimal | None, str | None]:
+    if isinstance(value, Scalar):
+        if value.is_null:
+            return None, None
+        amount, message = as_amount(value)
+        if message:
+            r.error(r.node_at(value), f"credits toward {cert_id} {message}")
+        return amount, None
+    if isinstance(value, YMap):
+        a = MapReader(value, r.rel, r.problems, f"the allocation to {cert_id}")
+        a.unknown_keys(ALLOCATION_KEYS)
+        return a.amount("credits"), a.text("category")
+    r.error(r.node_at(value), f"credits toward {cert_id} must be a number or {{credits, category}}, found {describe(value)}")
+    return None, None
+
+
+def _submitted(r: MapReader):
+    node = r.mapping("submitted")
+    for cert_id, value in (node or {}).items():
+        date, message = as_date(value)
+        if message:
+            r.error(r.node_at(value), f"submitted date for {cert_id} {message}")
+            continue
+        yield Submission(cert_id, date, r.node_at(value))

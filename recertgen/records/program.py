@@ -1,0 +1,275 @@
+"""Program templates: the renewal rules of a certification program.
+
+Built-in templates live as YAML data files inside the package
+(`recertgen/programs/*.yaml`); a ledger's own `ledger/programs/*.yaml` use
+the same format. Every value may carry a confidence tag from RULES.md
+(O, Om: confirmed; S: verify with the issuer; U: unconfirmed), so the site
+can say how far each number can be trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Mapping
+
+from ..fields import MapReader
+from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, CategoryLimit, EstimateRule, Program, SourceRef
+from ..problems import Problem
+from ..yamlio import Scalar, YMap, YSeq, describe
+from .common import read_categories
+
+KEYS = (
+    "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
+    "categories", "default_category", "delivery_categories", "estimate", "carry_over",
+    "reviewed", "sources", "confidence", "notes",
+)
+CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified")
+ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
+ESTIMATE_KEYS = (
+    "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
+    "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims",
+)
+RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims")
+CARRY_KEYS = ("max", "window_months", "categories")
+ANCHORS = ("certified", "next-january")
+CONFIDENCE_WORDS = {
+    "o": "confirmed",
+    "om": "confirmed",
+    "confirmed": "confirmed",
+    "s": "verify",
+    "verify": "verify",
+    "u": "unconfirmed",
+    "unconfirmed": "unconfirmed",
+}
+
+
+def read_program(
+    node: YMap, rel: str, problems: list[Problem], builtin: bool, source_index: Mapping[str, SourceRef]
+) -> Program | None:
+    r = MapReader(node, rel, problems, "a program")
+    r.unknown_keys(KEYS)
+    program_id = r.ident("id", required=True)
+    name = r.text("name", required=True)
+    body = r.text("body", required=True)
+    unit = r.choice("unit", UNITS) or "CPE"
+    months, anchor, counts_from_certified = _cycle(r)
+    required = r.amount("required")
+    annual = _annual(r)
+    categories = read_categories(r, "categories") or ()
+    category_names = {c.name for c in categories} | {c.name for c in annual["categories"]}
+    default_category = r.text("default_category")
+    if default_category and default_category not in category_names:
+        r.error(r.at("default_category"), f"default_category {default_category!r} is not one of this program's categories")
+    delivery_categories = _delivery_categories(r, category_names)
+    estimate, by_delivery, max_per_activity, university = _estimate(r)
+    carry_over = _carry_over(r)
+    reviewed = r.date("reviewed")
+    sources = _sources(r, source_index)
+    confidence = _confidence(r)
+    notes = r.text_list("notes")
+    if program_id is None or name is None or body is None:
+        return None
+    return Program(
+        id=program_id,
+        name=name,
+        title=r.text("title") or name,
+        body=body,
+        unit=unit,
+        unit_label=r.text("unit_label") or unit,
+        cycle_months=months,
+        cycle_anchor=anchor,
+        required=required,
+        annual_minimum=annual["minimum"],
+        annual_basis=annual["basis"],
+        annual_recommended=annual["recommended"],
+        categories=categories,
+        annual_categories=annual["categories"],
+        default_category=default_category,
+        delivery_categories=delivery_categories,
+        estimate=estimate,
+        estimate_by_delivery=by_delivery,
+        max_per_activity=max_per_activity,
+        university=university,
+        carry_over=carry_over,
+        counts_from_certified=counts_from_certified,
+        sources=sources,
+        reviewed=reviewed,
+        confidence=confidence,
+        notes=notes,
+        builtin=builtin,
+        source=r.here(),
+    )
+
+
+def _cycle(r: MapReader) -> tuple[int, str, bool]:
+    node = r.mapping("cycle")
+    if node is None:
+        r.error(r.here(), "missing required key 'cycle' in a program (give cycle: {years: 3, anchor: certified})")
+        return 36, "certified", False
+    c = MapReader(node, r.rel, r.problems, "a program's cycle")
+    c.unknown_keys(CYCLE_KEYS)
+    years = c.integer("years", minimum=1)
+    months = c.integer("months", minimum=1)
+    if years is None and months is None:
+        c.error(c.here(), "a program's cycle needs 'years' or 'months'")
+    total = (years or 0) * 12 + (months or 0) or 36
+    anchor = c.choice("anchor", ANCHORS) or "certified"
+    counts_from = _boolean(c, "counts_from_certified")
+    return total, anchor, counts_from
+
+
+def _annual(r: MapReader) -> dict:
+    node = r.mapping("annual")
+    result = {"minimum": None, "basis": "cycle-year", "recommended": None, "categories": ()}
+    if node is None:
+        return result
+    a = MapReader(node, r.rel, r.problems, "a program's annual rules")
+    a.unknown_keys(ANNUAL_KEYS)
+    result["minimum"] = a.amount("minimum")
+    result["basis"] = a.choice("basis", ANNUAL_BASES) or "cycle-year"
+    result["recommended"] = a.amount("recommended")
+    result["categories"] = read_categories(a, "categories") or ()
+    return result
+
+
+def _delivery_categories(r: MapReader, names: set[str]) -> dict[str, str]:
+    node = r.mapping("delivery_categories")
+    result: dict[str, str] = {}
+    if node is None:
+        return result
+    for delivery, value in node.items():
+        where = r.node_at(value)
+        if delivery not in DELIVERIES:
+            r.error(where, f"delivery_categories: {delivery!r} is not a delivery method")
+            continue
+        if not isinstance(value, Scalar) or value.text not in names:
+            r.error(where, f"delivery_categories: {describe(value)} is not one of this program's categories")
+            continue
+        result[delivery] = value.text
+    return result
+
+
+def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
+    base = base or EstimateRule(minutes_per_credit=None)
+
+    def pick(key: str, zero_ok: bool = False):
+        value = m.amount(key, zero_ok=zero_ok) if m.has(key) else None
+        return getattr(base, key) if value is None else value
+
+    return EstimateRule(
+        minutes_per_credit=pick("minutes_per_credit"),
+        increment=pick("increment"),
+        minimum=pick("minimum", zero_ok=True),
+        first_increment=pick("first_increment"),
+        fixed=pick("fixed"),
+        min_minutes=pick("min_minutes"),
+        bounds_claims=_boolean(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
+    )
+
+
+def _estimate(r: MapReader):
+    node = r.mapping("estimate")
+    if node is None:
+        return EstimateRule(minutes_per_credit=Decimal(60)), {}, None, {}
+    e = MapReader(node, r.rel, r.problems, "a program's estimate rules")
+    e.unknown_keys(ESTIMATE_KEYS)
+    default = _rule(e, None)
+    if _boolean(e, "explicit_only"):  # credits fixed per catalog item (Cisco): no estimate
+        default = replace(default, minutes_per_credit=None)
+    by_delivery: dict[str, EstimateRule] = {}
+    deliveries = e.mapping("by_delivery")
+    for delivery, value in (deliveries or {}).items():
+        if delivery not in DELIVERIES:
+            e.error(e.node_at(value), f"by_delivery: {delivery!r} is not a delivery method")
+            continue
+        if not isinstance(value, YMap):
+            e.error(e.node_at(value), f"by_delivery: {delivery} must be a mapping of rule keys")
+            continue
+        d = MapReader(value, r.rel, r.problems, f"the {delivery} estimate rule")
+        d.unknown_keys(RULE_KEYS)
+        by_delivery[delivery] = _rule(d, default)
+    university = {}
+    for term in ("semester", "quarter"):
+        key = f"{term}_hour"
+        value = e.raw(key)
+        if value is None:
+            continue
+        if isinstance(value, YMap) and "minutes" in value:
+            amount = MapReader(value, r.rel, r.problems, key).amount("minutes")
+            if amount:
+                university[term] = ("minutes", amount)
+        else:
+            amount = e.amount(key)
+            if amount:
+                university[term] = ("credits", amount)
+    return default, by_delivery, e.amount("max_per_activity"), university
+
+
+def _carry_over(r: MapReader) -> CarryOver | None:
+    node = r.mapping("carry_over")
+    if node is None:
+        return None
+    c = MapReader(node, r.rel, r.problems, "a program's carry-over rule")
+    c.unknown_keys(CARRY_KEYS)
+    maximum = c.amount("max", required=True)
+    if maximum is None:
+        return None
+    return CarryOver(max=maximum, window_months=c.integer("window_months", minimum=1), categories=c.text_list("categories"))
+
+
+def _sources(r: MapReader, index: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
+    node = r.sequence("sources")
+    refs: list[SourceRef] = []
+    for item in node or ():
+        if isinstance(item, Scalar) and not item.is_null:
+            ref = index.get(item.text)
+            if ref is not None:
+                refs.append(ref)
+            elif item.text.startswith("https://"):
+                refs.append(SourceRef(id=item.text, url=item.text))
+            else:
+                r.error(r.node_at(item), f"unknown source {item.text!r}: give a source id or an https URL")
+        elif isinstance(item, YMap):
+            s = MapReader(item, r.rel, r.problems, "a source")
+            s.unknown_keys(("id", "url", "supports", "date"))
+            url = s.text("url", required=True)
+            if url:
+                refs.append(SourceRef(id=s.text("id") or url, url=url, supports=s.text("supports") or "", date=s.text("date") or ""))
+        else:
+            r.error(r.node_at(item), f"each source must be an id, a URL or a mapping, found {describe(item)}")
+    return tuple(refs)
+
+
+def _confidence(r: MapReader) -> dict[str, str]:
+    node = r.mapping("confidence")
+    result: dict[str, str] = {}
+    for key, value in (node or {}).items():
+        word = CONFIDENCE_WORDS.get(value.text.lower()) if isinstance(value, Scalar) else None
+        if word is None:
+            r.error(r.node_at(value), f"confidence of {key!r} must be O, Om, S or U, found {describe(value)}")
+            continue
+        result[key] = word
+    return result
+
+
+def _boolean(r: MapReader, key: str) -> bool:
+    value = r.raw(key)
+    if value is None:
+        return False
+    if isinstance(value, Scalar) and value.text.lower() in ("true", "false"):
+        return value.text.lower() == "true"
+    r.error(r.at(key), f"'{key}' must be true or false, found {describe(value)}")
+    return False
+
+
+def read_source_index(node: YMap | YSeq | None) -> dict[str, SourceRef]:
+    """The shared list of sources that built-in programs cite by id."""
+    index: dict[str, SourceRef] = {}
+    if not isinstance(node, YMap):
+        return index
+    for key, value in node.items():
+        if isinstance(value, YMap):
+            fields = {k: v.text for k, v in value.items() if isinstance(v, Scalar)}
+            index[key] = SourceRef(id=key, url=fields.get("url", ""), supports=fields.get("supports", ""), date=fields.get("date", ""))
+    return index

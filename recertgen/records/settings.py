@@ -1,0 +1,79 @@
+"""`recertgen.yaml`: optional settings, all keys optional."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..fields import MapReader, as_text
+from ..model import Settings
+from ..problems import Problem
+from ..yamlio import Scalar, YMap, YSeq, describe
+
+KEYS = ("title", "holder", "ledger", "output", "timezone", "pace", "sources", "repository_url")
+PACE_KEYS = ("tolerance_days",)
+
+
+def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
+    r = MapReader(node, rel, problems, "recertgen.yaml")
+    r.unknown_keys(KEYS)
+    defaults = Settings()
+    timezone = r.text("timezone") or defaults.timezone
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.error(r.at("timezone"), f"unknown timezone {timezone!r}: use an IANA name like Europe/Berlin or America/New_York")
+        timezone = defaults.timezone
+    tolerance = defaults.tolerance_days
+    pace = r.mapping("pace")
+    if pace is not None:
+        p = MapReader(pace, rel, problems, "pace settings")
+        p.unknown_keys(PACE_KEYS)
+        value = p.integer("tolerance_days", minimum=0)
+        tolerance = defaults.tolerance_days if value is None else value
+    repository_url = r.text("repository_url")
+    if repository_url and not repository_url.startswith("https://"):
+        r.error(r.at("repository_url"), "'repository_url' must be an https address")
+        repository_url = None
+    return Settings(
+        title=r.text("title") or defaults.title,
+        holder=r.text("holder") or "",
+        ledger=_folder(r, "ledger", defaults.ledger),
+        output=_folder(r, "output", defaults.output),
+        timezone=timezone,
+        tolerance_days=tolerance,
+        sources=_sources(r),
+        repository_url=repository_url.rstrip("/") if repository_url else None,
+    )
+
+
+def _folder(r: MapReader, key: str, default: str) -> str:
+    value = r.text(key)
+    if value is None:
+        return default
+    value = value.strip().rstrip("/") or default
+    if value.startswith("/") or ".." in value.split("/"):
+        r.error(r.at(key), f"'{key}' must be a folder inside the repository, found {value!r}")
+        return default
+    return value
+
+
+def _sources(r: MapReader) -> dict[str, str]:
+    """A list of platform names, or a mapping of name to display name."""
+    node = r.raw("sources")
+    result: dict[str, str] = {}
+    if node is None:
+        return result
+    if isinstance(node, YSeq):
+        for item in node:
+            text = as_text(item)
+            if text:
+                result[text] = text
+            else:
+                r.error(r.node_at(item), f"each source must be a platform name, found {describe(item)}")
+    elif isinstance(node, YMap):
+        for name, value in node.items():
+            label = as_text(value) if isinstance(value, Scalar) else None
+            result[name] = label or name
+    else:
+        r.error(r.at("sources"), f"'sources' must be a list of platform names, found {describe(node)}")
+    return result

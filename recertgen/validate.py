@@ -1,0 +1,295 @@
+"""Rules that span records: a registry of small checks.
+
+Each check takes the ledger (and what the engine derived from it) and
+returns problems; none stops the others. The per-file rules (types, keys,
+dates) are enforced while reading, in `records/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Iterable
+
+from .amounts import fmt
+from .engine.compute import Report, compute
+from .engine.estimate import allowed_maximum
+from .engine.rules import CertRules, resolve
+from .fields import did_you_mean
+from .model import EXTERNAL, Ledger
+from .problems import Problem, error, warning
+from .proofs import locate, sha256_of
+
+
+@dataclass
+class Context:
+    ledger: Ledger
+    as_of: dt.date
+
+    @cached_property
+    def rules(self) -> dict[str, CertRules]:
+        return {cert.id: resolve(cert, self.ledger.programs) for cert in self.ledger.certifications}
+
+    @cached_property
+    def report(self) -> Report:
+        return compute(self.ledger, self.as_of)
+
+
+Check = Callable[[Context], Iterable[Problem]]
+
+
+def check_certification_ids(ctx: Context) -> Iterable[Problem]:
+    """Ids key the site's pages and the credits' `counts_toward`: one each."""
+    seen: dict[str, str] = {}
+    for cert in ctx.ledger.certifications:
+        if cert.id in seen:
+            yield error(cert.at("id"), f"certification id '{cert.id}' is already used by {seen[cert.id]}")
+        else:
+            seen[cert.id] = cert.source.path
+
+
+def check_certification_rules(ctx: Context) -> Iterable[Problem]:
+    """A certification must end up with cycles and a requirement, from its
+    own keys or its program's; otherwise nothing can be computed for it."""
+    programs = ctx.ledger.programs
+    for cert in ctx.ledger.certifications:
+        program = programs.get(cert.program) if cert.program else None
+        if cert.program and program is None:
+            yield error(cert.at("program"), f"unknown program '{cert.program}'{did_you_mean(cert.program, programs)}; `recertgen programs` lists them")
+            continue
+        if not cert.body and program is None:
+            yield error(cert.source, "missing required key 'body' (or give a 'program', which names the body)")
+        if not cert.cycles:
+            if program is None:
+                if "cycles" not in cert.positions:
+                    yield error(cert.source, "missing 'cycles': give cycles (start, end, required) or 'certified' with a 'program'")
+            elif cert.certified is None:
+                yield error(cert.source, "missing 'certified' (the date the certification was earned) or 'cycles'")
+        for spec in cert.cycles:
+            if spec.end is None and program is None:
+                yield error(spec.source, "cycle has no 'end' and no program to derive it from")
+            if spec.required is None and (program is None or program.required is None):
+                yield error(spec.source, "cycle has no 'required' credits and no program to take them from")
+        yield from _overlaps(ctx, cert.id)
+
+
+def _overlaps(ctx: Context, cert_id: str) -> Iterable[Problem]:
+    cert = ctx.report.cert(cert_id)
+    explicit = [c.cycle for c in cert.cycles if not c.cycle.derived] if cert else []
+    for previous, cycle in zip(explicit, explicit[1:]):
+        if cycle.start <= previous.end:
+            yield error(cycle.source, f"cycle {cycle.start}–{cycle.end} overlaps the cycle {previous.start}–{previous.end}")
+
+
+def check_allocations(ctx: Context) -> Iterable[Problem]:
+    """Credits must count toward certifications that exist, in categories
+    that exist, and never claim more than the program's rule allows."""
+    certs = ctx.rules
+    for entry in ctx.ledger.credits:
+        for allocation in entry.allocations:
+            rules = certs.get(allocation.cert_id)
+            if rules is None:
+                yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
+                continue
+            yield from _category(entry, allocation, rules, ctx)
+            yield from _claim(entry, allocation, rules)
+
+
+def _category(entry, allocation, rules: CertRules, ctx: Context) -> Iterable[Problem]:
+    if not allocation.category:
+        return
+    names = {c.name for c in _all_categories(ctx, rules)}
+    if allocation.category not in names:
+        if names:
+            yield error(allocation.source, f"category '{allocation.category}' is not a category of {rules.id} ({', '.join(sorted(names))}){did_you_mean(allocation.category, names)}")
+        else:
+            yield warning(allocation.source, f"{rules.id} has no categories; category '{allocation.category}' is ignored")
+
+
+def _all_categories(ctx: Context, rules: CertRules):
+    report = ctx.report.cert(rules.id)
+    limits = list(rules.annual_categories)
+    if rules.cert.categories:
+        limits.extend(rules.cert.categories)
+    if rules.program:
+        limits.extend(rules.program.categories)
+    for spec in rules.cert.cycles:
+        limits.extend(spec.categories or ())
+    if report:
+        for cycle in report.cycles:
+            limits.extend(cycle.cycle.categories)
+    return limits
+
+
+def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
+    program = rules.program
+    if allocation.credits is None:
+        if program is not None and program.rule_for(entry.delivery).minutes_per_credit is None and not entry.semester_hours and not entry.quarter_hours:
+            yield error(allocation.source, f"{program.name} credits are fixed per activity, not by duration: give them explicitly (counts_toward: {{{rules.id}: N}})")
+        return
+    bound = allowed_maximum(entry, rules)
+    if bound is not None and allocation.credits > bound:
+        cap = program.max_per_activity if program else None
+        if cap is not None and allocation.credits > cap and bound == cap:
+            why = f"{program.name} allows at most {fmt(cap)} for a single activity"
+        else:
+            why = f"the rule allows at most {fmt(bound)} for {_duration(entry)}" + (f" ({entry.delivery})" if entry.delivery else "")
+        yield error(allocation.source, f"{fmt(allocation.credits)} credits toward {rules.id} is more than {why}")
+
+
+def _duration(entry) -> str:
+    if entry.semester_hours:
+        return f"{entry.semester_hours} semester hours"
+    if entry.quarter_hours:
+        return f"{entry.quarter_hours} quarter hours"
+    minutes = entry.minutes
+    return f"{minutes.normalize():f} minutes" if minutes is not None else "this activity"
+
+
+def check_entry_ids(ctx: Context) -> Iterable[Problem]:
+    """An entry's id is its address on the site and in exports."""
+    seen: dict[str, str] = {}
+    for entry in ctx.ledger.credits:
+        if entry.id in seen:
+            yield error(entry.at("id"), f"entry id '{entry.id}' is already used in {seen[entry.id]}")
+        else:
+            seen[entry.id] = entry.source.path
+
+
+def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
+    """The same activity counted twice toward one certification inflates
+    the total an auditor will reject: same title, provider and date, or the
+    same proof file."""
+    seen: dict[tuple, object] = {}
+    for entry in ctx.ledger.credits:
+        proof = locate(ctx.ledger, entry.proof).rel if entry.proof and not entry.proof_is_url else None
+        for allocation in entry.allocations:
+            keys = [("activity", allocation.cert_id, entry.title.strip().lower(), entry.provider.strip().lower(), entry.date)]
+            if proof:
+                keys.append(("proof", allocation.cert_id, proof))
+            for key in keys:
+                first = seen.get(key)
+                if first is not None and first is not entry:
+                    what = "the same proof file" if key[0] == "proof" else "the same activity (title, provider and date)"
+                    yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
+                    break
+                seen.setdefault(key, entry)
+
+
+def check_proofs(ctx: Context) -> Iterable[Problem]:
+    """Proof must stay inside the ledger's proof folder and still be the
+    file that was recorded: an auditor will ask for it."""
+    for entry in ctx.ledger.credits:
+        if not entry.proof:
+            continue
+        where = entry.at("proof")
+        location = locate(ctx.ledger, entry.proof)
+        if location.problem:
+            yield error(where, location.problem)
+            continue
+        if entry.proof_sha256 and location.path is not None:
+            actual = sha256_of(location.path)
+            if actual != entry.proof_sha256:
+                yield error(entry.at("proof_sha256"), f"proof {location.rel} no longer matches proof_sha256 (the file now hashes to {actual[:12]}…)")
+        elif entry.proof_sha256 and location.url:
+            yield warning(entry.at("proof_sha256"), "proof_sha256 cannot be checked for a URL")
+
+
+def check_dates(ctx: Context) -> Iterable[Problem]:
+    """An entry dated in the future, or outside every cycle of a
+    certification, counts nowhere: say so rather than silently drop it."""
+    report = ctx.report
+    for entry in ctx.ledger.credits:
+        if entry.date > ctx.as_of:
+            yield warning(entry.at("date"), f"dated {entry.date}, after the as-of date {ctx.as_of}: it counts nowhere yet")
+            continue
+        for allocation in entry.allocations:
+            cert = report.cert(allocation.cert_id)
+            if cert is None or not cert.cycles:
+                continue
+            if not any(c.cycle.contains(entry.date) for c in cert.cycles):
+                yield warning(allocation.source, f"dated {entry.date}, outside every cycle of {allocation.cert_id}: it counts nowhere")
+
+
+def check_assertions(ctx: Context) -> Iterable[Problem]:
+    """Like a bank balance assertion: the portal's total on a date must
+    equal the ledger's, and should be compared again every quarter."""
+    for cert in ctx.report.certifications:
+        for check in cert.assertions:
+            a = check.assertion
+            if check.ledger_total is None:
+                yield warning(a.source, f"assertion dated {a.date} falls in no cycle of {cert.id}")
+            elif not check.matches:
+                diff = a.total - check.ledger_total
+                yield error(
+                    a.source,
+                    f"assertion: the portal showed {fmt(a.total)} on {a.date} but the ledger has {fmt(check.ledger_total)} "
+                    f"for the cycle {check.cycle.start}–{check.cycle.end} ({'+' if diff > 0 else ''}{fmt(diff)})",
+                )
+        if cert.assertions:
+            newest = cert.assertions[-1].assertion
+            age = (ctx.as_of - newest.date).days
+            if age > 90:
+                yield warning(newest.source, f"the newest assertion for {cert.id} is {age} days old: compare with the portal again")
+
+
+def check_submissions(ctx: Context) -> Iterable[Problem]:
+    """`submitted` records reporting to a body; it must name a
+    certification this entry counts toward."""
+    for entry in ctx.ledger.credits:
+        targets = {a.cert_id for a in entry.allocations}
+        for sub in entry.submitted:
+            if sub.cert_id not in targets:
+                yield warning(sub.source, f"submitted to {sub.cert_id}, but the entry does not count toward it")
+            elif sub.date < entry.date:
+                yield warning(sub.source, f"submitted on {sub.date}, before the activity's date {entry.date}")
+
+
+def check_sources(ctx: Context) -> Iterable[Problem]:
+    """With platforms listed in settings, an unlisted `source` is most
+    likely a typo that would split the site's source pills."""
+    known = ctx.ledger.settings.sources
+    if not known:
+        return
+    for entry in ctx.ledger.credits:
+        if entry.source_name != EXTERNAL and entry.source_name not in known:
+            yield warning(entry.at("source"), f"source '{entry.source_name}' is not listed in recertgen.yaml sources{did_you_mean(entry.source_name, known)}")
+
+
+def check_opportunities(ctx: Context) -> Iterable[Problem]:
+    """Opportunity ids are page addresses and `recertgen log` arguments."""
+    seen: dict[str, str] = {}
+    targets = set(ctx.ledger.programs) | {c.id for c in ctx.ledger.certifications}
+    for opp in ctx.ledger.opportunities:
+        if opp.id in seen:
+            yield error(opp.at("id"), f"opportunity id '{opp.id}' is already used in {seen[opp.id]}")
+        else:
+            seen[opp.id] = opp.source.path
+        for target in opp.counts_toward:
+            if target not in targets:
+                yield warning(opp.at("counts_toward"), f"counts_toward: '{target}' is neither a program nor a certification{did_you_mean(target, targets)}")
+
+
+CHECKS: tuple[Check, ...] = (
+    check_certification_ids,
+    check_certification_rules,
+    check_allocations,
+    check_entry_ids,
+    check_duplicate_activities,
+    check_proofs,
+    check_dates,
+    check_assertions,
+    check_submissions,
+    check_sources,
+    check_opportunities,
+)
+
+
+def validate(ledger: Ledger, as_of: dt.date) -> tuple[list[Problem], Report]:
+    ctx = Context(ledger, as_of)
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(ctx))
+    return problems, ctx.report
