@@ -135,7 +135,7 @@ def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
         if cap is not None and allocation.credits > cap and bound == cap:
             why = f"{program.name} allows at most {fmt(cap)} for a single activity"
         else:
-            why = f"the rule allows at most {fmt(bound)} for {_duration(entry)}" + (f" ({entry.delivery})" if entry.delivery else "")
+            why = f"the rule allows for {_duration(entry)}" + (f" of {entry.delivery}" if entry.delivery else "") + f" (at most {fmt(bound)})"
         yield error(allocation.source, f"{fmt(allocation.credits)} credits toward {rules.id} is more than {why}")
 
 

@@ -29,7 +29,8 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
     date = r.date("date", required=True)
     minutes = _duration(r)
     allocations = _allocations(r)
-    if allocations is not None and minutes is None and not _has_university(r):
+    given = r.has("hours") or r.has("minutes") or _has_university(r)
+    if allocations is not None and not given:
         estimated = [a for a in allocations if a.credits is None]
         if estimated:
             r.error(

@@ -1,0 +1,227 @@
+"""One case per validation rule of SPEC §2: each names the file, line,
+column, severity and a fragment of the message a person would read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+CISSP = """
+name: CISSP
+program: isc2-cissp
+certified: 2024-03-15
+"""
+CUSTOM = """
+name: Custom cert
+body: Acme
+cycles:
+  - start: 2025-01-01
+    end: 2025-12-31
+    required: 20
+    categories:
+      ethics: {min: 2}
+"""
+OK_ENTRY = """
+title: Threat modelling webinar
+provider: OWASP
+date: 2025-03-14
+hours: 1.5
+counts_toward: [cissp]
+"""
+
+
+def entry(**fields) -> str:
+    """A valid credit entry with some keys replaced (None removes a key)."""
+    base = {
+        "title": "Threat modelling webinar",
+        "provider": "OWASP",
+        "date": "2025-03-14",
+        "hours": "1.5",
+        "counts_toward": "[cissp]",
+    }
+    base.update(fields)
+    return "\n".join(f"{k}: {v}" for k, v in base.items() if v is not None) + "\n"
+
+
+CASES = {
+    "missing title": ({"ledger/credits/a.yaml": entry(title=None)}, "ledger/credits/a.yaml", 1, 1, "error", "missing required key 'title'"),
+    "missing provider": ({"ledger/credits/a.yaml": entry(provider=None)}, "ledger/credits/a.yaml", 1, 1, "error", "missing required key 'provider'"),
+    "missing date": ({"ledger/credits/a.yaml": entry(date=None)}, "ledger/credits/a.yaml", 1, 1, "error", "missing required key 'date'"),
+    "empty title": ({"ledger/credits/a.yaml": entry(title="")}, "ledger/credits/a.yaml", 1, 7, "error", "'title' is empty"),
+    "missing counts_toward": ({"ledger/credits/a.yaml": entry(counts_toward=None)}, "ledger/credits/a.yaml", 1, 1, "error", "missing required key 'counts_toward'"),
+    "missing duration": ({"ledger/credits/a.yaml": entry(hours=None)}, "ledger/credits/a.yaml", 1, 1, "error", "missing 'hours' or 'minutes'"),
+    "hours and minutes": ({"ledger/credits/a.yaml": entry(minutes="90")}, "ledger/credits/a.yaml", 6, 10, "error", "not both"),
+    "title is a list": ({"ledger/credits/a.yaml": entry(title="[a, b]")}, "ledger/credits/a.yaml", 1, 8, "error", "'title' must be text, found a list"),
+    "bad delivery": ({"ledger/credits/a.yaml": entry(delivery="telepathy")}, "ledger/credits/a.yaml", 6, 11, "error", "'delivery' must be one of"),
+    "delivery typo suggests": ({"ledger/credits/a.yaml": entry(delivery="webnar")}, "ledger/credits/a.yaml", 6, 11, "error", "did you mean 'webinar'"),
+    "bad state": ({"ledger/credits/a.yaml": entry(state="California")}, "ledger/credits/a.yaml", 6, 8, "error", "two-letter code"),
+    "clock duration": ({"ledger/credits/a.yaml": entry(hours="1:30")}, "ledger/credits/a.yaml", 4, 8, "error", "write a duration as hours"),
+    "negative hours": ({"ledger/credits/a.yaml": entry(hours="-2")}, "ledger/credits/a.yaml", 4, 8, "error", "must be positive"),
+    "zero credits": ({"ledger/credits/a.yaml": entry(counts_toward="{cissp: 0}")}, "ledger/credits/a.yaml", 5, 24, "error", "must be positive"),
+    "three decimals": ({"ledger/credits/a.yaml": entry(counts_toward="{cissp: 1.125}")}, "ledger/credits/a.yaml", 5, 24, "error", "more than two decimal places"),
+    "infinite amount": ({"ledger/credits/a.yaml": entry(hours=".inf")}, "ledger/credits/a.yaml", 4, 8, "error", "finite"),
+    "nan amount": ({"ledger/credits/a.yaml": entry(hours=".nan")}, "ledger/credits/a.yaml", 4, 8, "error", "finite"),
+    "unreal date": ({"ledger/credits/a.yaml": entry(date="2025-02-30")}, "ledger/credits/a.yaml", 3, 7, "error", "is not a real date"),
+    "date format": ({"ledger/credits/a.yaml": entry(date="14/03/2025")}, "ledger/credits/a.yaml", 3, 7, "error", "YYYY-MM-DD"),
+    "unknown key": ({"ledger/credits/a.yaml": entry(titel="x")}, "ledger/credits/a.yaml", 6, 1, "warning", "unknown key 'titel' in a credit entry (did you mean 'title'?)"),
+    "unknown certification": ({"ledger/credits/a.yaml": entry(counts_toward="[cisp]")}, "ledger/credits/a.yaml", 5, 17, "error", "unknown certification 'cisp' (did you mean 'cissp'?)"),
+    "listed twice": ({"ledger/credits/a.yaml": entry(counts_toward="[cissp, cissp]")}, "ledger/credits/a.yaml", 5, 24, "error", "lists 'cissp' twice"),
+    "bad entry id": ({"ledger/credits/a.yaml": entry(id="Entry_1")}, "ledger/credits/a.yaml", 6, 5, "error", "not a valid id"),
+    "duplicate entry id": (
+        {"ledger/credits/a.yaml": entry(id="talk"), "ledger/credits/b.yaml": entry(id="talk", date="2025-04-01")},
+        "ledger/credits/b.yaml", 6, 5, "error", "entry id 'talk' is already used",
+    ),
+    "same activity twice": (
+        {"ledger/credits/a.yaml": entry(), "ledger/credits/b.yaml": entry(title="threat modelling webinar")},
+        "ledger/credits/b.yaml", 5, 17, "error", "the same activity (title, provider and date) already counts toward cissp",
+    ),
+    "same proof twice": (
+        {
+            "ledger/proof/cert.pdf": "%PDF-1.4 proof",
+            "ledger/credits/a.yaml": entry(proof="cert.pdf"),
+            "ledger/credits/b.yaml": entry(title="Other", proof="cert.pdf"),
+        },
+        "ledger/credits/b.yaml", 5, 17, "error", "the same proof file already counts toward cissp",
+    ),
+    "proof escapes with ..": ({"ledger/credits/a.yaml": entry(proof="../secrets.txt")}, "ledger/credits/a.yaml", 6, 8, "error", "may not contain '..'"),
+    "proof absolute": ({"ledger/credits/a.yaml": entry(proof="/etc/passwd")}, "ledger/credits/a.yaml", 6, 8, "error", "must be relative"),
+    "proof missing": ({"ledger/credits/a.yaml": entry(proof="2025/none.pdf")}, "ledger/credits/a.yaml", 6, 8, "error", "proof file not found: ledger/proof/2025/none.pdf"),
+    "proof http": ({"ledger/credits/a.yaml": entry(proof="http://example.com/c.pdf")}, "ledger/credits/a.yaml", 6, 8, "error", "must use https://"),
+    "proof javascript": ({"ledger/credits/a.yaml": entry(proof="'javascript:alert(1)'")}, "ledger/credits/a.yaml", 6, 8, "error", "must use https://"),
+    "digest mismatch": (
+        {"ledger/proof/c.pdf": "changed", "ledger/credits/a.yaml": entry(proof="c.pdf", proof_sha256="0" * 64)},
+        "ledger/credits/a.yaml", 7, 15, "error", "no longer matches proof_sha256",
+    ),
+    "digest malformed": (
+        {"ledger/proof/c.pdf": "x", "ledger/credits/a.yaml": entry(proof="c.pdf", proof_sha256="abc")},
+        "ledger/credits/a.yaml", 7, 15, "error", "64 hexadecimal characters",
+    ),
+    "claim above duration": ({"ledger/credits/a.yaml": entry(counts_toward="{cissp: 3}")}, "ledger/credits/a.yaml", 5, 24, "error", "more than the rule allows for 90 minutes"),
+    "claim above activity cap": (
+        {"ledger/credits/a.yaml": entry(hours="60", counts_toward="{cissp: 45}")},
+        "ledger/credits/a.yaml", 5, 24, "error", "at most 40.00 for a single activity",
+    ),
+    "unknown category": (
+        {"ledger/certifications/custom.yaml": CUSTOM, "ledger/credits/a.yaml": entry(counts_toward="{custom: {credits: 1, category: ethic}}")},
+        "ledger/credits/a.yaml", 5, 25, "error", "category 'ethic' is not a category of custom",
+    ),
+    "entry after as-of": ({"ledger/credits/a.yaml": entry(date="2026-12-01")}, "ledger/credits/a.yaml", 3, 7, "warning", "after the as-of date"),
+    "entry outside every cycle": ({"ledger/credits/a.yaml": entry(date="2023-01-10")}, "ledger/credits/a.yaml", 5, 17, "warning", "outside every cycle of cissp"),
+    "submitted elsewhere": ({"ledger/credits/a.yaml": entry(submitted="{cisa: 2025-04-01}")}, "ledger/credits/a.yaml", 6, 19, "warning", "does not count toward it"),
+    "duplicate key": ({"ledger/credits/a.yaml": entry() + "title: Again\n"}, "ledger/credits/a.yaml", 6, 1, "error", "duplicate key 'title' (first given at line 1)"),
+    "cert missing name": ({"ledger/certifications/x.yaml": "body: Acme\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'name'"),
+    "cert missing body": ({"ledger/certifications/x.yaml": "name: X\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'body'"),
+    "cert without cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'cycles'"),
+    "cert with program but no date": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'certified'"),
+    "unknown program": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cisp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 2, 10, "error", "unknown program 'isc2-cisp' (did you mean 'isc2-cissp'?)"),
+    "bad unit": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\ncertified: 2024-01-01\nunit: points\n"}, "ledger/certifications/x.yaml", 4, 7, "error", "'unit' must be one of CPE, CEU, PDU, hours"),
+    "bad annual basis": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\ncertified: 2024-01-01\nannual_basis: fiscal\n"}, "ledger/certifications/x.yaml", 4, 15, "error", "'annual_basis' must be one of"),
+    "bad cert id": ({"ledger/certifications/x.yaml": "id: My_Cert\nname: X\nprogram: isc2-cissp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 1, 5, "error", "not a valid id"),
+    "duplicate cert id": ({"ledger/certifications/x.yaml": "id: cissp\nname: X\nprogram: isc2-cissp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 1, 5, "error", "certification id 'cissp' is already used"),
+    "cycle ends before start": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncycles:\n  - {start: 2025-01-01, end: 2024-12-31, required: 10}\n"},
+        "ledger/certifications/x.yaml", 4, 30, "error", "ends (2024-12-31) on or before it starts",
+    ),
+    "cycles overlap": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n  - {start: 2024-06-01, end: 2025-05-31, required: 10}\n"},
+        "ledger/certifications/x.yaml", 5, 5, "error", "overlaps the cycle 2024-01-01–2024-12-31",
+    ),
+    "cycle without required": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31}\n"},
+        "ledger/certifications/x.yaml", 4, 5, "error", "no 'required' credits",
+    ),
+    "category min above max": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncategories: {ethics: {min: 5, max: 2}}\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"},
+        "ledger/certifications/x.yaml", 3, 28, "error", "min 5 above its max 2",
+    ),
+    "assertion mismatch": (
+        {"ledger/certifications/cissp.yaml": CISSP + "assertions:\n  - {date: 2025-06-30, total: 5, source: portal}\n", "ledger/credits/a.yaml": OK_ENTRY},
+        "ledger/certifications/cissp.yaml", 5, 5, "error", "the portal showed 5.00 on 2025-06-30 but the ledger has 1.50",
+    ),
+    "stale assertion": (
+        {"ledger/certifications/cissp.yaml": CISSP + "assertions:\n  - {date: 2025-06-30, total: 1.5}\n", "ledger/credits/a.yaml": OK_ENTRY},
+        "ledger/certifications/cissp.yaml", 5, 5, "warning", "days old",
+    ),
+    "unlisted source": (
+        {"recertgen.yaml": "sources: [linkedin-learning]\n", "ledger/credits/a.yaml": entry(source="linkedn-learning")},
+        "ledger/credits/a.yaml", 6, 9, "warning", "did you mean 'linkedin-learning'",
+    ),
+    "opportunity duplicate id": (
+        {"ledger/opportunities/a.yaml": "- {id: talk, title: A}\n- {id: talk, title: B}\n"},
+        "ledger/opportunities/a.yaml", 2, 8, "error", "opportunity id 'talk' is already used",
+    ),
+    "opportunity without id": ({"ledger/opportunities/a.yaml": "title: A talk\n"}, "ledger/opportunities/a.yaml", 1, 1, "error", "missing required key 'id'"),
+    "opportunity bad url": ({"ledger/opportunities/a.yaml": "id: a\ntitle: A\nurl: ftp://x\n"}, "ledger/opportunities/a.yaml", 3, 6, "error", "http(s) address"),
+    "catalog credits need explicit amounts": (
+        {"ledger/certifications/ccna.yaml": "name: CCNA\nprogram: cisco-associate\ncertified: 2024-05-01\n", "ledger/credits/a.yaml": entry(counts_toward="[ccna]")},
+        "ledger/credits/a.yaml", 5, 17, "error", "give them explicitly",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule(name, ledger):
+    files, path, line, col, severity, fragment = CASES[name]
+    if "ledger/certifications/cissp.yaml" not in files:
+        ledger.cert("cissp", CISSP)
+    for rel, text in files.items():
+        ledger.write(rel, text)
+    problems = ledger.problems()
+    prefix = f"{path}:{line}:{col}: {severity}: "
+    matching = [p for p in problems if p.startswith(prefix) and fragment in p]
+    assert matching, f"expected {prefix}…{fragment}…, got:\n" + "\n".join(problems)
+
+
+def test_valid_entry_is_clean(cissp_ledger):
+    cissp_ledger.credit("a", OK_ENTRY)
+    assert cissp_ledger.problems() == []
+
+
+def test_matching_digest_is_clean(cissp_ledger):
+    data = b"%PDF-1.4 certificate"
+    cissp_ledger.write("ledger/proof/2025/c.pdf", data)
+    digest = hashlib.sha256(data).hexdigest()
+    cissp_ledger.credit("a", entry(proof="2025/c.pdf", proof_sha256=digest))
+    assert cissp_ledger.problems() == []
+
+
+@pytest.mark.parametrize("written", ["c.pdf", "proof/c.pdf", "ledger/proof/c.pdf"])
+def test_proof_paths_resolve_from_any_prefix(cissp_ledger, written):
+    cissp_ledger.write("ledger/proof/c.pdf", "x")
+    cissp_ledger.credit("a", entry(proof=written))
+    assert cissp_ledger.problems() == []
+
+
+def test_proof_symlink_leading_outside_is_refused(cissp_ledger, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside")
+    os.symlink(secret, cissp_ledger.root / "ledger/proof/link.pdf")
+    cissp_ledger.credit("a", entry(proof="link.pdf"))
+    assert any("ledger/credits/a.yaml:6:8: error:" in p and "link leading outside" in p for p in cissp_ledger.problems())
+
+
+def test_problems_from_many_files_are_all_reported(cissp_ledger):
+    cissp_ledger.credit("a", entry(title=None))
+    cissp_ledger.credit("b", entry(date="2025-13-01"))
+    cissp_ledger.credit("c", "[not, a, mapping]\n")
+    paths = {p.split(":")[0] for p in cissp_ledger.problems()}
+    assert paths == {"ledger/credits/a.yaml", "ledger/credits/b.yaml", "ledger/credits/c.yaml"}
+
+
+def test_yaml_11_words_stay_text(cissp_ledger):
+    cissp_ledger.credit("a", entry(title="no", provider="Yes", field_of_study="off"))
+    loaded = cissp_ledger.load()
+    assert loaded.problems == ()
+    (credit,) = loaded.ledger.credits
+    assert (credit.title, credit.provider, credit.field_of_study) == ("no", "Yes", "off")
+
+
+def test_amounts_are_exact_decimals_from_the_text(cissp_ledger):
+    from decimal import Decimal
+
+    cissp_ledger.credit("a", entry(hours="1.10", counts_toward="{cissp: 1.10}"))
+    (credit,) = cissp_ledger.load().ledger.credits
+    assert credit.allocations[0].credits == Decimal("1.10")
+    assert credit.minutes == Decimal("66.00")

@@ -1,0 +1,142 @@
+"""`recertgen check` and friends through Click's runner: every exit code
+and every output format of SPEC §4."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from recertgen import __version__
+from recertgen.cli import main
+
+CLEAN = "title: Webinar\nprovider: OWASP\ndate: 2025-03-14\nhours: 1\ncounts_toward: [cissp]\n"
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"recertgen {__version__}"
+
+
+def test_clean_ledger_exits_0_with_a_summary(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN)
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0 errors, 0 warnings in 2 files"
+
+
+def test_errors_exit_1_sorted_with_relative_paths(cissp_ledger, cli):
+    cissp_ledger.credit("b", CLEAN.replace("2025-03-14", "2025-02-30"))
+    cissp_ledger.credit("a", CLEAN.replace("hours: 1", "hours: -1"))
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("ledger/credits/a.yaml:4:8: error: 'hours' must be positive")
+    assert lines[1].startswith("ledger/credits/b.yaml:3:7: error: 'date' is not a real date")
+    assert lines[-1] == "2 errors, 0 warnings in 3 files"
+    for line in lines[:-1]:
+        assert re.match(r"^[^/][^:]*:\d+:\d+: (error|warning): .+", line)
+
+
+def test_warnings_pass_unless_strict(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN + "colour: blue\n")
+    relaxed = cli("check", cissp_ledger.root)
+    strict = cli("check", "--strict", cissp_ledger.root)
+    assert relaxed.exit_code == 0
+    assert strict.exit_code == 1
+    assert "ledger/credits/a.yaml:6:1: warning: unknown key 'colour'" in strict.output
+
+
+def test_json_format_is_a_list_of_problems(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN.replace("hours: 1", "hours: lots"))
+    result = cli("check", "--format", "json", cissp_ledger.root)
+    assert result.exit_code == 1
+    problems = json.loads(result.output)
+    assert problems == [
+        {"path": "ledger/credits/a.yaml", "line": 4, "col": 8, "severity": "error", "message": "'hours' must be a number, found 'lots'"}
+    ]
+
+
+def test_json_format_clean_is_an_empty_list(cissp_ledger, cli):
+    result = cli("check", "--format", "json", cissp_ledger.root)
+    assert result.exit_code == 0
+    assert json.loads(result.output) == []
+
+
+def test_github_format_annotations(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN + "colour: blue\n")
+    cissp_ledger.credit("b", CLEAN.replace("2025-03-14", "2025-02-30"))
+    result = cli("check", "--format", "github", cissp_ledger.root)
+    lines = result.output.splitlines()
+    assert lines[0] == "::warning file=ledger/credits/a.yaml,line=6,col=1::unknown key 'colour' in a credit entry"
+    assert lines[1].startswith("::error file=ledger/credits/b.yaml,line=3,col=7::'date' is not a real date")
+
+
+def test_missing_root_exits_2(tmp_path, cli):
+    result = cli("check", tmp_path / "nowhere")
+    assert result.exit_code == 2
+
+
+def test_folder_without_ledger_exits_2(tmp_path, cli):
+    result = cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert "no ledger folder" in result.output
+
+
+def test_broken_settings_exit_2_with_the_line(cissp_ledger, cli):
+    cissp_ledger.write("recertgen.yaml", "title: Mine\ntimezone: Mars/Olympus\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2
+    assert "recertgen.yaml:2:11: error: unknown timezone 'Mars/Olympus'" in result.output
+
+
+def test_settings_may_move_the_ledger_folder(tmp_path, cli):
+    root = tmp_path / "repo"
+    (root / "records" / "certifications").mkdir(parents=True)
+    (root / "recertgen.yaml").write_text("ledger: records\n")
+    (root / "records" / "certifications" / "cissp.yaml").write_text("name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    result = cli("check", root)
+    assert result.exit_code == 0, result.output
+
+
+def test_check_defaults_to_the_current_directory(cissp_ledger, cli, monkeypatch):
+    monkeypatch.chdir(cissp_ledger.root)
+    assert cli("check").exit_code == 0
+
+
+def test_status_bad_as_of_exits_2(cissp_ledger, cli):
+    result = cli("status", cissp_ledger.root, "--as-of", "2026-02-30")
+    assert result.exit_code == 2
+    assert "not a date" in result.output
+
+
+def test_status_with_errors_exits_1(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN.replace("hours: 1", "hours: x"))
+    assert cli("status", cissp_ledger.root, "--as-of", "2026-01-01").exit_code == 1
+
+
+def test_status_json_is_clean_json(cissp_ledger, cli):
+    cissp_ledger.credit("a", CLEAN)
+    result = cli("status", cissp_ledger.root, "--as-of", "2026-01-01", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["as_of"] == "2026-01-01"
+    assert data["certifications"][0]["earned"] == 1
+
+
+def test_programs_lists_and_shows(cli):
+    listing = cli("programs")
+    assert listing.exit_code == 0
+    assert "isc2-cissp" in listing.output
+    one = cli("programs", "isc2-cissp")
+    assert one.exit_code == 0
+    assert "reviewed" in one.output and "https://" in one.output
+    assert cli("programs", "isc2-cisp").exit_code == 2
+
+
+def test_every_command_has_help(cli):
+    for name in main.commands:
+        result = cli(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.output
+        assert main.commands[name].help, f"{name} has no help text"
