@@ -1,0 +1,330 @@
+"""SPEC §3 compliance math, edge by edge, through the front door."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from recertgen.engine.calendar import add_months
+from recertgen.engine.pace import day_delta, delta_words, pace
+from recertgen.exports.summary import summary_json
+
+D = dt.date
+
+
+def custom(required="10", start="2024-01-01", end="2024-12-31", extra=""):
+    return f"""
+        name: Custom
+        body: Acme
+        cycles:
+          - start: {start}
+            end: {end}
+            required: {required}
+        {extra}
+    """
+
+
+def credit(title, date, credits, cert="custom", more=""):
+    return f"""
+        title: {title}
+        provider: P
+        date: {date}
+        counts_toward: {{{cert}: {credits}}}
+        {more}
+    """
+
+
+# -- pace formula -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "as_of, elapsed, status",
+    [
+        (D(2023, 12, 31), 0, "upcoming"),
+        (D(2024, 1, 1), 1, "ahead"),
+        (D(2024, 12, 31), 366, "behind"),
+        (D(2025, 1, 1), 366, "lapsed"),
+    ],
+)
+def test_elapsed_days_clamp_and_status(as_of, elapsed, status):
+    p = pace(Decimal("5"), Decimal("10"), D(2024, 1, 1), D(2024, 12, 31), as_of, 14)
+    assert p.total_days == 366  # a leap year, both ends inclusive
+    assert p.elapsed_days == elapsed
+    assert p.status == status
+
+
+def test_delta_days_is_the_spec_floor():
+    # floor(5 × 366 / 10) − 100 = 183 − 100
+    p = pace(Decimal("5"), Decimal("10"), D(2024, 1, 1), D(2024, 12, 31), D(2024, 4, 9), 14)
+    assert p.elapsed_days == 100
+    assert p.delta_days == 83
+    assert p.status == "ahead"
+    assert p.expected == Decimal("10") * 100 / 366
+
+
+def test_tolerance_boundaries():
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    # earned 0 on day 14: delta −14 is still on track; day 15 is behind
+    assert pace(Decimal(0), Decimal(10), start, end, D(2024, 1, 14), 14).status == "on-track"
+    assert pace(Decimal(0), Decimal(10), start, end, D(2024, 1, 15), 14).status == "behind"
+
+
+def test_complete_needs_every_minimum():
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+    assert pace(Decimal(10), Decimal(10), start, end, D(2024, 6, 1), 14).status == "complete"
+    assert pace(Decimal(10), Decimal(10), start, end, D(2024, 6, 1), 14, minimums_met=False).status == "ahead"
+    assert pace(Decimal(10), Decimal(10), start, end, D(2025, 6, 1), 14, minimums_met=False).status == "lapsed"
+
+
+def test_float_sums_would_floor_to_the_wrong_day():
+    # 0.2 + 0.7 is 0.8999999999999999 in binary floating point: the float
+    # formula would say 364 of 365 days; exact arithmetic says all 365.
+    assert int((0.2 + 0.7) * 365 / 0.9) == 364
+    assert day_delta(Decimal("0.2") + Decimal("0.7"), Decimal("0.9"), 365, 0) == 365
+
+
+def test_delta_words():
+    assert delta_words(12) == "ahead by 12 days"
+    assert delta_words(-1) == "behind by 1 day"
+    assert delta_words(0) == "exactly on pace"
+
+
+def test_months_clamp_to_the_last_day():
+    assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
+
+
+# -- cycles and entries -------------------------------------------------------------
+
+def test_inclusive_boundaries_and_entries_outside(ledger):
+    ledger.cert("custom", custom())
+    ledger.credit("before", credit("Before", "2023-12-31", 1))
+    ledger.credit("first", credit("First", "2024-01-01", 2))
+    ledger.credit("last", credit("Last", "2024-12-31", 3))
+    ledger.credit("after", credit("After", "2025-01-01", 4))
+    loaded = ledger.load(D(2025, 6, 1))
+    cert = loaded.report.cert("custom")
+    assert cert.current.earned == Decimal(5)
+    assert [c.entry.title for c in cert.outside] == ["Before", "After"]
+    warnings = [p.as_text() for p in loaded.warnings]
+    assert any(w.startswith("ledger/credits/before.yaml:4:25: warning:") and "outside every cycle" in w for w in warnings)
+
+
+def test_entries_after_as_of_do_not_count(ledger):
+    ledger.cert("custom", custom())
+    ledger.credit("a", credit("A", "2024-03-01", 2))
+    ledger.credit("b", credit("B", "2024-06-01", 3))
+    assert ledger.load(D(2024, 5, 1)).report.cert("custom").current.earned == Decimal(2)
+
+
+def test_one_entry_counts_toward_several_certifications(ledger):
+    ledger.cert("custom", custom())
+    ledger.cert("other", custom(required="20").replace("Custom", "Other"))
+    ledger.credit("a", """
+        title: Conference
+        provider: P
+        date: 2024-05-01
+        counts_toward: {custom: 6, other: {credits: 7.5}}
+    """)
+    report = ledger.load(D(2024, 6, 1)).report
+    assert report.cert("custom").current.earned == Decimal(6)
+    assert report.cert("other").current.earned == Decimal("7.5")
+
+
+def test_category_caps_limit_what_counts(cissp_ledger):
+    cissp_ledger.credit("b", credit("Leadership course", "2024-06-01", "{credits: 35, category: group-b}", cert="cissp", more="hours: 40"))
+    cissp_ledger.credit("a", credit("Security course", "2024-07-01", 20, cert="cissp", more="hours: 20"))
+    cert = cissp_ledger.load(D(2024, 12, 1)).report.cert("cissp")
+    group_b = next(c for c in cert.current.categories if c.name == "group-b")
+    assert (group_b.earned, group_b.counted) == (Decimal(35), Decimal(30))
+    assert cert.current.earned == Decimal(50)
+    assert any("at most 30.00 count" in w for w in cert.warnings)
+
+
+def test_missed_past_annual_minimum_makes_the_headline_behind(ledger):
+    ledger.cert("custom", custom(required="30", end="2026-12-31", extra="annual_basis: calendar-year").replace(
+        "required: 30", "required: 30\n            annual_minimum: 10"))
+    ledger.credit("a", credit("Big year two", "2025-02-01", 25))
+    cert = ledger.load(D(2025, 3, 1)).report.cert("custom")
+    first, second, _ = cert.current.annual
+    assert (first.status, first.earned) == ("missed", Decimal(0))
+    assert second.status == "complete"
+    assert cert.current.status == "ahead"
+    assert cert.status == "behind"
+
+
+def test_current_year_behind_its_own_pace_makes_the_headline_behind(ledger):
+    ledger.cert("custom", custom(required="30", end="2026-12-31").replace("required: 30", "required: 30\n            annual_minimum: 20"))
+    ledger.credit("a", credit("Early", "2024-01-02", 12))  # ahead on the cycle, behind on the year by October
+    cert = ledger.load(D(2024, 10, 1)).report.cert("custom")
+    assert cert.current.status == "ahead"
+    assert cert.current.current_year.status == "behind"
+    assert cert.status == "behind"
+
+
+def test_remaining_needed_per_month_and_projection(ledger):
+    ledger.cert("custom", custom(required="24", start="2024-01-01", end="2025-12-31"))
+    ledger.credit("a", credit("A", "2024-01-15", 6))
+    c = ledger.load(D(2024, 12, 31)).report.cert("custom").current
+    assert c.remaining == Decimal(18)
+    assert c.days_left == 365
+    # 18 credits over 366 days left (both ends counted) ≈ 1.4963 a month, rounded up
+    assert c.needed_per_month == Decimal("1.50")
+    # 6 credits in the trailing year: 18 more take 3 × 365 days
+    assert c.projected_finish == D(2024, 12, 31) + dt.timedelta(days=1095)
+
+
+def test_no_recent_credits_means_no_projection(ledger):
+    ledger.cert("custom", custom(required="24", start="2024-01-01", end="2026-12-31"))
+    ledger.credit("a", credit("A", "2024-01-15", 6))
+    assert ledger.load(D(2026, 6, 1)).report.cert("custom").current.projected_finish is None
+
+
+# -- derivation of cycles by each issuer's rule ---------------------------------------
+
+@pytest.mark.parametrize(
+    "program, certified, as_of, first, current",
+    [
+        ("isc2-cissp", "2024-03-15", "2026-11-15", ("2024-03-15", "2027-03-14"), ("2024-03-15", "2027-03-14")),
+        ("isc2-cissp", "2020-03-15", "2026-11-15", ("2020-03-15", "2023-03-14"), ("2026-03-15", "2029-03-14")),
+        ("isaca-cisa", "2023-06-10", "2026-11-15", ("2024-01-01", "2026-12-31"), ("2024-01-01", "2026-12-31")),
+        ("comptia-security-plus", "2024-02-29", "2026-11-15", ("2024-02-29", "2027-02-27"), ("2024-02-29", "2027-02-27")),
+        ("pmi-pmp", "2022-11-16", "2026-11-15", ("2022-11-16", "2025-11-15"), ("2025-11-16", "2028-11-15")),
+        ("giac", "2023-01-01", "2026-11-15", ("2023-01-01", "2026-12-31"), ("2023-01-01", "2026-12-31")),
+        ("cpa-ca", "2024-07-01", "2026-11-15", ("2024-07-01", "2026-06-30"), ("2026-07-01", "2028-06-30")),
+        ("iia-cia", "2024-05-05", "2026-11-15", ("2025-01-01", "2025-12-31"), ("2026-01-01", "2026-12-31")),
+    ],
+)
+def test_cycles_derived_from_certified(ledger, program, certified, as_of, first, current):
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: {certified}\n")
+    cert = ledger.load(D.fromisoformat(as_of)).report.cert("c")
+    assert (str(cert.cycles[0].start), str(cert.cycles[0].end)) == first
+    assert (str(cert.current.start), str(cert.current.end)) == current
+
+
+def test_isaca_counts_credits_from_the_certification_date(ledger):
+    ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
+    ledger.credit("a", credit("Chapter meeting", "2023-09-01", 2, cert="cisa", more="hours: 2"))
+    cert = ledger.load(D(2024, 3, 1)).report.cert("cisa")
+    assert cert.current.start == D(2024, 1, 1)
+    assert cert.current.earned == Decimal(2)
+    assert cert.current.annual[0].earned == Decimal(2)
+    assert cert.outside == ()
+
+
+def test_explicit_cycles_roll_forward_with_a_program(ledger):
+    ledger.cert("pmp", """
+        name: PMP
+        program: pmi-pmp
+        cycles:
+          - start: 2020-05-01
+    """)
+    cert = ledger.load(D(2026, 11, 15)).report.cert("pmp")
+    assert [(str(c.start), str(c.end)) for c in cert.cycles] == [
+        ("2020-05-01", "2023-04-30"),
+        ("2023-05-01", "2026-04-30"),
+        ("2026-05-01", "2029-04-30"),
+    ]
+
+
+def test_upcoming_cycle_is_reported_before_it_starts(ledger):
+    ledger.cert("custom", custom(start="2027-01-01", end="2027-12-31"))
+    cert = ledger.load(D(2026, 11, 15)).report.cert("custom")
+    assert cert.current.start == D(2027, 1, 1)
+    assert cert.status == "upcoming"
+
+
+# -- estimation through entries -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "program, minutes, delivery, expected",
+    [
+        ("cpa-ca", 100, "group-live", "2"),
+        ("cpa-ca", 140, "group-live", "2.8"),
+        ("cpa-ca", 40, "group-live", "0"),
+        ("cpa-ca", 30, "self-study", "0.5"),
+        ("cpa-ca", 20, "nano-learning", "0.4"),
+        ("isaca-cisa", 390, "webinar", "7.75"),
+        ("pmi-pmp", 45, "webinar", "0.75"),
+        ("isc2-cissp", 90, "webinar", "1.5"),
+        ("comptia-security-plus", 120, "course", "2"),
+        ("iia-cia", 100, "group-live", "2"),
+    ],
+)
+def test_estimates_from_duration(ledger, program, minutes, delivery, expected):
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: 2024-01-01\n")
+    ledger.credit("a", f"title: T\nprovider: P\ndate: 2025-03-01\nminutes: {minutes}\ndelivery: {delivery}\ncounts_toward: [c]\n")
+    (counted,) = ledger.load(D(2025, 6, 1)).report.cert("c").counted
+    assert counted.estimated
+    assert counted.credits == Decimal(expected)
+
+
+def test_university_semester_hours(ledger):
+    ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2023-06-10\n")
+    ledger.credit("a", "title: Course\nprovider: Uni\ndate: 2025-05-01\nsemester_hours: 3\ndelivery: course\ncounts_toward: [cisa, cissp]\n")
+    report = ledger.load(D(2025, 6, 1)).report
+    assert report.cert("cisa").counted[0].credits == Decimal(45)  # 15 per semester hour
+    assert report.cert("cissp").counted[0].credits == Decimal(40)  # 3 × 16 weeks × 50 min ÷ 60
+
+
+def test_explicit_credits_win_over_estimates(cissp_ledger):
+    cissp_ledger.credit("a", "title: T\nprovider: P\ndate: 2025-03-01\nhours: 2\ncounts_toward: {cissp: 1.5}\n")
+    (counted,) = cissp_ledger.load().report.cert("cissp").counted
+    assert (counted.credits, counted.estimated) == (Decimal("1.5"), False)
+
+
+# -- carry-over and assertions ---------------------------------------------------------
+
+def test_isc2_group_a_rollover_from_the_last_six_months(ledger):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2021-01-01\n")
+    ledger.credit("early", credit("Early", "2021-06-01", 40, cert="cissp", more="hours: 40"))
+    ledger.credit("mid", credit("Mid", "2022-06-01", 40, cert="cissp", more="hours: 40"))
+    ledger.credit("b", credit("B", "2023-01-10", "{credits: 30, category: group-b}", cert="cissp", more="hours: 30"))
+    ledger.credit("late", credit("Late", "2023-10-01", 25, cert="cissp", more="hours: 25"))
+    # 135 earned: 15 over 120; Group A in the last six months: 25 -> 15 roll over
+    cert = ledger.load(D(2024, 2, 1)).report.cert("cissp")
+    first, second = cert.cycles
+    assert first.carried_out == Decimal(15)
+    assert second.carried_in == Decimal(15)
+    assert second.earned == Decimal(0)
+    assert second.credited == Decimal(15)
+
+
+def test_rollover_is_capped(ledger):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2021-01-01\n")
+    for n, date in enumerate(["2021-03-01", "2021-09-01", "2022-03-01"]):
+        ledger.credit(f"e{n}", credit(f"E{n}", date, 40, cert="cissp", more="hours: 40"))
+    for n, date in enumerate(["2023-08-01", "2023-09-01"]):
+        ledger.credit(f"l{n}", credit(f"L{n}", date, 40, cert="cissp", more="hours: 40"))
+    first, second = ledger.load(D(2024, 2, 1)).report.cert("cissp").cycles
+    assert first.carried_out == Decimal(40)
+
+
+def test_matching_assertion_is_clean(cissp_ledger):
+    cissp_ledger.write("ledger/certifications/cissp.yaml", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\nassertions:\n  - {date: 2026-10-01, total: 3.5}\n")
+    cissp_ledger.credit("a", credit("A", "2025-01-01", 2, cert="cissp", more="hours: 2"))
+    cissp_ledger.credit("b", credit("B", "2026-10-01", 1.5, cert="cissp", more="hours: 2"))
+    cissp_ledger.credit("c", credit("C", "2026-10-02", 1, cert="cissp", more="hours: 1"))
+    assert cissp_ledger.problems() == []
+
+
+# -- summary.json -------------------------------------------------------------------------
+
+def test_summary_json_shape_and_two_place_numbers(ledger):
+    ledger.cert("custom", custom(required="10", extra="categories: {ethics: {min: 2}}").replace("required: 10", "required: 10\n            annual_minimum: 5"))
+    ledger.credit("a", credit("A", "2024-03-01", "{credits: 2.5, category: ethics}"))
+    text = summary_json(ledger.load(D(2024, 7, 1)).report)
+    assert '"earned": 2.50' in text
+    data = json.loads(text)
+    (c,) = data["certifications"]
+    assert data["as_of"] == "2024-07-01"
+    assert {k: c[k] for k in ("id", "name", "unit", "cycle", "required", "earned", "remaining", "delta_days", "days_left", "status")} == {
+        "id": "custom", "name": "Custom", "unit": "CPE", "cycle": {"start": "2024-01-01", "end": "2024-12-31"},
+        "required": 10, "earned": 2.5, "remaining": 7.5, "delta_days": 91 - 183, "days_left": 183, "status": "behind",
+    }
+    assert c["expected"] == pytest.approx(10 * 183 / 366, abs=0.005)
+    assert c["annual"] == [{"start": "2024-01-01", "end": "2024-12-31", "minimum": 5, "earned": 2.5, "status": "on-track"}]
+    assert c["categories"] == [{"name": "ethics", "min": 2, "max": None, "earned": 2.5, "counted": 2.5}]
