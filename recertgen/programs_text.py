@@ -17,7 +17,11 @@ def program_table(programs: Iterable[Program]) -> str:
 
 
 def describe_program(p: Program) -> str:
-    tag = p.confidence_of
+    def tag(key: str) -> str:
+        """The weakest confidence of the key and anything tagged below it."""
+        tags = [p.confidence_of(key)] + [v for k, v in p.confidence.items() if k.startswith(key + ".")]
+        return min(tags, key=_STRENGTH.index)
+
     lines = [
         f"{p.id}: {p.title} ({p.body})",
         f"  unit                {p.unit_label}",
@@ -57,6 +61,9 @@ def describe_program(p: Program) -> str:
     lines.extend(f"    [{s.id}] {s.url}" + (f" — {s.supports}" if s.supports else "") for s in p.sources)
     lines.append("  [confirmed] read at the issuer; [verify] secondary sources; [unconfirmed] a conservative default")
     return "\n".join(lines)
+
+
+_STRENGTH = ("unconfirmed", "verify", "confirmed")
 
 
 def _num(value) -> str:
