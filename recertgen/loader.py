@@ -8,8 +8,8 @@ live in `validate.py`; `api.load()` runs both.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from .fields import slug
 from .model import Certification, CreditEntry, Ledger, Opportunity, Program, Settings
@@ -155,7 +155,7 @@ def _certification_records(node: Node, rel: str, inner: Path, problems: list[Pro
 
 
 def _credit_records(node: Node, rel: str, inner: Path, problems: list[Problem]):
-    base_id = slug(inner.with_suffix("").as_posix(), limit=120)
+    base_id = slug(inner.stem, limit=120)
     for index, item in _mappings(node, rel, problems, "a credit entry", allow_list=True):
         default_id = base_id if index is None else f"{base_id}-{index + 1}"
         entry = read_credit(item, rel, default_id, index, problems)
@@ -171,23 +171,20 @@ def _opportunity_records(node: Node, rel: str, inner: Path, problems: list[Probl
 
 
 def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
-    """Derived ids can collide (`a/b.yaml` and `a-b.yaml`); explicit ids are
-    checked by validation. A collision of a derived id gets a stable suffix."""
-    from dataclasses import replace
-
+    """A derived id is the file name's stem (plus the list position); where
+    two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
+    whole path instead, so ids never depend on which file was read first.
+    Explicit ids are checked for uniqueness by validation."""
+    derived = [e for e in entries if "id" not in e.positions]
+    files_by_id: dict[str, set[str]] = {}
+    for entry in derived:
+        files_by_id.setdefault(entry.id, set()).add(entry.file)
     explicit = {e.id for e in entries if "id" in e.positions}
-    seen: set[str] = set()
     result = []
     for entry in entries:
-        entry_id = entry.id
-        if "id" not in entry.positions:
-            n = 2
-            while entry_id in seen or entry_id in explicit:
-                entry_id = f"{entry.id}-{n}"
-                n += 1
-            if entry_id != entry.id:
-                entry = replace(entry, id=entry_id)
-        seen.add(entry_id)
+        if "id" not in entry.positions and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
+            path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
+            entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)
     return result
 

@@ -16,7 +16,7 @@ def program_table(programs: Iterable[Program]) -> str:
     return table(["id", "body", "name", "cycle", "total", "per year", "unit"], rows, right=(4, 5))
 
 
-def describe_program(p: Program) -> str:
+def describe_program(p: Program, with_sources: bool = True) -> str:
     def tag(key: str) -> str:
         """The weakest confidence of the key and anything tagged below it."""
         tags = [p.confidence_of(key)] + [v for k, v in p.confidence.items() if k.startswith(key + ".")]
@@ -57,8 +57,9 @@ def describe_program(p: Program) -> str:
     for note in p.notes:
         lines.append(f"  note: {note}")
     lines.append(f"  reviewed            {p.reviewed or 'unknown'}")
-    lines.append("  sources:")
-    lines.extend(f"    [{s.id}] {s.url}" + (f" — {s.supports}" if s.supports else "") for s in p.sources)
+    if with_sources:
+        lines.append("  sources:")
+        lines.extend(f"    [{s.id}] {s.url}" + (f" — {s.supports}" if s.supports else "") for s in p.sources)
     lines.append("  [confirmed] read at the issuer; [verify] secondary sources; [unconfirmed] a conservative default")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .build import build
 from .check import check
 from .programs import programs
 from .status import status
@@ -17,5 +18,5 @@ def main() -> None:
     certification stands; hand an auditor the proof."""
 
 
-for command in (check, status, programs):
+for command in (check, build, status, programs):
     main.add_command(command)

@@ -1,0 +1,1 @@
+"""The static report site: view models, theme, charts, and a staged writer."""

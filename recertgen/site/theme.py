@@ -1,0 +1,82 @@
+"""The theme: the ledger's own `templates/` first, then the built-in one.
+
+A ledger overrides a template or an asset file by file, and can extend a
+built-in template with `{% extends "builtin/base.html" %}`. Autoescape is
+on for everything and undefined variables are errors, so a mistyped name
+in an override fails the build instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+
+from ..amounts import fmt
+
+ASSETS = "assets"
+
+
+def builtin_theme() -> Path:
+    """Inside an installed wheel the theme is `recertgen/templates`; in a
+    source checkout it is the repository's top-level `templates/`."""
+    packaged = Path(str(resources.files("recertgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the built-in theme is missing: reinstall recertgen")
+
+
+def theme_dirs(root: Path) -> list[Path]:
+    own = root / "templates"
+    dirs = [own] if own.is_dir() else []
+    dirs.append(builtin_theme())
+    return dirs
+
+
+def environment(root: Path) -> Environment:
+    dirs = theme_dirs(root)
+    loader = ChoiceLoader([
+        FileSystemLoader([str(d) for d in dirs]),
+        PrefixLoader({"builtin": FileSystemLoader(str(builtin_theme()))}),
+    ])
+    env = Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["amount"] = fmt
+    env.globals["url"] = page_url
+    return env
+
+
+@pass_context
+def page_url(context, target: str) -> str:
+    """A link from the page being rendered to a site path, made relative so
+    the site works from disk and under any sub-path. Absolute URLs pass."""
+    if "://" in target or target.startswith(("mailto:", "#")):
+        return target
+    here = posixpath.dirname(context["page_path"]) or "."
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(path, here)
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def asset_files(root: Path) -> dict[str, Path]:
+    """Site path → file for every theme asset; the ledger's own win."""
+    found: dict[str, Path] = {}
+    for base in reversed(theme_dirs(root)):
+        folder = base / ASSETS
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                found[f"{ASSETS}/{path.relative_to(folder).as_posix()}"] = path
+    return dict(sorted(found.items()))

@@ -1,0 +1,482 @@
+"""Page view models: what each template shows, computed and formatted here.
+
+Templates format nothing that needs arithmetic: every number, every status
+word and every sentence with a number in it is made in this module (and
+tested), so a theme override cannot get the maths wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from ..amounts import ZERO, fmt
+from ..engine.compute import CertReport, CountedCredit, CycleReport, Report
+from ..engine.pace import delta_words
+from ..model import CreditEntry, Ledger, Program, Settings
+from ..programs_text import describe_program
+from ..proofs import locate
+from .charts import Chart, burn_up
+from .markdown import render_markdown
+
+STATUS_LABELS = {
+    "ahead": "Ahead",
+    "on-track": "On track",
+    "behind": "Behind",
+    "complete": "Complete",
+    "lapsed": "Lapsed",
+    "upcoming": "Upcoming",
+    "met": "Met",
+    "missed": "Missed",
+    "": "No minimum",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str  # site-relative path; templates make it page-relative with url()
+    text: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page shows: the header, footer and navigation."""
+
+    title: str
+    holder: str
+    as_of: str
+    commit: str | None
+    nav: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    name: str
+    limits: str
+    earned: str
+    counted: str
+    state: str  # "met", "short", "capped" or ""
+    note: str
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    period: str
+    minimum: str
+    earned: str
+    remaining: str
+    status: str
+    status_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CertCard:
+    """One certification on the dashboard and at the top of its page."""
+
+    id: str
+    name: str
+    body: str
+    credential_id: str
+    unit: str
+    url: str
+    status: str
+    status_label: str
+    earned: str
+    required: str
+    carried_in: str
+    percent: int
+    delta_text: str
+    delta_days: int | None
+    cycle_text: str
+    deadline: str
+    days_left: str
+    needed_per_month: str
+    projected: str
+    proof_coverage: str
+    warnings: tuple[str, ...]
+    chart: Chart | None
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """A counted entry in a certification's or the audit report's table."""
+
+    id: str
+    url: str
+    date: str
+    title: str
+    provider: str
+    hours: str
+    delivery: str
+    credits: str
+    estimated: bool
+    category: str
+    proof_href: str | None
+    proof_label: str
+    proof_sha256: str
+    recorded_at: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CycleSection:
+    cert_id: str
+    cert_name: str
+    heading: str
+    status_label: str
+    status: str
+    summary: str
+    rows: tuple[EntryRow, ...]
+    total: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    """One entry on the filterable credits page."""
+
+    id: str
+    url: str
+    date: str
+    title: str
+    provider: str
+    source: str  # data-source: "external" or the platform's name
+    source_label: str
+    credits: str  # sum over its certifications
+    certs: str  # space-separated ids, for the certification filter
+    per_cert: tuple[tuple[str, str, str], ...]  # (cert id, name, credits)
+    proof_href: str | None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+def site_info(ledger: Ledger, report: Report, commit: str | None, has_opportunities: bool) -> SiteInfo:
+    settings = ledger.settings
+    nav = [Link("index.html", "Dashboard"), Link("credits/index.html", "Credits")]
+    if has_opportunities:
+        nav.append(Link("opportunities/index.html", "Opportunities"))
+    nav.append(Link("audit/index.html", "Audit report"))
+    return SiteInfo(
+        title=settings.title,
+        holder=settings.holder,
+        as_of=report.as_of.isoformat(),
+        commit=commit,
+        nav=tuple(nav),
+    )
+
+
+# -- URLs ------------------------------------------------------------------------
+
+def cert_url(cert_id: str) -> str:
+    return f"certifications/{cert_id}/index.html"
+
+
+def entry_url(entry: CreditEntry) -> str:
+    return f"credits/{entry.id}/index.html"
+
+
+def proof_href(ledger: Ledger, entry: CreditEntry) -> str | None:
+    """Where the proof is on the site: a copied file, or the https URL."""
+    if not entry.proof:
+        return None
+    location = locate(ledger, entry.proof)
+    if location.url:
+        return location.url
+    if location.rel and location.path is not None:
+        return site_proof_path(location.rel, ledger)
+    return None
+
+
+def site_proof_path(rel: str, ledger: Ledger) -> str:
+    prefix = f"{ledger.settings.ledger}/"
+    return rel[len(prefix):] if rel.startswith(prefix) else rel
+
+
+# -- certification cards ------------------------------------------------------------
+
+def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, chart_prefix: str = "chart") -> CertCard:
+    rules = cert.rules
+    c = cert.current
+    coverage = _proof_coverage(cert)
+    base = dict(
+        id=cert.id,
+        name=cert.name,
+        body=rules.body,
+        credential_id=rules.cert.credential_id or "",
+        unit=cert.unit,
+        url=cert_url(cert.id),
+        status=cert.status,
+        status_label=STATUS_LABELS.get(cert.status, cert.status),
+        proof_coverage=coverage,
+        warnings=cert.warnings,
+    )
+    if c is None:
+        return CertCard(**base, earned="0.00", required="—", carried_in="", percent=0, delta_text="no cycle to measure",
+                        delta_days=None, cycle_text="", deadline="", days_left="", needed_per_month="", projected="",
+                        chart=None, facts=())
+    percent = int(min(c.credited / c.required * 100, Decimal(100))) if c.required else 0
+    delta = c.pace.delta_days
+    delta_text = delta_words(delta) if c.status not in ("upcoming",) else f"starts {c.start}"
+    if c.status == "complete":
+        delta_text = f"complete: {fmt(c.credited)} of {fmt(c.required)}"
+    elif c.status == "lapsed":
+        delta_text = f"lapsed on {c.end}: {fmt(c.remaining)} short"
+    elif cert.status != c.status:
+        delta_text += " on the cycle total; an annual minimum is behind"
+    needed = "nothing more" if c.needed_per_month == 0 else (f"{fmt(c.needed_per_month)} {cert.unit} a month" if c.needed_per_month is not None else "—")
+    projected = _projection(c)
+    facts = (
+        Fact("Cycle", f"{c.start} to {c.end}"),
+        Fact("Deadline", f"{c.end} ({_days(c.days_left)} left)" if c.days_left else f"{c.end}"),
+        Fact("Needed", needed),
+        Fact("Projected finish", projected),
+        Fact("Expected by now", f"{fmt(c.pace.expected)} {cert.unit}"),
+        Fact("Proof coverage", coverage),
+    )
+    return CertCard(
+        **base,
+        earned=fmt(c.credited),
+        required=fmt(c.required),
+        carried_in=fmt(c.carried_in) if c.carried_in else "",
+        percent=percent,
+        delta_text=delta_text,
+        delta_days=delta,
+        cycle_text=f"{c.start} to {c.end}",
+        deadline=c.end.isoformat(),
+        days_left=_days(c.days_left),
+        needed_per_month=needed,
+        projected=projected,
+        chart=burn_up(f"{chart_prefix}-{cert.id}", cert.name, cert.unit, c, as_of),
+        facts=facts,
+    )
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _projection(c: CycleReport) -> str:
+    if c.remaining <= 0:
+        return f"reached on {c.finished_on}" if c.finished_on else "reached"
+    if c.projected_finish is None:
+        return "not at the current rate (nothing earned in the last 12 months)"
+    gap = (c.projected_finish - c.end).days
+    if gap > 0:
+        return f"{c.projected_finish}, {_days(gap)} after the deadline"
+    return f"{c.projected_finish}, {_days(-gap)} before the deadline"
+
+
+def _proof_coverage(cert: CertReport) -> str:
+    counted = [c for c in cert.counted if c.credits > 0]
+    if not counted:
+        return "no entries yet"
+    with_proof = sum(1 for c in counted if c.entry.proof)
+    return f"{with_proof} of {len(counted)} entries have proof"
+
+
+# -- tables -----------------------------------------------------------------------------
+
+def category_rows(cycle: CycleReport) -> tuple[CategoryRow, ...]:
+    rows = []
+    for c in cycle.categories:
+        limits = ", ".join(x for x in (f"min {fmt(c.min)}" if c.min is not None else "", f"max {fmt(c.max)}" if c.max is not None else "") if x) or "no limit"
+        if c.capped:
+            state, note = "capped", f"{fmt(c.earned - c.counted)} above the maximum do not count"
+        elif c.min is not None and not c.met:
+            state, note = "short", f"{fmt(c.remaining)} still needed"
+        elif c.min is not None:
+            state, note = "met", "minimum met"
+        else:
+            state, note = "", ""
+        name = c.label + (f" (within {c.within})" if c.within else "")
+        rows.append(CategoryRow(name, limits, fmt(c.earned), fmt(c.counted), state, note))
+    return tuple(rows)
+
+
+def annual_rows(cycle: CycleReport) -> tuple[AnnualRow, ...]:
+    rows = []
+    for a in cycle.annual:
+        if not a.minimum:
+            continue
+        note = ""
+        if a.delta_days is not None and a.status not in ("complete", "upcoming"):
+            note = delta_words(a.delta_days)
+        short = [f"{c.label}: {fmt(c.counted)} of {fmt(c.min)}" for c in a.categories if not c.met]
+        if short:
+            note = "; ".join(filter(None, [note, *short]))
+        rows.append(AnnualRow(f"{a.start} to {a.end}", fmt(a.minimum), fmt(a.earned), fmt(a.remaining), a.status,
+                              STATUS_LABELS.get(a.status, a.status), note))
+    return tuple(rows)
+
+
+def entry_rows(ledger: Ledger, counted, recorded: dict[str, str]) -> tuple[EntryRow, ...]:
+    rows = []
+    for c in counted:
+        e = c.entry
+        rows.append(EntryRow(
+            id=e.id,
+            url=entry_url(e),
+            date=e.date.isoformat(),
+            title=e.title,
+            provider=e.provider,
+            hours=fmt(e.hours) if e.hours is not None else "",
+            delivery=e.delivery or "",
+            credits=fmt(c.credits) if c.estimable else "—",
+            estimated=c.estimated,
+            category=c.category or "",
+            proof_href=proof_href(ledger, e),
+            proof_label=_proof_label(e),
+            proof_sha256=e.proof_sha256 or "",
+            recorded_at=recorded.get(e.file, ""),
+            source=ledger.settings.source_label(e.source_name),
+        ))
+    return tuple(rows)
+
+
+def _proof_label(entry: CreditEntry) -> str:
+    if not entry.proof:
+        return "no proof"
+    return entry.proof.rsplit("/", 1)[-1] or entry.proof
+
+
+def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], newest_first: bool = True) -> tuple[CycleSection, ...]:
+    sections = []
+    cycles = reversed(cert.cycles) if newest_first else cert.cycles
+    for c in cycles:
+        summary = f"{fmt(c.credited)} of {fmt(c.required)} {cert.unit}"
+        if c.carried_in:
+            summary += f" (including {fmt(c.carried_in)} carried over)"
+        if c.carried_out:
+            summary += f"; {fmt(c.carried_out)} carry over to the next cycle"
+        sections.append(CycleSection(
+            cert_id=cert.id,
+            cert_name=cert.name,
+            heading=f"{c.start} to {c.end}",
+            status=c.status,
+            status_label=STATUS_LABELS.get(c.status, c.status),
+            summary=summary,
+            rows=entry_rows(ledger, c.entries, recorded),
+            total=fmt(sum((e.credits for e in c.entries), ZERO)),
+            unit=cert.unit,
+        ))
+    return tuple(sections)
+
+
+def program_text(program: Program | None) -> str:
+    return describe_program(program, with_sources=False) if program else ""
+
+
+# -- credits page -------------------------------------------------------------------------
+
+def credit_rows(ledger: Ledger, report: Report) -> tuple[CreditRow, ...]:
+    by_entry: dict[str, list[CountedCredit]] = {}
+    names = {}
+    for cert in report.certifications:
+        names[cert.id] = cert.name
+        for c in cert.counted:
+            by_entry.setdefault(c.entry.id, []).append(c)
+    rows = []
+    settings = ledger.settings
+    for entry in sorted(ledger.credits, key=lambda e: (e.date, e.id), reverse=True):
+        counted = by_entry.get(entry.id, [])
+        per = tuple((c.allocation.cert_id, names[c.allocation.cert_id], fmt(c.credits)) for c in counted)
+        total = sum((c.credits for c in counted), ZERO)
+        rows.append(CreditRow(
+            id=entry.id,
+            url=entry_url(entry),
+            date=entry.date.isoformat(),
+            title=entry.title,
+            provider=entry.provider,
+            source=entry.source_name,
+            source_label=settings.source_label(entry.source_name),
+            credits=fmt(total),
+            certs=" ".join(c for c, _, _ in per),
+            per_cert=per,
+            proof_href=proof_href(ledger, entry),
+        ))
+    return tuple(rows)
+
+
+def source_choices(ledger: Ledger) -> tuple[Choice, ...]:
+    """All, each platform (configured or used), External."""
+    settings: Settings = ledger.settings
+    used = {e.source_name for e in ledger.credits}
+    platforms = sorted((set(settings.sources) | used) - {"external"}, key=lambda s: settings.source_label(s).lower())
+    return (Choice("all", "All"), *(Choice(p, settings.source_label(p)) for p in platforms), Choice("external", "External"))
+
+
+def description_html(entry: CreditEntry) -> Markup:
+    return render_markdown(entry.description)
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    id: str
+    title: str
+    facts: tuple[Fact, ...]
+    description: Markup
+    proof_href: str | None
+    proof_label: str
+    allocations: tuple[tuple[str, str, str, str, str], ...]  # (cert url, cert name, credits, how, category)
+    file: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+def entry_detail(entry: CreditEntry, ledger: Ledger, report: Report, recorded: dict[str, str]) -> EntryDetail:
+    settings = ledger.settings
+    facts = [
+        Fact("Date", entry.date.isoformat()),
+        Fact("Provider", entry.provider),
+        Fact("Source", settings.source_label(entry.source_name)),
+    ]
+    if entry.minutes is not None:
+        facts.append(Fact("Duration", f"{fmt(entry.hours)} hours ({entry.minutes.normalize():f} minutes)"))
+    for label, value in (("Delivery", entry.delivery), ("Field of study", entry.field_of_study), ("State", entry.state),
+                         ("Semester hours", entry.semester_hours), ("Quarter hours", entry.quarter_hours)):
+        if value:
+            facts.append(Fact(label, str(value)))
+    if entry.proof_sha256:
+        facts.append(Fact("Proof SHA-256", entry.proof_sha256))
+    for sub in entry.submitted:
+        facts.append(Fact(f"Reported to {sub.cert_id}", sub.date.isoformat()))
+    if recorded.get(entry.file):
+        facts.append(Fact("Recorded", recorded[entry.file]))
+    facts.append(Fact("File", entry.file + (f" (item {entry.index + 1})" if entry.index is not None else "")))
+    allocations = []
+    warnings = []
+    for cert in report.certifications:
+        for c in cert.counted:
+            if c.entry.id != entry.id:
+                continue
+            how = "estimated by the program's rule" if c.estimated else "as claimed"
+            if not c.estimable:
+                how = "cannot be estimated: give credits explicitly"
+            allocations.append((cert_url(cert.id), cert.name, fmt(c.credits), how, c.category or ""))
+            if c in cert.outside:
+                warnings.append(f"Dated outside every cycle of {cert.name}: counts nowhere.")
+    return EntryDetail(
+        id=entry.id,
+        title=entry.title,
+        facts=tuple(facts),
+        description=description_html(entry),
+        proof_href=proof_href(ledger, entry),
+        proof_label=_proof_label(entry),
+        allocations=tuple(allocations),
+        file=entry.file,
+        warnings=tuple(warnings),
+    )
