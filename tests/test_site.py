@@ -1,0 +1,243 @@
+"""`recertgen build`: the site's files, its guarantees (relative links,
+byte-identical output, build aside then swap) and its safety."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CERT = "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n"
+ENTRY = """
+title: Threat modelling webinar
+provider: OWASP
+date: 2025-03-14
+hours: 1.5
+counts_toward: [cissp]
+description: |
+  Covered **STRIDE** and [the OWASP page](https://owasp.org/).
+"""
+
+
+@pytest.fixture
+def small(ledger):
+    ledger.cert("cissp", CERT)
+    ledger.credit("2025/2025-03-14-threat-modelling", ENTRY)
+    return ledger
+
+
+def build(cli, ledger, *extra):
+    return cli("build", ledger.root, "--as-of", "2026-11-15", *extra)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def test_build_writes_every_page(small, cli):
+    result = build(cli, small)
+    assert result.exit_code == 0, result.output
+    site = small.root / "site"
+    for rel in ("index.html", "credits/index.html", "certifications/cissp/index.html", "audit/index.html",
+                "credits/2025-03-14-threat-modelling/index.html", "summary.json", "assets/style.css", "assets/credits.js"):
+        assert (site / rel).is_file(), rel
+
+
+def test_links_are_relative_and_resolve(small, cli):
+    small.write("ledger/proof/c.pdf", "%PDF-1.4 proof")
+    small.credit("b", ENTRY.replace("Threat", "Other").replace("hours: 1.5", "hours: 1.5\nproof: c.pdf"))
+    assert build(cli, small).exit_code == 0
+    site = small.root / "site"
+    for page in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text())
+        for tag, attr, value in parser.refs:
+            if value.startswith(("https://", "mailto:")) and tag == "a":
+                continue  # outbound links a person may follow; nothing is loaded from them
+            if value.startswith("data:") and tag == "link":
+                continue
+            assert not re.match(r"^[a-z]+:|^/", value), f"{page}: {tag} {attr}={value}"
+            target = (page.parent / value.split("#")[0]).resolve()
+            if value.split("#")[0]:
+                assert target.exists() or value.endswith(("audit.csv", "certificates.zip")), f"{page}: broken link {value}"
+
+
+def test_nothing_loads_from_another_host(small, cli):
+    assert build(cli, small).exit_code == 0
+    for page in (small.root / "site").rglob("*.html"):
+        text = page.read_text()
+        assert "default-src 'none'; script-src 'self'; style-src 'self'" in text
+        for tag, attr, value in _refs(text):
+            if tag in ("script", "link", "img", "iframe", "source"):
+                assert not value.startswith(("http:", "https:", "//")), (page, value)
+
+
+def _refs(text):
+    parser = Links()
+    parser.feed(text)
+    return parser.refs
+
+
+def test_output_is_byte_identical_for_the_same_inputs(small, cli, tmp_path):
+    assert cli("build", small.root, "--as-of", "2026-11-15", "--out", tmp_path / "one").exit_code == 0
+    assert cli("build", small.root, "--as-of", "2026-11-15", "--out", tmp_path / "two").exit_code == 0
+    one = {k: v[0] for k, v in snapshot(tmp_path / "one").items()}
+    two = {k: v[0] for k, v in snapshot(tmp_path / "two").items()}
+    assert one == two
+
+
+def test_failing_build_leaves_the_previous_site_untouched(small, cli):
+    assert build(cli, small).exit_code == 0
+    before = snapshot(small.root / "site")
+    small.credit("broken", ENTRY.replace("2025-03-14", "2025-02-30"))
+    result = build(cli, small)
+    assert result.exit_code == 1
+    assert "nothing was written" in result.output
+    assert snapshot(small.root / "site") == before
+    assert not [p for p in small.root.iterdir() if p.name.startswith(".site.")], "staging folder left behind"
+
+
+def test_first_failing_build_writes_nothing(small, cli):
+    small.credit("broken", ENTRY.replace("hours: 1.5", "hours: many"))
+    assert build(cli, small).exit_code == 1
+    assert not (small.root / "site").exists()
+
+
+def test_strict_build_fails_on_warnings(small, cli):
+    small.credit("odd", ENTRY.replace("Threat", "Odd") + "colour: red\n")
+    assert build(cli, small).exit_code == 0
+    assert build(cli, small, "--strict").exit_code == 1
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(small, cli, tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    result = cli("build", small.root, "--as-of", "2026-11-15", "--out", precious)
+    assert result.exit_code == 2
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    assert cli("build", small.root, "--out", small.root).exit_code == 2
+
+
+def test_ledger_templates_override_file_by_file(small, cli):
+    small.write("templates/entry.html", '{% extends "builtin/entry.html" %}{% block title %}Custom: {{ entry.title }}{% endblock %}')
+    small.write("templates/assets/style.css", "body { color: rebeccapurple; }")
+    assert build(cli, small).exit_code == 0
+    site = small.root / "site"
+    assert "<title>Custom: Threat modelling webinar</title>" in (site / "credits/2025-03-14-threat-modelling/index.html").read_text()
+    assert (site / "assets/style.css").read_text() == "body { color: rebeccapurple; }"
+    assert (site / "assets/credits.js").exists()  # not overridden: the built-in one
+    assert "Dashboard" in (site / "index.html").read_text()
+
+
+def test_template_mistake_is_a_problem_with_its_line(small, cli):
+    assert build(cli, small).exit_code == 0
+    before = snapshot(small.root / "site")
+    small.write("templates/index.html", "{% extends 'base.html' %}\n{% block content %}\n{{ no_such_thing.attr }}\n{% endblock %}\n")
+    result = build(cli, small)
+    assert result.exit_code == 1
+    assert "templates/index.html:3:1: error: template error:" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(small.root / "site") == before
+
+
+def test_template_syntax_error_names_the_file(small, cli):
+    small.write("templates/index.html", "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n")
+    result = build(cli, small)
+    assert result.exit_code == 1
+    assert "templates/index.html:3:1: error: template error:" in result.output
+
+
+def test_markup_in_titles_and_descriptions_is_inert(small, cli):
+    small.credit("evil", """
+        title: "<script>alert('title')</script>"
+        provider: "<img src=x onerror=alert(1)>"
+        date: 2025-04-01
+        hours: 1
+        counts_toward: [cissp]
+        description: |
+          <script>alert('description')</script>
+          [click me](javascript:alert('link')) and [data](data:text/html;base64,PHNjcmlwdD4=)
+          <a href="javascript:alert(2)">raw</a> ![img](https://tracker.example/pixel.png)
+    """)
+    assert build(cli, small).exit_code == 0
+    page = (small.root / "site/credits/evil/index.html").read_text()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page and 'href="data:text' not in page
+    assert "<img" not in page and 'src="https://tracker.example' not in page  # an image would load from elsewhere
+    for other in ("index.html", "credits/index.html", "audit/index.html", "certifications/cissp/index.html"):
+        text = (small.root / "site" / other).read_text()
+        assert "<script>alert" not in text and "<img src=x" not in text
+
+
+def test_markdown_keeps_safe_links(small, cli):
+    assert build(cli, small).exit_code == 0
+    page = (small.root / "site/credits/2025-03-14-threat-modelling/index.html").read_text()
+    assert "<strong>STRIDE</strong>" in page
+    assert '<a rel="noopener noreferrer" href="https://owasp.org/">the OWASP page</a>' in page
+
+
+def test_build_output_is_quiet_when_piped(small, cli):
+    result = build(cli, small)
+    (line,) = result.output.strip().splitlines()
+    assert re.fullmatch(r"Built 5 pages \(\d+ files\) into " + re.escape(str(small.root / "site")) + " as of 2026-11-15", line)
+
+
+def test_dashboard_states_pace_in_words(small, cli):
+    assert build(cli, small).exit_code == 0
+    text = (small.root / "site/index.html").read_text()
+    assert re.search(r"(ahead|behind) by \d+ days?", text)
+    assert "<svg" in text and "<title id=\"chart-cissp-title\">" in text
+
+
+def test_no_javascript_needed_for_the_total(small, cli):
+    small.credit("b", ENTRY.replace("Threat", "Second").replace("2025-03-14", "2025-05-01"))
+    assert build(cli, small).exit_code == 0
+    text = (small.root / "site/credits/index.html").read_text()
+    assert re.search(r'<output id="total-credits"[^>]*>3\.00</output>', text)
+
+
+def test_site_folder_is_marked_and_staging_is_cleaned(small, cli):
+    assert build(cli, small).exit_code == 0
+    assert build(cli, small).exit_code == 0
+    assert (small.root / "site" / ".recertgen-site").exists()
+    leftovers = [p.name for p in small.root.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_proof_files_are_published_beside_the_pages(small, cli):
+    small.write("ledger/proof/2025/cert.pdf", "%PDF-1.4 c")
+    small.credit("b", ENTRY.replace("Threat", "Other").replace("hours: 1.5", "hours: 1.5\nproof: 2025/cert.pdf"))
+    assert build(cli, small).exit_code == 0
+    assert (small.root / "site/proof/2025/cert.pdf").read_text() == "%PDF-1.4 c"
+    page = (small.root / "site/credits/b/index.html").read_text()
+    assert 'href="../../proof/2025/cert.pdf"' in page
+
+
+def test_environment_does_not_leak_into_output(small, cli, monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    assert build(cli, small).exit_code == 0
+    a = (small.root / "site/index.html").read_bytes()
+    monkeypatch.setenv("TZ", "UTC")
+    assert build(cli, small).exit_code == 0
+    assert (small.root / "site/index.html").read_bytes() == a
+    assert os.environ["TZ"] == "UTC"
