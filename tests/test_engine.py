@@ -328,3 +328,36 @@ def test_summary_json_shape_and_two_place_numbers(ledger):
     assert c["expected"] == pytest.approx(10 * 183 / 366, abs=0.005)
     assert c["annual"] == [{"start": "2024-01-01", "end": "2024-12-31", "minimum": 5, "earned": 2.5, "status": "on-track"}]
     assert c["categories"] == [{"name": "ethics", "min": 2, "max": None, "earned": 2.5, "counted": 2.5}]
+
+
+# RULES.md §1: how each issuer fixes the cycle's start and its length.
+CYCLE_RULES = {
+    **{p: ("certified", 3) for p in ("isc2-cissp", "isc2-ccsp", "isc2-sscp", "isc2-cc")},
+    **{p: ("next-january", 3) for p in ("isaca-cisa", "isaca-cism", "isaca-crisc", "isaca-cgeit", "isaca-cdpse")},
+    **{p: ("certified", 3) for p in ("comptia-a-plus", "comptia-network-plus", "comptia-security-plus",
+                                      "comptia-cysa-plus", "comptia-pentest-plus", "comptia-securityx")},
+    **{p: ("certified", 3) for p in ("pmi-pmp", "pmi-capm", "pmi-acp")},
+    "giac": ("certified", 4),
+    **{p: ("certified", 3) for p in ("cisco-associate", "cisco-specialist", "cisco-professional", "cisco-expert")},
+    "cpa-ca": ("certified", 2),
+    "cpa-ny": ("next-january", 3),
+    "cpa-tx": ("certified", 3),
+    "iia-cia": ("next-january", 1),
+    "acfe-cfe": ("certified", 1),
+}
+
+
+@pytest.mark.parametrize("program", sorted(CYCLE_RULES))
+def test_every_program_derives_and_rolls_its_cycles(ledger, program):
+    anchor, years = CYCLE_RULES[program]
+    certified = D(2019, 7, 20)
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: {certified}\n")
+    as_of = D(2026, 11, 15)
+    cycles = ledger.load(as_of).report.cert("c").cycles
+    start = D(2020, 1, 1) if anchor == "next-january" else certified
+    assert cycles[0].start == start
+    for previous, cycle in zip(cycles, cycles[1:]):
+        assert cycle.start == previous.end + dt.timedelta(days=1)
+    for cycle in cycles:
+        assert cycle.end == cycle.start.replace(year=cycle.start.year + years) - dt.timedelta(days=1)
+    assert cycles[-1].start <= as_of <= cycles[-1].end
