@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from .build import build
 from .check import check
+from .export import export
 from .programs import programs
 from .status import status
 
@@ -18,5 +19,5 @@ def main() -> None:
     certification stands; hand an auditor the proof."""
 
 
-for command in (check, build, status, programs):
+for command in (check, build, status, export, programs):
     main.add_command(command)

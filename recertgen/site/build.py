@@ -17,6 +17,10 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..amounts import ZERO, fmt
 from ..api import Loaded
+from ..exports.audit import AuditRow, audit_rows, filter_rows, to_csv
+from ..exports.badges import badge_svg
+from ..exports.calendar import deadlines_ics
+from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
 from ..gitinfo import first_recorded, head_commit
 from ..problems import Problem, Source, error
@@ -54,6 +58,7 @@ class Inputs:
     site: views.SiteInfo
     recorded: dict[str, str]
     commit: str | None
+    rows: list[AuditRow]
 
 
 Progress = Callable[[int], None]
@@ -64,13 +69,14 @@ def gather(loaded: Loaded) -> Inputs:
     commit = head_commit(root)
     recorded = first_recorded(root)
     site = views.site_info(loaded.ledger, loaded.report, commit, bool(loaded.ledger.opportunities))
-    return Inputs(loaded, site, recorded, commit)
+    rows = audit_rows(loaded.ledger, loaded.report, recorded)
+    return Inputs(loaded, site, recorded, commit, rows)
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
     loaded = inputs.loaded
     ledger, report = loaded.ledger, loaded.report
-    cards = [views.cert_card(cert, ledger, report.as_of) for cert in report.certifications]
+    cards = [views.cert_card(cert, ledger, report.as_of, inputs.recorded) for cert in report.certifications]
     yield Page("index.html", "index.html", "Dashboard", {"cards": cards})
     rows = views.credit_rows(ledger, report)
     yield Page("credits/index.html", "credits.html", "Credits", {
@@ -102,7 +108,7 @@ def pages(inputs: Inputs) -> Iterator[Page]:
             "entry": views.entry_detail(entry, ledger, report, inputs.recorded),
         })
     audit_sections = [
-        (views.cert_card(cert, ledger, report.as_of, chart_prefix="audit"), views.cycle_sections(cert, ledger, inputs.recorded, newest_first=False))
+        (views.cert_card(cert, ledger, report.as_of, inputs.recorded, chart_prefix="audit"), views.cycle_sections(cert, ledger, inputs.recorded, newest_first=False))
         for cert in report.certifications
     ]
     yield Page("audit/index.html", "audit.html", "Audit report", {"sections": audit_sections})
@@ -137,7 +143,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
             staging.copy(rel, path)
         for rel, path in _proof_files(loaded):
             staging.copy(rel, path)
-        staging.write("summary.json", summary_json(loaded.report).encode("utf-8"))
+        write_exports(inputs, staging)
     except Exception as exc:  # a template override's mistake must read as a problem, not a traceback
         staging.abandon()
         return BuildResult(out, 0, 0, (_template_problem(exc, root),))
@@ -146,6 +152,18 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         raise
     staging.commit()
     return BuildResult(out, len(page_list), staging.files, ())
+
+
+def write_exports(inputs: Inputs, staging: Staging) -> None:
+    """The files for auditors and other programs, beside the pages."""
+    report = inputs.loaded.report
+    staging.write("summary.json", summary_json(report).encode("utf-8"))
+    staging.write("audit.csv", to_csv(inputs.rows).encode("utf-8"))
+    for cert in report.certifications:
+        staging.write(f"certifications/{cert.id}/audit.csv", to_csv(filter_rows(inputs.rows, cert=cert.id)).encode("utf-8"))
+        staging.write(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
+    write_certificates_zip(inputs.rows, staging.path("certificates.zip"))
+    staging.write("deadlines.ics", deadlines_ics(report, inputs.loaded.ledger.settings.title).encode("utf-8"))
 
 
 def _proof_files(loaded: Loaded):

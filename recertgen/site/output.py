@@ -42,6 +42,13 @@ class Staging:
         path.write_bytes(data)
         self.files += 1
 
+    def path(self, rel: str) -> Path:
+        """A path in the staging folder for writers that stream their file."""
+        path = self.dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.files += 1
+        return path
+
     def copy(self, rel: str, source: Path) -> None:
         path = self.dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,8 @@ from ..engine.compute import CertReport, CountedCredit, CycleReport, Report
 from ..engine.pace import delta_words
 from ..model import CreditEntry, Ledger, Program, Settings
 from ..programs_text import describe_program
-from ..proofs import locate
+from ..exports.audit import documentation_debt
+from ..proofs import locate, sha256_of
 from .charts import Chart, burn_up
 from .markdown import render_markdown
 
@@ -126,6 +127,7 @@ class EntryRow:
     proof_label: str
     proof_sha256: str
     recorded_at: str
+    debt: str  # "recorded 45 days later" when over the 30-day mark
     source: str
 
 
@@ -209,10 +211,11 @@ def site_proof_path(rel: str, ledger: Ledger) -> str:
 
 # -- certification cards ------------------------------------------------------------
 
-def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, chart_prefix: str = "chart") -> CertCard:
+def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[str, str], chart_prefix: str = "chart") -> CertCard:
     rules = cert.rules
     c = cert.current
     coverage = _proof_coverage(cert)
+    late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded.get(x.entry.file, "")))
     base = dict(
         id=cert.id,
         name=cert.name,
@@ -247,7 +250,7 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, chart_prefix: st
         Fact("Projected finish", projected),
         Fact("Expected by now", f"{fmt(c.pace.expected)} {cert.unit}"),
         Fact("Proof coverage", coverage),
-    )
+    ) + ((Fact("Documentation debt", f"{late} entr{'y' if late == 1 else 'ies'} recorded over 30 days after the activity"),) if late else ())
     return CertCard(
         **base,
         earned=fmt(c.credited),
@@ -343,9 +346,15 @@ def entry_rows(ledger: Ledger, counted, recorded: dict[str, str]) -> tuple[Entry
             proof_label=_proof_label(e),
             proof_sha256=e.proof_sha256 or "",
             recorded_at=recorded.get(e.file, ""),
+            debt=_debt_text(e, recorded),
             source=ledger.settings.source_label(e.source_name),
         ))
     return tuple(rows)
+
+
+def _debt_text(entry: CreditEntry, recorded: dict[str, str]) -> str:
+    days = documentation_debt(entry.date, recorded.get(entry.file, ""))
+    return f"recorded {days} days after the activity" if days else ""
 
 
 def _proof_label(entry: CreditEntry) -> str:
@@ -424,6 +433,17 @@ def description_html(entry: CreditEntry) -> Markup:
     return render_markdown(entry.description)
 
 
+def _proof_digest(entry: CreditEntry, ledger: Ledger) -> str:
+    """The digest of the proof file as it is now, and whether it is the one recorded."""
+    location = locate(ledger, entry.proof) if entry.proof else None
+    if location is None or location.path is None:
+        return entry.proof_sha256 or ""
+    actual = sha256_of(location.path)
+    if entry.proof_sha256 is None:
+        return f"{actual} (not recorded in the ledger)"
+    return f"{actual} ({'matches' if actual == entry.proof_sha256 else 'does NOT match'} the recorded digest)"
+
+
 @dataclass(frozen=True)
 class EntryDetail:
     id: str
@@ -450,12 +470,14 @@ def entry_detail(entry: CreditEntry, ledger: Ledger, report: Report, recorded: d
                          ("Semester hours", entry.semester_hours), ("Quarter hours", entry.quarter_hours)):
         if value:
             facts.append(Fact(label, str(value)))
-    if entry.proof_sha256:
-        facts.append(Fact("Proof SHA-256", entry.proof_sha256))
+    digest = _proof_digest(entry, ledger)
+    if digest:
+        facts.append(Fact("Proof SHA-256", digest))
     for sub in entry.submitted:
         facts.append(Fact(f"Reported to {sub.cert_id}", sub.date.isoformat()))
     if recorded.get(entry.file):
-        facts.append(Fact("Recorded", recorded[entry.file]))
+        debt = _debt_text(entry, recorded)
+        facts.append(Fact("Recorded", recorded[entry.file] + (f" ({debt}: documentation debt)" if debt else "")))
     facts.append(Fact("File", entry.file + (f" (item {entry.index + 1})" if entry.index is not None else "")))
     allocations = []
     warnings = []

