@@ -116,3 +116,33 @@ def test_injected_script_never_runs(page, tmp_path, outbound):
         if rel != "index.html":  # the title is shown as text, escaped
             expect(page.get_by_text("<script>window.__pwned = 'title'; alert('title')</script>").first).to_be_visible()
     assert outbound.leaks == []
+
+
+def test_every_printed_audit_page_states_certification_cycle_as_of_and_commit(page, tmp_path, demo_loaded):
+    """Printed, each page of the audit report repeats a header row naming
+    the certification, the cycle, the as-of date and the ledger's commit."""
+    import shutil as sh
+
+    from .conftest import copy_demo
+
+    if not sh.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing: .ci/run installs poppler-utils")
+        pytest.skip("poppler-utils is not installed")
+    root = copy_demo(tmp_path / "repo")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_AUTHOR_DATE": "2026-11-01T10:00:00Z", "GIT_COMMITTER_DATE": "2026-11-01T10:00:00Z"}
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qm", "ledger"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    loaded = load(root, AS_OF)
+    assert build_site(loaded, root / "site").ok
+    page.goto((root / "site" / "audit" / "index.html").as_uri())
+    pdf = tmp_path / "audit.pdf"
+    page.pdf(path=str(pdf), format="A4", margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= len(loaded.report.certifications)
+    for number, printed in enumerate(pages, 1):
+        heads = [line for line in printed.splitlines() if " · cycle " in line and f"as of {AS_OF}" in line]
+        assert heads, f"page {number} has no running header:\n{printed[:400]}"
+        assert f"commit {commit}" in heads[0]
