@@ -196,6 +196,15 @@ class Opportunity:
     def is_free(self) -> bool:
         return (self.cost or "").strip().lower() in ("free", "0", "$0", "0.00")
 
+    # An opportunity is estimated like a credit entry; it has no academic hours.
+    semester_hours = None
+    quarter_hours = None
+
+    @property
+    def date(self):
+        """The day it happens (its end, else its start); None when undated."""
+        return self.ends or self.starts
+
 
 @dataclass(frozen=True)
 class EstimateRule:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .amounts import fmt
-from .engine.compute import Report
+from .engine.compute import CertReport, Report
 from .engine.pace import delta_words
 from .textual import table
 
@@ -42,3 +42,15 @@ def status_table(report: Report, color: bool = False) -> str:
                  rows, style=style, right=(5, 6))
     notes = [f"  {cert.name}: {w}" for cert in report.certifications for w in cert.warnings]
     return "\n".join([head, "", body] + ([""] + notes if notes else []))
+
+
+def one_line(cert: CertReport, before: CertReport | None = None) -> str:
+    """'CISSP: 117.25 / 120.00 CPE, ahead (ahead by 80 days, +2 days)'."""
+    c = cert.current
+    if c is None:
+        return f"{cert.name}: no current cycle"
+    text = f"{cert.name}: {fmt(c.credited)} / {fmt(c.required)} {cert.unit}, {cert.status} ({delta_words(c.pace.delta_days)}"
+    if before is not None and before.current is not None and before.current.start == c.start:
+        gained = c.pace.delta_days - before.current.pace.delta_days
+        text += f", {'+' if gained >= 0 else ''}{gained} days"
+    return text + ")"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .add import add
 from .build import build
 from .check import check
 from .export import export
+from .log import log
 from .programs import programs
 from .status import status
 
@@ -19,5 +21,5 @@ def main() -> None:
     certification stands; hand an auditor the proof."""
 
 
-for command in (check, build, status, export, programs):
+for command in (check, build, status, add, log, export, programs):
     main.add_command(command)

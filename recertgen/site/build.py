@@ -25,7 +25,7 @@ from ..exports.summary import summary_json
 from ..gitinfo import first_recorded, head_commit
 from ..problems import Problem, Source, error
 from ..proofs import locate
-from . import views
+from . import catalog, views
 from .output import Staging, check_output
 from .theme import asset_files, environment
 
@@ -59,6 +59,8 @@ class Inputs:
     recorded: dict[str, str]
     commit: str | None
     rows: list[AuditRow]
+    opportunities: list  # sorted by date
+    opportunity_cards: list
 
 
 Progress = Callable[[int], None]
@@ -70,7 +72,9 @@ def gather(loaded: Loaded) -> Inputs:
     recorded = first_recorded(root)
     site = views.site_info(loaded.ledger, loaded.report, commit, bool(loaded.ledger.opportunities))
     rows = audit_rows(loaded.ledger, loaded.report, recorded)
-    return Inputs(loaded, site, recorded, commit, rows)
+    opportunities = catalog.sorted_opportunities(loaded.ledger)
+    cards = [catalog.card(o, loaded.report) for o in opportunities]
+    return Inputs(loaded, site, recorded, commit, rows, opportunities, cards)
 
 
 def pages(inputs: Inputs) -> Iterator[Page]:
@@ -107,11 +111,28 @@ def pages(inputs: Inputs) -> Iterator[Page]:
         yield Page(views.entry_url(entry), "entry.html", entry.title, {
             "entry": views.entry_detail(entry, ledger, report, inputs.recorded),
         })
+    if inputs.opportunities:
+        yield from opportunity_pages(inputs)
     audit_sections = [
         (views.cert_card(cert, ledger, report.as_of, inputs.recorded, chart_prefix="audit"), views.cycle_sections(cert, ledger, inputs.recorded, newest_first=False))
         for cert in report.certifications
     ]
     yield Page("audit/index.html", "audit.html", "Audit report", {"sections": audit_sections})
+
+
+def opportunity_pages(inputs: Inputs) -> Iterator[Page]:
+    ledger, report = inputs.loaded.ledger, inputs.loaded.report
+    cards = inputs.opportunity_cards
+    yield Page("opportunities/index.html", "opportunities.html", "Opportunities", {
+        "cards": cards[:STATIC_OPPORTUNITIES],
+        "count": len(cards),
+        "choices": catalog.filter_choices(cards, report),
+    })
+    for opp, card in zip(inputs.opportunities, cards):
+        yield Page(catalog.opportunity_url(opp), "opportunity.html", opp.title, {"opp": catalog.detail(opp, ledger, report, card)})
+
+
+STATIC_OPPORTUNITIES = 500  # listed in the HTML for readers without JavaScript; search covers all
 
 
 PRESETS = (
@@ -163,6 +184,9 @@ def write_exports(inputs: Inputs, staging: Staging) -> None:
         staging.write(f"certifications/{cert.id}/audit.csv", to_csv(filter_rows(inputs.rows, cert=cert.id)).encode("utf-8"))
         staging.write(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
     write_certificates_zip(inputs.rows, staging.path("certificates.zip"))
+    if inputs.opportunities:
+        index = catalog.search_index_js(inputs.opportunity_cards, inputs.loaded.ledger, report.as_of)
+        staging.write("opportunities/search-index.js", index.encode("utf-8"))
     staging.write("deadlines.ics", deadlines_ics(report, inputs.loaded.ledger.settings.title).encode("utf-8"))
 
 

@@ -30,9 +30,10 @@ def page_kinds(site: Path, loaded) -> dict[str, Path]:
         "entry": site / "credits" / entry.id / "index.html",
         "audit": site / "audit" / "index.html",
     }
-    for name in ("opportunities/index.html",):
-        if (site / name).exists():
-            kinds["opportunities"] = site / name
+    if loaded.ledger.opportunities:
+        kinds["opportunities"] = site / "opportunities" / "index.html"
+        opp = sorted(loaded.ledger.opportunities, key=lambda o: o.id)[0]
+        kinds["opportunity"] = site / "opportunities" / opp.id / "index.html"
     return kinds
 
 

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..api import today
+from ..authoring import Refused, credit_path, plan_proof, write_entry
+from ..fields import did_you_mean
+from ..opportunities import default_date, entry_yaml, held_targets
+from ..problems import format_problems
+from ..status_text import one_line
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, load_or_exit, parse_date
+
+
+@click.command()
+@click.argument("opportunity_id")
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
+@click.option("--date", "day", callback=parse_date, metavar="D", help="When you did it (default: the opportunity's date if past, else today).")
+@click.option("--for", "certs", multiple=True, metavar="CERT", help="A certification it counts toward (repeatable; default: those it is listed for).")
+@click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), help="A certificate file to copy into ledger/proof/ with its digest.")
+def log(opportunity_id, root, day, certs, proof):
+    """Log an opportunity from the CE index as a new credit file.
+
+    Writes ledger/credits/YYYY/YYYY-MM-DD-slug.yaml (never over an existing
+    file), copies the proof, checks the ledger, and prints each
+    certification's new standing. A refused write changes nothing (exit 1)."""
+    loaded = load_or_exit(root, None)
+    ledger, report = loaded.ledger, loaded.report
+    opp = next((o for o in ledger.opportunities if o.id == opportunity_id), None)
+    if opp is None:
+        ids = [o.id for o in ledger.opportunities]
+        click.echo(f"recertgen: no opportunity {opportunity_id!r}{did_you_mean(opportunity_id, ids)}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    held = [c.id for c in ledger.certifications]
+    targets = list(dict.fromkeys(certs)) or held_targets(opp, report)
+    unknown = [c for c in targets if c not in held]
+    if unknown:
+        click.echo(f"recertgen: unknown certification {unknown[0]!r}{did_you_mean(unknown[0], held)}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if not targets:
+        click.echo(f"recertgen: {opp.id} is not listed for any certification you hold; say which with --for CERT", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    day = day or default_date(opp, today(ledger.settings))
+    try:
+        proof_copy = plan_proof(ledger.ledger_dir, proof, day) if proof else None
+        text = entry_yaml(opp, day, targets, proof_copy.rel if proof_copy else None, proof_copy.sha256 if proof_copy else None)
+        written = write_entry(ledger.root, credit_path(day, opp.title), text, proof_copy)
+    except Refused as exc:
+        if exc.problems:
+            click.echo(format_problems(exc.problems, "text"), err=True)
+        click.echo(f"recertgen: refused: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"Wrote {written.entry_path.relative_to(ledger.root)}")
+    if written.proof_path is not None:
+        click.echo(f"Proof {written.proof_path.relative_to(ledger.root)} (sha256 {proof_copy.sha256[:12]}…)")
+    after = written.loaded.report
+    for cert_id in targets:
+        click.echo(one_line(after.cert(cert_id), report.cert(cert_id)))
+    sys.exit(EXIT_OK)

@@ -1,0 +1,106 @@
+"""What an opportunity would earn toward each certification held, and the
+entry that logging it writes.
+
+The estimate is the engine's (the program's rule, rounded down), and the
+pace gain is the SPEC's `delta_days` after minus before, as if the credits
+were earned on the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote, urlencode
+
+from .amounts import ZERO
+from .engine.compute import CertReport, Report
+from .engine.estimate import estimate
+from .engine.pace import pace
+from .authoring import credit_entry_yaml
+from .model import Opportunity, Settings
+
+
+@dataclass(frozen=True)
+class Estimate:
+    cert_id: str
+    cert_name: str
+    unit: str
+    credits: Decimal | None  # None: cannot be estimated (no duration, or fixed per catalog item)
+    days_gained: int | None
+    listed: bool  # the opportunity names this certification or its program
+
+
+def qualifies(opp: Opportunity, cert: CertReport) -> bool:
+    targets = set(opp.counts_toward)
+    return cert.id in targets or (cert.rules.program is not None and cert.rules.program.id in targets)
+
+
+def estimates(opp: Opportunity, report: Report) -> tuple[Estimate, ...]:
+    """For each certification held: listed ones first; all of them when the
+    opportunity names none (it may still qualify)."""
+    result = []
+    for cert in report.certifications:
+        listed = qualifies(opp, cert)
+        if opp.counts_toward and not listed:
+            continue
+        credits = estimate(opp, cert.rules)
+        result.append(Estimate(cert.id, cert.name, cert.unit, credits, _days_gained(cert, credits, report.as_of), listed))
+    return tuple(result)
+
+
+def _days_gained(cert: CertReport, credits: Decimal | None, as_of: dt.date) -> int | None:
+    c = cert.current
+    if c is None or credits is None or not c.start <= as_of <= c.end:
+        return None
+    tolerance = 0
+    before = pace(c.credited, c.required, c.start, c.end, as_of, tolerance).delta_days
+    after = pace(c.credited + credits, c.required, c.start, c.end, as_of, tolerance).delta_days
+    return after - before
+
+
+def default_date(opp: Opportunity, today: dt.date) -> dt.date:
+    """The activity's own date when it has passed, else today."""
+    day = opp.date
+    return day if day is not None and day <= today else today
+
+
+def entry_yaml(opp: Opportunity, day: dt.date, certs: list[str], proof: str | None = None, proof_sha256: str | None = None) -> str:
+    """The credit entry that logging an opportunity writes."""
+    hours = opp.minutes / 60 if opp.minutes is not None else None
+    whole = hours is not None and hours == hours.quantize(Decimal("0.01"))
+    note = f"Logged from opportunity `{opp.id}`" + (f": {opp.url}" if opp.url else ".")
+    return credit_entry_yaml(
+        title=opp.title,
+        provider=opp.provider or "unknown",
+        day=day,
+        counts_toward=certs,
+        hours=hours.quantize(Decimal("0.01")).normalize() if whole else None,
+        minutes=None if whole else opp.minutes,
+        delivery=opp.delivery,
+        description=note,
+        proof=proof,
+        proof_sha256=proof_sha256,
+    )
+
+
+def github_new_file_url(settings: Settings, path: str, content: str) -> str | None:
+    """GitHub's new-file page with the path and content filled in, when the
+    ledger's repository is on GitHub (`repository_url`)."""
+    url = settings.repository_url or ""
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?(?:/tree/([^?#]+))?/?", url)
+    if not match:
+        return None
+    owner, repo, branch = match.group(1), match.group(2), match.group(3) or "main"
+    query = urlencode({"filename": path, "value": content}, quote_via=quote)
+    return f"https://github.com/{owner}/{repo}/new/{quote(branch)}?{query}"
+
+
+def held_targets(opp: Opportunity, report: Report) -> list[str]:
+    """The certifications held that the opportunity is known to count toward."""
+    return [c.id for c in report.certifications if qualifies(opp, c)]
+
+
+def total(estimates_: tuple[Estimate, ...]) -> Decimal:
+    return sum((e.credits or ZERO for e in estimates_), ZERO)

@@ -1,0 +1,203 @@
+"""`recertgen log` and `recertgen add`: the only commands that write into a
+ledger, and only ever new files that check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from recertgen.api import load
+from recertgen.opportunities import entry_yaml
+from recertgen.yamlio import parse_yaml_text
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def catalog(ledger):
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    ledger.cert("pmp", "name: PMP\nprogram: pmi-pmp\ncertified: 2024-04-22\n")
+    ledger.write("ledger/opportunities/webinars.yaml", """
+        - id: owasp-top-ten
+          title: "OWASP Top 10: what changed"
+          provider: OWASP
+          url: https://owasp.org/
+          format: webinar
+          delivery: webinar
+          starts: 2025-05-20
+          minutes: 90
+          cost: free
+          counts_toward: [isc2-cissp]
+        - id: future-summit
+          title: Future summit
+          provider: ACME
+          format: conference
+          starts: 2099-01-01
+          hours: 8
+          counts_toward: [cissp, pmi-pmp]
+        - id: unlisted-book
+          title: Some book
+          provider: Wiley
+          format: book
+          hours: 5
+    """)
+    return ledger
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_log_writes_a_new_entry_that_checks(catalog, cli):
+    result = cli("log", "owasp-top-ten", catalog.root)
+    assert result.exit_code == 0, result.output
+    path = catalog.root / "ledger/credits/2025/2025-05-20-owasp-top-10-what-changed.yaml"
+    assert result.output.splitlines()[0] == "Wrote ledger/credits/2025/2025-05-20-owasp-top-10-what-changed.yaml"
+    assert "CISSP: 1.50 / 120.00 CPE" in result.output
+    loaded = load(catalog.root)
+    assert loaded.errors == ()
+    (entry,) = loaded.ledger.credits
+    assert (entry.title, entry.provider, entry.date, entry.minutes, entry.delivery) == (
+        "OWASP Top 10: what changed", "OWASP", dt.date(2025, 5, 20), 90, "webinar")
+    assert [a.cert_id for a in entry.allocations] == ["cissp"]
+    assert path.read_text().startswith('title: "OWASP Top 10: what changed"\n')
+
+
+def test_log_never_overwrites(catalog, cli):
+    assert cli("log", "owasp-top-ten", catalog.root).exit_code == 0
+    before = files_under(catalog.root)
+    again = cli("log", "owasp-top-ten", catalog.root)
+    assert again.exit_code == 1
+    assert "already exists" in again.output and "nothing was written" in again.output
+    assert files_under(catalog.root) == before
+
+
+def test_log_with_date_targets_and_proof(catalog, cli, tmp_path):
+    proof = tmp_path / "certificate.PDF"
+    proof.write_bytes(b"%PDF-1.4 completion")
+    result = cli("log", "unlisted-book", catalog.root, "--date", "2025-07-01", "--for", "cissp", "--for", "pmp", "--proof", proof)
+    assert result.exit_code == 0, result.output
+    copied = catalog.root / "ledger/proof/2025/certificate.pdf"
+    assert copied.read_bytes() == b"%PDF-1.4 completion"
+    (entry,) = load(catalog.root).ledger.credits
+    assert entry.proof == "2025/certificate.pdf"
+    assert entry.proof_sha256 == hashlib.sha256(b"%PDF-1.4 completion").hexdigest()
+    assert [a.cert_id for a in entry.allocations] == ["cissp", "pmp"]
+
+
+def test_log_refuses_what_would_not_check_and_leaves_nothing(catalog, cli):
+    before = files_under(catalog.root)
+    result = cli("log", "future-summit", catalog.root, "--date", "2025-02-30")
+    assert result.exit_code == 2  # not a date
+    # a claim the ledger refuses: the same activity twice for cissp
+    catalog.credit("existing", "title: Future summit\nprovider: ACME\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    before = files_under(catalog.root)
+    result = cli("log", "future-summit", catalog.root, "--date", "2025-03-01")
+    assert result.exit_code == 1
+    assert "refused" in result.output and "already counts toward cissp" in result.output
+    assert files_under(catalog.root) == before
+    assert not (catalog.root / "ledger/credits/2025").exists()
+
+
+def test_log_unknown_ids_exit_2(catalog, cli):
+    assert "did you mean 'owasp-top-ten'" in cli("log", "owasp-top-tne", catalog.root).output
+    assert cli("log", "owasp-top-tne", catalog.root).exit_code == 2
+    assert cli("log", "owasp-top-ten", catalog.root, "--for", "cism").exit_code == 2
+    assert cli("log", "unlisted-book", catalog.root).exit_code == 2  # listed for nothing: say --for
+
+
+def test_log_reuses_an_identical_proof_and_never_replaces_a_different_one(catalog, cli, tmp_path):
+    catalog.write("ledger/proof/2025/cert.pdf", b"original")
+    other = tmp_path / "cert.pdf"
+    other.write_bytes(b"different")
+    assert cli("log", "owasp-top-ten", catalog.root, "--proof", other).exit_code == 0
+    assert (catalog.root / "ledger/proof/2025/cert.pdf").read_bytes() == b"original"
+    assert (catalog.root / "ledger/proof/2025/cert-2.pdf").read_bytes() == b"different"
+
+
+def test_site_entry_yaml_is_what_log_writes(catalog):
+    loaded = load(catalog.root, dt.date(2026, 11, 15))
+    opp = next(o for o in loaded.ledger.opportunities if o.id == "owasp-top-ten")
+    text = entry_yaml(opp, dt.date(2025, 5, 20), ["cissp"])
+    parsed = parse_yaml_text(text, "x.yaml")
+    assert parsed.problems == ()
+    assert parsed.root["title"].text == "OWASP Top 10: what changed"
+
+
+ANSWERS = [
+    "Threat modelling workshop",  # title
+    "OWASP",  # provider
+    "2025-13-01",  # date: refused, asked again
+    "2025-03-14",
+    "cisp",  # counts toward: refused, asked again
+    "cissp pmp",
+    "abc",  # hours: refused
+    "2",
+    "",  # credits: estimate
+    "telepathy",  # delivery: refused
+    "group-live",
+    "Information Technology",  # field of study
+    "California",  # state: refused
+    "ca",
+    "",  # source: external
+    "Hands-on STRIDE session",  # description
+    "",  # proof: none
+    "y",  # write it
+]
+
+
+def test_add_asks_each_field_and_re_asks_bad_answers(catalog, cli):
+    result = cli("add", catalog.root, input="\n".join(ANSWERS) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Error: date is not a real date" in out
+    assert "'cisp' is not a certification you hold (did you mean 'cissp'?)" in out
+    assert "must be a number" in out
+    assert "choose one of group-live" in out
+    assert "a two-letter code" in out
+    assert "title: Threat modelling workshop" in out  # the preview
+    assert "Wrote ledger/credits/2025/2025-03-14-threat-modelling-workshop.yaml" in out
+    (entry,) = load(catalog.root).ledger.credits
+    assert (entry.state, entry.delivery, entry.minutes, entry.description) == ("CA", "group-live", 120, "Hands-on STRIDE session")
+    assert [a.cert_id for a in entry.allocations] == ["cissp", "pmp"]
+
+
+def test_add_preview_can_be_declined(catalog, cli):
+    answers = ANSWERS[:-1] + ["n"]
+    result = cli("add", catalog.root, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0
+    assert "Nothing was written." in result.output
+    assert not (catalog.root / "ledger/credits/2025").exists()
+
+
+def test_add_without_prompts_for_scripts(catalog, cli, tmp_path):
+    proof = tmp_path / "c.png"
+    proof.write_bytes(b"\x89PNG certificate")
+    result = cli("add", catalog.root, "--title", "Ethics course", "--provider", "CalCPA", "--date", "2025-06-01",
+                 "--for", "cissp", "--credits", "2", "--hours", "2", "--delivery", "group-internet",
+                 "--source", "external", "--proof", proof, "--yes")
+    assert result.exit_code == 0, result.output
+    (entry,) = load(catalog.root).ledger.credits
+    assert entry.allocations[0].credits == 2
+    assert entry.proof == "2025/c.png"
+    assert "?" not in result.output  # no prompts
+
+
+def test_add_option_errors_exit_2(catalog, cli):
+    result = cli("add", catalog.root, "--title", "x", "--provider", "y", "--date", "2025-06-01", "--for", "cism", "--hours", "1", "--yes")
+    assert result.exit_code == 2
+    assert "recertgen: --for: 'cism' is not a certification you hold" in result.output
+
+
+def test_add_refuses_to_overwrite(catalog, cli):
+    args = ["add", catalog.root, "--title", "Same", "--provider", "P", "--date", "2025-06-01", "--for", "cissp", "--hours", "1",
+            "--delivery", "webinar", "--field-of-study", "IT", "--state", "CA", "--source", "external", "--description", "d",
+            "--proof", "", "--credits", "", "--yes"]
+    assert cli(*args).exit_code == 0
+    before = files_under(catalog.root)
+    again = cli(*args)
+    assert again.exit_code == 1
+    assert files_under(catalog.root) == before
