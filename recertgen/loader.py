@@ -69,6 +69,7 @@ def read_ledger(root: Path) -> ReadResult:
             f"no ledger folder at {ledger_dir}: is {root} a recertgen repository? (`recertgen init DIR` makes one)"
         )
     reader = _Reader(root, ledger_dir, problems)
+    reader.files += (root / SETTINGS_FILE).is_file()
     programs = dict(builtin_programs())
     for program in reader.each("programs", _program_records):
         if program.id in programs and not programs[program.id].builtin:

@@ -9,8 +9,11 @@ from .add import add
 from .build import build
 from .check import check
 from .export import export
+from .init import init
 from .log import log
 from .programs import programs
+from .schema import schema
+from .serve import serve
 from .status import status
 
 
@@ -21,5 +24,5 @@ def main() -> None:
     certification stands; hand an auditor the proof."""
 
 
-for command in (check, build, status, add, log, export, programs):
+for command in (check, build, status, add, log, export, init, programs, schema, serve):
     main.add_command(command)

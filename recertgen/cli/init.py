@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..init import init as make
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory):
+    """Create a new ledger repository in DIRECTORY: settings, one
+    certification, one credit, one opportunity, editor schemas, a
+    pre-commit hook and a CI workflow. Existing files are never replaced."""
+    result = make(directory, dt.date.today())
+    for rel in result.created:
+        click.echo(f"created {directory / rel}")
+    for rel in result.kept:
+        click.echo(f"kept    {directory / rel} (already there)")
+    click.echo(f"\nNext: cd {directory} && git init && recertgen check && recertgen serve")

@@ -1,0 +1,282 @@
+"""`recertgen serve`: build, serve on 127.0.0.1, rebuild on every save.
+
+A watch loop that survives errors: the file-event handler only records
+that something changed; the loop waits for a quiet moment (a burst of
+events from one save is one rebuild), rebuilds through the same front door
+as `build`, and on failure keeps serving the last good site while showing
+the problems in the terminal and on the page. The site is built into a
+temporary folder, never into the ledger's `site/`, and that folder is not
+watched, so a rebuild never triggers another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .api import load
+from .loader import SETTINGS_FILE, UnusableRoot
+from .problems import Problem, Source, error, format_problems, sort_problems
+from .site.build import build_site
+
+DEBOUNCE_SECONDS = 0.25
+LIVE_PATH = "/__recertgen/"
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
+
+LIVE_JS = """\
+/* recertgen serve: reload when a rebuild lands; show problems when one fails. */
+(function () {
+  "use strict";
+  var seen = null;
+  function banner(status) {
+    var box = document.getElementById("recertgen-problems");
+    if (status.ok) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("section");
+      box.id = "recertgen-problems";
+      box.setAttribute("role", "alert");
+      document.body.insertBefore(box, document.body.firstChild);
+    }
+    box.style.cssText = "background:#fff1c2;color:#1b1f24;border-bottom:4px solid #9a6700;padding:0.75rem 1rem;font:14px/1.4 ui-monospace,monospace;white-space:pre-wrap";
+    box.textContent = "The last rebuild failed; showing the last good site.\\n\\n" + status.problems.join("\\n");
+  }
+  function poll() {
+    fetch("/__recertgen/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (status) {
+      if (seen !== null && status.version !== seen) { location.reload(); return; }
+      seen = status.version;
+      banner(status);
+    }).catch(function () { /* the server is restarting or stopped */ }).then(function () { setTimeout(poll, 400); });
+  }
+  poll();
+})();
+"""
+
+
+@dataclass
+class BuildState:
+    version: int = 0  # bumps when a good build lands
+    ok: bool = False
+    problems: tuple[Problem, ...] = ()
+    has_site: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps({"version": self.version, "ok": self.ok, "problems": [p.as_text() for p in self.problems]}).encode()
+
+
+class Server:
+    def __init__(self, root: Path, port: int, as_of: dt.date | None = None, echo: Callable[[str], None] = print) -> None:
+        self.root = root.resolve()
+        self.as_of = as_of
+        self.echo = echo
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())  # fails first if the port is taken
+        self.workdir = Path(tempfile.mkdtemp(prefix="recertgen-serve-"))
+        self.out = self.workdir / "site"
+        self.state = BuildState()
+        self.changed = threading.Event()
+        self.stopping = threading.Event()
+        self.last_change = 0.0
+        self.observer = Observer()
+        self.watched: set[Path] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    # -- building ---------------------------------------------------------------
+    def rebuild(self) -> None:
+        start = time.perf_counter()
+        try:
+            loaded = load(self.root, self.as_of)
+        except UnusableRoot as exc:
+            self._failed(exc.problems or (error(Source(SETTINGS_FILE), str(exc)),))
+            return
+        if loaded.errors:
+            self._failed(loaded.problems)
+            return
+        result = build_site(loaded, self.out)
+        if not result.ok:
+            self._failed(result.problems)
+            return
+        with self.state.lock:
+            self.state.version += 1
+            self.state.ok = True
+            self.state.problems = ()
+            self.state.has_site = True
+        warnings = f", {len(loaded.warnings)} warnings" if loaded.warnings else ""
+        self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warnings}")
+
+    def _failed(self, problems) -> None:
+        problems = tuple(sort_problems(problems))
+        with self.state.lock:
+            self.state.ok = False
+            self.state.problems = problems
+        kept = "serving the last good site" if self.state.has_site else "no site yet"
+        self.echo(format_problems(problems, "text") + f"\nBuild failed; {kept}. Fix the files and save again.")
+
+    # -- watching --------------------------------------------------------------------
+    def watch(self) -> None:
+        handler = _Changes(self)
+        self.observer.schedule(handler, str(self.root), recursive=False)
+        for folder in self._folders():
+            self._watch_folder(folder, handler)
+        self.handler = handler
+        self.observer.start()
+
+    def _folders(self) -> list[Path]:
+        try:
+            from .loader import read_settings_file
+
+            settings, _ = read_settings_file(self.root)
+            ledger = settings.ledger
+        except UnusableRoot:
+            ledger = "ledger"
+        return [self.root / ledger, self.root / "templates"]
+
+    def _watch_folder(self, folder: Path, handler) -> None:
+        if folder.is_dir() and folder not in self.watched:
+            self.observer.schedule(handler, str(folder), recursive=True)
+            self.watched.add(folder)
+
+    def relevant(self, path: str) -> bool:
+        p = Path(path)
+        name = p.name
+        if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913":
+            return False
+        if p.parent == self.root:  # the settings, or the ledger or templates folder as a whole
+            return name == SETTINGS_FILE or name in {f.name for f in self._folders()}
+        return any(p.is_relative_to(folder) for folder in self._folders())
+
+    def note_change(self) -> None:
+        self.last_change = time.monotonic()
+        self.changed.set()
+
+    # -- running ----------------------------------------------------------------------
+    def serve_forever(self, ready: Callable[[], None] | None = None) -> None:
+        self.rebuild()
+        self.watch()
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        self.echo(f"Serving {self.root} at {self.url} (Ctrl-C to stop)")
+        if ready:
+            ready()
+        try:
+            while not self.stopping.is_set():
+                if self.changed.wait(0.2) and time.monotonic() - self.last_change >= DEBOUNCE_SECONDS:
+                    self.changed.clear()
+                    for folder in self._folders():  # a templates/ folder created since start
+                        self._watch_folder(folder, self.handler)
+                    self.rebuild()
+        finally:
+            self.close()
+
+    def stop(self, *_signal) -> None:
+        """Ctrl-C or SIGTERM: only sets a flag, so a second one while stopping
+        cannot interrupt the clean-up half way."""
+        self.stopping.set()
+
+    def close(self) -> None:
+        self.observer.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self.observer.is_alive():
+            self.observer.join(timeout=5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _handler(self):
+        server = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(server.out), **kwargs)
+
+            def log_message(self, *args):  # quiet: the terminal shows builds, not requests
+                pass
+
+            def end_headers(self):
+                self.send_header("Cache-Control", "no-store")
+                super().end_headers()
+
+            def do_GET(self):
+                path = self.path.split("?", 1)[0]
+                if path == LIVE_PATH + "status":
+                    return self._send(200, "application/json", server.state.as_json())
+                if path == LIVE_PATH + "live.js":
+                    return self._send(200, "text/javascript", LIVE_JS.encode())
+                if not server.state.has_site:
+                    return self._send(503, "text/html; charset=utf-8", _problem_page(server.state.problems))
+                target = Path(self.translate_path(path))
+                if target.is_dir():
+                    target = target / "index.html"
+                if target.suffix == ".html" and target.is_file():
+                    return self._send(200, "text/html; charset=utf-8", _inject(target.read_bytes(), server.state))
+                return super().do_GET()
+
+            def _send(self, code: int, kind: str, body: bytes):
+                self.send_response(code)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+class _Changes(FileSystemEventHandler):
+    """Only records that something relevant changed; the loop rebuilds."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        if any(p and self.server.relevant(str(p)) for p in paths):
+            self.server.note_change()
+
+
+def _inject(page: bytes, state: BuildState) -> bytes:
+    """The live-reload script, and the problems while the last build failed."""
+    text = page.decode("utf-8", errors="replace")
+    script = f'<script src="{LIVE_PATH}live.js"></script>'
+    with state.lock:
+        problems = state.problems if not state.ok else ()
+    if problems:
+        items = "\n".join(html.escape(p.as_text()) for p in problems)
+        notice = f'<section id="recertgen-problems" role="alert"><p>The last rebuild failed; showing the last good site.</p><pre>{items}</pre></section>'
+        text = text.replace("<main", notice + "\n<main", 1)
+    return text.replace("</body>", script + "\n</body>", 1).encode("utf-8")
+
+
+def _problem_page(problems) -> bytes:
+    items = "\n".join(html.escape(p.as_text()) for p in problems)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>recertgen: build failed</title></head><body>'
+        f'<section id="recertgen-problems" role="alert"><h1>The build failed</h1><pre>{items}</pre></section>'
+        f'<script src="{LIVE_PATH}live.js"></script></body></html>'
+    ).encode("utf-8")
+
+
+def run(root: Path, port: int, as_of: dt.date | None, echo: Callable[[str], None]) -> None:
+    server = Server(root, port, as_of, echo)
+    signal.signal(signal.SIGINT, server.stop)
+    signal.signal(signal.SIGTERM, server.stop)
+    server.serve_forever()
+    echo("Stopped.")

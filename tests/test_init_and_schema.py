@@ -1,0 +1,155 @@
+"""`recertgen init` makes a repository that checks and builds clean;
+`recertgen schema` agrees with `recertgen check` on good and bad files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from recertgen.schema import KINDS, schema
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_init_then_check_and_build_are_clean(tmp_path, cli):
+    target = tmp_path / "my-ledger"
+    result = cli("init", target)
+    assert result.exit_code == 0, result.output
+    for rel in ("recertgen.yaml", ".gitignore", "README.md", ".github/workflows/recertgen.yml", ".pre-commit-config.yaml",
+                "ledger/certifications/cissp.yaml", "ledger/opportunities/example.yaml", ".vscode/settings.json",
+                ".recertgen/schemas/credit.schema.json"):
+        assert (target / rel).is_file(), rel
+    assert len(list((target / "ledger/credits").rglob("*.yaml"))) == 1
+    assert "site/" in (target / ".gitignore").read_text().splitlines()
+    check = cli("check", "--strict", target)
+    assert check.exit_code == 0, check.output
+    assert check.output.strip() == "0 errors, 0 warnings in 4 files"
+    build = cli("build", target)
+    assert build.exit_code == 0, build.output
+    assert (target / "site/index.html").is_file() and (target / "site/opportunities/example-webinar/index.html").is_file()
+
+
+def test_init_never_overwrites(tmp_path, cli):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "README.md").write_text("my own readme")
+    (target / "recertgen.yaml").write_text("title: Mine\n")
+    result = cli("init", target)
+    assert result.exit_code == 0
+    assert (target / "README.md").read_text() == "my own readme"
+    assert (target / "recertgen.yaml").read_text() == "title: Mine\n"
+    assert "kept" in result.output and "README.md (already there)" in result.output
+    again = cli("init", target)
+    assert "created" not in again.output
+
+
+def test_ci_workflow_and_pre_commit_config_are_valid_yaml(tmp_path, cli):
+    cli("init", tmp_path / "x")
+    workflow = yaml.safe_load((tmp_path / "x/.github/workflows/recertgen.yml").read_text())
+    steps = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
+    assert "recertgen check --format github" in steps and "recertgen build" in steps
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
+    hooks = yaml.safe_load((tmp_path / "x/.pre-commit-config.yaml").read_text())
+    assert hooks["repos"][0]["hooks"][0]["entry"] == "recertgen check"
+
+
+def test_this_repository_offers_a_pre_commit_hook():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "recertgen-check" and hooks[0]["entry"] == "recertgen check"
+    assert hooks[0]["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("kind", [None, *KINDS])
+def test_schemas_are_valid_draft_2020_12_and_self_contained(kind, cli):
+    result = cli("schema", *([kind] if kind else []))
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(document)
+    refs = re.findall(r'"\$ref": "([^"]+)"', result.output)
+    assert all(ref.startswith("#/") for ref in refs)
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """How editors read YAML (1.2 core): dates and yes/no stay strings."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+yaml.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"), Loader=Yaml12Loader)
+
+
+def schema_ok(kind: str, text: str) -> bool:
+    validator = jsonschema.Draft202012Validator(schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return not list(validator.iter_errors(yaml.load(text, Loader=Yaml12Loader)))
+
+
+BASE = "title: Webinar\nprovider: OWASP\ndate: 2025-03-14\nhours: 1.5\ncounts_toward: [cissp]\n"
+CREDIT_CORPUS = {
+    "valid": (BASE, True),
+    "valid list": ("- " + BASE.replace("\n", "\n  ").rstrip() + "\n", True),
+    "valid map with category": (BASE.replace("[cissp]", "{cissp: {credits: 1.5, category: group-a}}"), True),
+    "explicit credits without duration": (BASE.replace("hours: 1.5\n", "").replace("[cissp]", "{cissp: 1}"), True),
+    "title yes stays text": (BASE.replace("Webinar", "yes"), True),
+    "full entry": (BASE + "delivery: webinar\nstate: CA\nfield_of_study: IT\nsource: external\ndescription: x\nsubmitted: {cissp: 2025-03-20}\n", True),
+    "missing title": (BASE.replace("title: Webinar\n", ""), False),
+    "missing date": (BASE.replace("date: 2025-03-14\n", ""), False),
+    "unknown key": (BASE + "colour: blue\n", False),
+    "bad delivery": (BASE + "delivery: telepathy\n", False),
+    "bad date format": (BASE.replace("2025-03-14", "14/03/2025"), False),
+    "negative hours": (BASE.replace("1.5", "-1"), False),
+    "hours as text": (BASE.replace("1.5", "lots"), False),
+    "hours and minutes": (BASE + "minutes: 90\n", False),
+    "bad state": (BASE + "state: California\n", False),
+    "bad certification id": (BASE.replace("[cissp]", "[CISSP!]"), False),
+    "bad digest": (BASE + "proof: x.pdf\nproof_sha256: abc\n", False),
+    "title a list": (BASE.replace("title: Webinar", "title: [a, b]"), False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CREDIT_CORPUS))
+def test_schema_and_check_agree_on_credit_files(name, cissp_ledger, cli):
+    text, good = CREDIT_CORPUS[name]
+    if "proof: x.pdf" in text:
+        cissp_ledger.write("ledger/proof/x.pdf", "x")
+    cissp_ledger.credit("c", text)
+    checked = cli("check", "--strict", "--as-of", "2026-11-15", cissp_ledger.root).exit_code == 0
+    assert schema_ok("credit", text) is good
+    assert checked is good, cli("check", "--strict", cissp_ledger.root).output
+
+
+CERT_CORPUS = {
+    "program and date": ("name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n", True),
+    "own cycles": ("name: X\nbody: Acme\ncycles:\n  - {start: 2025-01-01, end: 2025-12-31, required: 10, categories: {ethics: {min: 2}}}\n", True),
+    "unknown key": ("name: X\nprogram: isc2-cissp\ncertified: 2024-03-15\nrenews: yearly\n", False),
+    "bad unit": ("name: X\nprogram: isc2-cissp\ncertified: 2024-03-15\nunit: points\n", False),
+    "missing name": ("program: isc2-cissp\ncertified: 2024-03-15\n", False),
+    "bad basis": ("name: X\nprogram: isc2-cissp\ncertified: 2024-03-15\nannual_basis: fiscal\n", False),
+    "cycle without start": ("name: X\nbody: A\ncycles:\n  - {end: 2025-12-31, required: 10}\n", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CERT_CORPUS))
+def test_schema_and_check_agree_on_certification_files(name, ledger, cli):
+    text, good = CERT_CORPUS[name]
+    ledger.cert("x", text)
+    checked = cli("check", "--strict", "--as-of", "2026-11-15", ledger.root).exit_code == 0
+    assert schema_ok("certification", text) is good
+    assert checked is good
+
+
+def test_schema_accepts_the_demo_ledger_and_the_built_in_programs():
+    kinds = {"certifications": "certification", "credits": "credit", "opportunities": "opportunity"}
+    for folder, kind in kinds.items():
+        for path in (REPO / "ledger" / folder).rglob("*.yaml"):
+            assert schema_ok(kind, path.read_text()), path
+    assert schema_ok("settings", (REPO / "recertgen.yaml").read_text())
+    for path in (REPO / "recertgen" / "programs").glob("[a-z]*.yaml"):
+        assert schema_ok("program", path.read_text()), path

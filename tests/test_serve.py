@@ -1,0 +1,176 @@
+"""`recertgen serve` as a person uses it: a real process on a free port,
+files saved the ways editors save them, pages fetched over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ENTRY = "title: Webinar one\nprovider: OWASP\ndate: 2025-03-14\nhours: 1.5\ncounts_toward: [cissp]\n"
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def status(base: str) -> dict:
+    return json.loads(fetch(base + "__recertgen/status"))
+
+
+def wait_for(predicate, seconds: float = 2.0):
+    """The acceptance bar: the rebuilt page is there within two seconds."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("not within the time limit")
+        time.sleep(0.05)
+
+
+class Served:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "recertgen", "serve", str(root), "--port", "0", "--as-of", "2026-11-15"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.lines: list[str] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            self.lines.append(line)
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                self.url = match.group(1)
+                return
+        raise AssertionError("serve did not start: " + "".join(self.lines))
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        out, _ = self.process.communicate(timeout=10)
+        return self.process.returncode, "".join(self.lines) + out
+
+
+@pytest.fixture
+def served(cissp_ledger):
+    cissp_ledger.credit("a", ENTRY)
+    server = Served(cissp_ledger.root)
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def credits_page(served) -> str:
+    return fetch(served.url + "credits/index.html")
+
+
+def test_serves_the_site_with_live_reload(served):
+    page = fetch(served.url + "index.html")
+    assert "<h1>Dashboard</h1>" in page
+    assert '<script src="/__recertgen/live.js"></script>' in page
+    assert "location.reload()" in fetch(served.url + "__recertgen/live.js")
+    assert status(served.url)["ok"] is True
+
+
+def test_plain_write_rebuilds_within_two_seconds(served):
+    version = status(served.url)["version"]
+    (served.root / "ledger/credits/a.yaml").write_text(ENTRY.replace("Webinar one", "Webinar renamed"))
+    wait_for(lambda: "Webinar renamed" in credits_page(served))
+    assert status(served.url)["version"] == version + 1
+
+
+def test_atomic_save_rebuilds_within_two_seconds(served):
+    folder = served.root / "ledger/credits"
+    temp = folder / ".a.yaml.tmp1234"
+    temp.write_text(ENTRY.replace("Webinar one", "Saved atomically"))
+    os.replace(temp, folder / "a.yaml")
+    wait_for(lambda: "Saved atomically" in credits_page(served))
+
+
+def test_editor_swap_files_and_new_and_deleted_files(served):
+    version = status(served.url)["version"]
+    (served.root / "ledger/credits/.a.yaml.swp").write_text("swap")
+    (served.root / "ledger/credits/a.yaml~").write_text("backup")
+    time.sleep(0.8)
+    assert status(served.url)["version"] == version  # swap files alone rebuild nothing
+    (served.root / "ledger/credits/b.yaml").write_text(ENTRY.replace("Webinar one", "Second one").replace("2025-03-14", "2025-04-01"))
+    wait_for(lambda: "Second one" in credits_page(served))
+    (served.root / "ledger/credits/b.yaml").unlink()
+    wait_for(lambda: "Second one" not in credits_page(served))
+
+
+def test_settings_and_new_templates_folder_are_watched(served):
+    (served.root / "recertgen.yaml").write_text("title: Renamed report\n")
+    wait_for(lambda: "Renamed report" in fetch(served.url + "index.html"))
+    (served.root / "templates").mkdir()
+    time.sleep(0.5)
+    (served.root / "templates" / "entry.html").write_text('{% extends "builtin/entry.html" %}{% block title %}Custom entry{% endblock %}')
+    wait_for(lambda: "<title>Custom entry</title>" in fetch(served.url + "credits/a/index.html"))
+
+
+def test_bad_edit_keeps_the_last_good_site_and_shows_the_problem(served):
+    good = status(served.url)["version"]
+    (served.root / "ledger/credits/a.yaml").write_text(ENTRY.replace("hours: 1.5", "hours: lots"))
+    wait_for(lambda: not status(served.url)["ok"])
+    state = status(served.url)
+    assert state["version"] == good
+    assert state["problems"] == ["ledger/credits/a.yaml:4:8: error: 'hours' must be a number, found 'lots'"]
+    page = credits_page(served)
+    assert "Webinar one" in page  # the last good site
+    assert "The last rebuild failed" in page and "&#x27;hours&#x27; must be a number" in page
+    (served.root / "ledger/credits/a.yaml").write_text(ENTRY)
+    wait_for(lambda: status(served.url)["ok"])
+    assert "The last rebuild failed" not in credits_page(served)
+
+
+def test_ctrl_c_stops_cleanly(served):
+    code, output = served.stop()
+    assert code == 0
+    assert "Stopped." in output and "Traceback" not in output
+    temps = re.findall(r"recertgen-serve-\w+", output)
+    assert temps == []
+
+
+def test_output_is_never_written_into_the_ledger(served):
+    assert not (served.root / "site").exists()
+
+
+def test_a_broken_ledger_at_start_serves_the_problems(cissp_ledger):
+    cissp_ledger.credit("a", ENTRY.replace("2025-03-14", "2025-02-30"))
+    server = Served(cissp_ledger.root)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as failure:
+            fetch(server.url + "index.html")
+        assert failure.value.code == 503
+        assert "not a real date" in failure.value.read().decode()
+        (cissp_ledger.root / "ledger/credits/a.yaml").write_text(ENTRY)
+        wait_for(lambda: status(server.url)["ok"])
+        assert "Dashboard" in fetch(server.url + "index.html")
+    finally:
+        code, output = server.stop()
+    assert code == 0
+
+
+def test_port_in_use_is_a_clear_error(cissp_ledger, cli):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "recertgen", "serve", str(cissp_ledger.root), "--port", str(port)],
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
