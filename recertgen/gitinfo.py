@@ -63,3 +63,17 @@ def first_recorded(root: Path) -> dict[str, str]:
                 path = path[len(prefix) + 1:]
             dates[path] = date  # the log runs newest first: the last write is the first add
     return dates
+
+
+def repository_state(root: Path) -> tuple | None:
+    """What git state a build depends on, cheaply: the commit, and when the
+    index last changed (staging or committing touches it)."""
+    head = _git(root, "rev-parse", "HEAD")
+    if head is None:
+        return None
+    top = _git(root, "rev-parse", "--git-dir")
+    try:
+        index = (root / top.strip() / "index").stat().st_mtime_ns if top else None
+    except OSError:
+        index = None
+    return (head.strip(), index)

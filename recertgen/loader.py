@@ -60,7 +60,33 @@ def read_settings_file(root: Path) -> tuple[Settings, list[Problem]]:
     return settings, [p for p in problems if not p.is_error]
 
 
-def read_ledger(root: Path) -> ReadResult:
+@dataclass(frozen=True)
+class FileRef:
+    """A ledger file found by the scan, with what its cache entry is keyed on."""
+
+    kind: str  # programs, certifications, credits, opportunities
+    rel: str  # repository-relative POSIX path
+    inner: str  # relative to its kind's folder (the entry id derives from it)
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file yields: its records and the problems found reading it."""
+
+    records: tuple
+    problems: tuple[Problem, ...]
+
+
+KINDS = (("programs", True), ("certifications", False), ("credits", True), ("opportunities", True))
+PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
+
+
+def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None) -> ReadResult:
+    """Every record and every problem found reading the ledger. Files whose
+    size and modification time match the parse cache are not read again;
+    the rest are parsed, on all cores when there are many."""
     root = Path(root)
     settings, problems = read_settings_file(root)
     ledger_dir = root / settings.ledger
@@ -68,59 +94,118 @@ def read_ledger(root: Path) -> ReadResult:
         raise UnusableRoot(
             f"no ledger folder at {ledger_dir}: is {root} a recertgen repository? (`recertgen init DIR` makes one)"
         )
-    reader = _Reader(root, ledger_dir, problems)
-    reader.files += (root / SETTINGS_FILE).is_file()
+    refs = scan(root, settings.ledger)
+    cache = None
+    if use_cache:
+        from .parsecache import open_cache
+
+        cache = open_cache(root, settings.cache)
+    parsed = parse_files(root, refs, cache, workers)
+    if cache is not None:
+        cache.save()
+    by_kind: dict[str, list] = {kind: [] for kind, _ in KINDS}
+    for ref in refs:
+        result = parsed[ref.rel]
+        problems.extend(result.problems)
+        by_kind[ref.kind].extend(result.records)
     programs = dict(builtin_programs())
-    for program in reader.each("programs", _program_records):
+    for program in by_kind["programs"]:
         if program.id in programs and not programs[program.id].builtin:
-            reader.problems.append(error(program.source, f"program id '{program.id}' is defined twice"))
+            problems.append(error(program.source, f"program id '{program.id}' is defined twice"))
         programs[program.id] = program
-    certifications = list(reader.each("certifications", _certification_records, recursive=False))
-    credits = list(reader.each("credits", _credit_records))
-    opportunities = list(reader.each("opportunities", _opportunity_records))
     ledger = Ledger(
         root=root,
         settings=settings,
-        certifications=tuple(certifications),
-        credits=tuple(_unique_entry_ids(credits)),
-        opportunities=tuple(opportunities),
+        certifications=tuple(by_kind["certifications"]),
+        credits=tuple(_unique_entry_ids(by_kind["credits"])),
+        opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
-        files_read=reader.files,
+        files_read=len(refs) + (root / SETTINGS_FILE).is_file(),
     )
-    return ReadResult(ledger, tuple(reader.problems))
+    return ReadResult(ledger, tuple(problems))
 
 
-class _Reader:
-    def __init__(self, root: Path, ledger_dir: Path, problems: list[Problem]) -> None:
-        self.root = root
-        self.ledger_dir = ledger_dir
-        self.problems = problems
-        self.files = 0
+def scan(root: Path, ledger_folder: str) -> list[FileRef]:
+    """Every ledger file with its size and modification time, in a stable
+    order, from one walk of directory entries (no per-file pathlib work)."""
+    refs: list[FileRef] = []
+    prefix = f"{ledger_folder}/"
+    for kind, recursive in KINDS:
+        base = os.path.join(str(root), ledger_folder, kind)
+        for inner, stat in _walk(base, recursive):
+            refs.append(FileRef(kind, f"{prefix}{kind}/{inner}", inner, stat.st_size, stat.st_mtime_ns))
+    return refs
 
-    def each(self, folder: str, make, recursive: bool = True):
-        base = self.ledger_dir / folder
-        for path in yaml_files(base, recursive):
-            rel = path.relative_to(self.root).as_posix()
-            self.files += 1
-            parsed = read_yaml_file(path, rel)
-            self.problems.extend(parsed.problems)
-            if parsed.root is not None:
-                yield from make(parsed.root, rel, path.relative_to(base), self.problems)
+
+def _walk(base: str, recursive: bool, inner: str = ""):
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if recursive:
+                yield from _walk(entry.path, recursive, f"{inner}{entry.name}/")
+        elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
+            yield f"{inner}{entry.name}", entry.stat()
+
+
+def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None) -> dict[str, Parsed]:
+    results: dict[str, Parsed] = {}
+    todo: list[FileRef] = []
+    for ref in refs:
+        hit = cache.get(ref, root) if cache is not None else None
+        if hit is not None:
+            results[ref.rel] = hit
+        else:
+            todo.append(ref)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        fresh = _parse_parallel(str(root), todo, workers)
+    else:
+        fresh = [parse_file(str(root), ref) for ref in todo]
+    for ref, result in zip(todo, fresh):
+        results[ref.rel] = result
+        if cache is not None:
+            cache.put(ref, result)
+    return results
+
+
+def _parse_parallel(root: str, refs: list[FileRef], workers: int) -> list[Parsed]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(200, len(refs) // (workers * 8))
+    batches = [refs[i:i + chunk] for i in range(0, len(refs), chunk)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results: list[Parsed] = []
+        for batch in pool.map(_parse_batch, [root] * len(batches), batches):
+            results.extend(batch)
+    return results
+
+
+def _parse_batch(root: str, refs: list[FileRef]) -> list[Parsed]:
+    return [parse_file(root, ref) for ref in refs]
+
+
+def parse_file(root: str, ref: FileRef) -> Parsed:
+    """One file to records and problems: a pure function of its bytes and
+    its path, which is what makes caching it safe."""
+    parsed = read_yaml_file(Path(root, ref.rel), ref.rel)
+    problems = list(parsed.problems)
+    records: tuple = ()
+    if parsed.root is not None:
+        make = _MAKERS[ref.kind]
+        records = tuple(make(parsed.root, ref.rel, PurePosixPath(ref.inner), problems))
+    return Parsed(records, tuple(problems))
 
 
 def yaml_files(base: Path, recursive: bool = True) -> list[Path]:
-    """YAML files under `base`, sorted, skipping hidden files and folders
-    (editor swap files, `.git`)."""
-    if not base.is_dir():
-        return []
-    found: list[Path] = []
-    if recursive:
-        for folder, dirs, files in os.walk(base, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(folder) / f for f in files if f.endswith(YAML_SUFFIXES) and not f.startswith("."))
-    else:
-        found = [p for p in base.iterdir() if p.name.endswith(YAML_SUFFIXES) and not p.name.startswith(".") and p.is_file()]
-    return sorted(found, key=lambda p: p.as_posix())
+    """YAML files under `base`, sorted, skipping hidden files and folders."""
+    return [base / inner for inner, _ in _walk(str(base), recursive)]
 
 
 def _mappings(node: Node, rel: str, problems: list[Problem], what: str, allow_list: bool):
@@ -155,7 +240,7 @@ def _certification_records(node: Node, rel: str, inner: Path, problems: list[Pro
             yield cert
 
 
-def _credit_records(node: Node, rel: str, inner: Path, problems: list[Problem]):
+def _credit_records(node: Node, rel: str, inner: PurePosixPath, problems: list[Problem]):
     base_id = slug(inner.stem, limit=120)
     for index, item in _mappings(node, rel, problems, "a credit entry", allow_list=True):
         default_id = base_id if index is None else f"{base_id}-{index + 1}"
@@ -171,19 +256,22 @@ def _opportunity_records(node: Node, rel: str, inner: Path, problems: list[Probl
             yield opportunity
 
 
+_MAKERS = {}
+
+
 def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
     """A derived id is the file name's stem (plus the list position); where
     two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
     whole path instead, so ids never depend on which file was read first.
     Explicit ids are checked for uniqueness by validation."""
-    derived = [e for e in entries if "id" not in e.positions]
+    derived = [e for e in entries if not e.written("id")]
     files_by_id: dict[str, set[str]] = {}
     for entry in derived:
         files_by_id.setdefault(entry.id, set()).add(entry.file)
-    explicit = {e.id for e in entries if "id" in e.positions}
+    explicit = {e.id for e in entries if e.written("id")}
     result = []
     for entry in entries:
-        if "id" not in entry.positions and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
+        if not entry.written("id") and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
             path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
             entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)
@@ -191,3 +279,11 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
 
 
 __all__ = ["read_ledger", "read_settings_file", "UnusableRoot", "ReadResult", "yaml_files", "Program", "Certification", "Opportunity"]
+
+
+_MAKERS.update(
+    programs=_program_records,
+    certifications=_certification_records,
+    credits=_credit_records,
+    opportunities=_opportunity_records,
+)

@@ -35,6 +35,21 @@ ANNUAL_BASES = ("cycle-year", "calendar-year")
 EXTERNAL = "external"
 
 
+def where(record, key: str) -> Source:
+    """The position of one key's value in the record's file. Records keep
+    positions as one compact string ("|title:1:8|date:3:7|"): needed only
+    for messages, and cheap to cache and to load by the hundred thousand."""
+    start = record.positions.find(f"|{key}:")
+    if start < 0:
+        return record.source
+    _, line, col = record.positions[start + 1:record.positions.index("|", start + 1)].rsplit(":", 2)
+    return Source(record.source.path, int(line), int(col))
+
+
+def spots(reader_at, keys) -> str:
+    return "|" + "".join(f"{key}:{src.line}:{src.col}|" for key in keys for src in (reader_at(key),))
+
+
 @dataclass(frozen=True)
 class Settings:
     """`recertgen.yaml`. Every key is optional; defaults are the SPEC's."""
@@ -47,6 +62,7 @@ class Settings:
     tolerance_days: int = 14
     sources: Mapping[str, str] = field(default_factory=dict)  # platform name -> display name
     repository_url: str | None = None
+    cache: str | None = None  # parse cache folder, or "false"; default: the user's cache folder
 
     def source_label(self, name: str) -> str:
         if name == EXTERNAL:
@@ -107,10 +123,13 @@ class Certification:
     annual_basis: str | None
     assertions: tuple[Assertion, ...]
     source: Source
-    positions: Mapping[str, Source] = field(default_factory=dict, compare=False)
+    positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
 
     def at(self, key: str) -> Source:
-        return self.positions.get(key, self.source)
+        return where(self, key)
+
+    def written(self, key: str) -> bool:
+        return f"|{key}:" in self.positions
 
 
 @dataclass(frozen=True)
@@ -152,14 +171,29 @@ class CreditEntry:
     file: str
     index: int | None
     source: Source
-    positions: Mapping[str, Source] = field(default_factory=dict, compare=False)
+    positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
 
     def at(self, key: str) -> Source:
-        return self.positions.get(key, self.source)
+        return where(self, key)
+
+    def written(self, key: str) -> bool:
+        return f"|{key}:" in self.positions
 
     @property
     def hours(self) -> Decimal | None:
         return None if self.minutes is None else self.minutes / 60
+
+    def __reduce__(self):
+        """Pickled as plain values: the parse cache and the parallel parse
+        move a hundred thousand of these, ten times faster this way."""
+        return (_credit_from, (
+            self.id, self.title, self.provider, self.date.toordinal(), _dec(self.minutes),
+            tuple((a.cert_id, _dec(a.credits), a.category, a.source.line, a.source.col) for a in self.allocations),
+            self.source_name, self.delivery, self.field_of_study, self.state, self.proof, self.proof_sha256,
+            tuple((s.cert_id, s.date.toordinal(), s.source.line, s.source.col) for s in self.submitted),
+            self.description, _dec(self.semester_hours), _dec(self.quarter_hours), self.file, self.index,
+            self.source.line, self.source.col, self.positions,
+        ))
 
     @property
     def is_external(self) -> bool:
@@ -187,14 +221,24 @@ class Opportunity:
     description: str | None
     file: str
     source: Source
-    positions: Mapping[str, Source] = field(default_factory=dict, compare=False)
+    positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
 
     def at(self, key: str) -> Source:
-        return self.positions.get(key, self.source)
+        return where(self, key)
+
+    def written(self, key: str) -> bool:
+        return f"|{key}:" in self.positions
 
     @property
     def is_free(self) -> bool:
         return (self.cost or "").strip().lower() in ("free", "0", "$0", "0.00")
+
+    def __reduce__(self):  # plain values, as for CreditEntry
+        return (_opportunity_from, (
+            self.id, self.title, self.provider, self.url, self.format, self.delivery,
+            _day(self.starts), _day(self.ends), _dec(self.minutes), self.cost, self.topics, self.counts_toward,
+            self.description, self.file, self.source.line, self.source.col, self.positions,
+        ))
 
     # An opportunity is estimated like a credit entry; it has no academic hours.
     semester_hours = None
@@ -299,6 +343,7 @@ class Ledger:
     opportunities: tuple[Opportunity, ...]
     programs: Mapping[str, Program]
     files_read: int = 0
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-load answers about files (proofs)
 
     def certification(self, cert_id: str) -> Certification | None:
         for cert in self.certifications:
@@ -309,3 +354,52 @@ class Ledger:
     @property
     def ledger_dir(self) -> Path:
         return self.root / self.settings.ledger
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _day(value: dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _undate(value: int | None) -> dt.date | None:
+    return None if value is None else dt.date.fromordinal(value)
+
+
+def _restore(cls, values: dict):
+    """A frozen record rebuilt from trusted, already validated values
+    without running __init__ (setting 20 frozen fields one by one is the
+    slow part of loading a large cache)."""
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
+
+
+def _credit_from(id, title, provider, date, minutes, allocations, source_name, delivery, field_of_study, state, proof,
+                 proof_sha256, submitted, description, semester, quarter, file, index, line, col, positions) -> CreditEntry:
+    return _restore(CreditEntry, {
+        "id": id, "title": title, "provider": provider, "date": dt.date.fromordinal(date), "minutes": _undec(minutes),
+        "allocations": tuple(_restore(Allocation, {"cert_id": c, "credits": _undec(v), "category": cat, "source": Source(file, ln, cl)})
+                             for c, v, cat, ln, cl in allocations),
+        "source_name": source_name, "delivery": delivery, "field_of_study": field_of_study, "state": state, "proof": proof,
+        "proof_sha256": proof_sha256,
+        "submitted": tuple(Submission(c, dt.date.fromordinal(d), Source(file, ln, cl)) for c, d, ln, cl in submitted),
+        "description": description, "semester_hours": _undec(semester), "quarter_hours": _undec(quarter), "file": file,
+        "index": index, "source": Source(file, line, col), "positions": positions,
+    })
+
+
+def _opportunity_from(id, title, provider, url, format, delivery, starts, ends, minutes, cost, topics, counts_toward,
+                      description, file, line, col, positions) -> Opportunity:
+    return _restore(Opportunity, {
+        "id": id, "title": title, "provider": provider, "url": url, "format": format, "delivery": delivery,
+        "starts": _undate(starts), "ends": _undate(ends), "minutes": _undec(minutes), "cost": cost, "topics": topics,
+        "counts_toward": counts_toward, "description": description, "file": file, "source": Source(file, line, col),
+        "positions": positions,
+    })

@@ -10,8 +10,10 @@ proof folder, neither by `..` nor by a symlink.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .model import Ledger
 
@@ -31,37 +33,74 @@ def proof_dir(ledger: Ledger) -> Path:
 
 
 def locate(ledger: Ledger, proof: str) -> ProofLocation:
+    """Where a proof is, memoised on the loaded ledger: checks, exports and
+    pages all ask about the same proofs, and resolving symlinks is not free.
+    A new load starts a new memo, so `serve` sees files come and go."""
+    key = ("proof", proof)
+    found = ledger.memo.get(key)
+    if found is None:
+        found = ledger.memo[key] = _locate(ledger, proof)
+    return found
+
+
+def _locate(ledger: Ledger, proof: str) -> ProofLocation:
+    ledger_folder = ledger.settings.ledger
     text = proof.strip()
     if "://" in text or text.lower().startswith(("http:", "https:", "javascript:", "data:", "file:")):
         if text.startswith("https://") and len(text) > len("https://"):
             return ProofLocation(None, None, text, None)
         return ProofLocation(None, None, None, f"proof URL must use https://, found {text!r}")
-    pure = PurePosixPath(text.replace("\\", "/"))
-    if pure.is_absolute() or (len(text) > 1 and text[1] == ":"):
-        return ProofLocation(None, None, None, f"proof path must be relative to {ledger.settings.ledger}/{PROOF_DIR}/, found {text!r}")
-    if ".." in pure.parts:
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    if text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
+        return ProofLocation(None, None, None, f"proof path must be relative to {ledger_folder}/{PROOF_DIR}/, found {text!r}")
+    if ".." in parts:
         return ProofLocation(None, None, None, f"proof path may not contain '..': {text!r}")
-    ledger_prefix = PurePosixPath(ledger.settings.ledger) / PROOF_DIR
-    if pure.parts[: len(ledger_prefix.parts)] == ledger_prefix.parts:
-        inner = PurePosixPath(*pure.parts[len(ledger_prefix.parts):])
-    elif pure.parts[:1] == (PROOF_DIR,):
-        inner = PurePosixPath(*pure.parts[1:])
-    else:
-        inner = pure
-    if not inner.parts:
+    prefix = [p for p in ledger_folder.split("/") if p] + [PROOF_DIR]
+    if parts[: len(prefix)] == prefix:
+        parts = parts[len(prefix):]
+    elif parts[:1] == [PROOF_DIR]:
+        parts = parts[1:]
+    if not parts:
         return ProofLocation(None, None, None, f"proof path names no file: {text!r}")
-    base = proof_dir(ledger)
-    path = base.joinpath(*inner.parts)
-    rel = (ledger_prefix / inner).as_posix()
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+    rel = "/".join(prefix + parts)
+    path = ledger.root.joinpath(*prefix, *parts)
+    real = _real(ledger, str(path))
+    if real is None:
         return ProofLocation(rel, None, None, f"proof file not found: {rel}")
-    if not real.is_relative_to(base.resolve()):
-        return ProofLocation(rel, None, None, f"proof {rel} is a link leading outside {ledger_prefix}/")
-    if not real.is_file():
+    base = _real(ledger, os.path.join(str(ledger.root), *prefix)) or ""
+    if not real.startswith(base + os.sep):
+        return ProofLocation(rel, None, None, f"proof {rel} is a link leading outside {'/'.join(prefix)}/")
+    if not os.path.isfile(real):
         return ProofLocation(rel, None, None, f"proof {rel} is not a file")
     return ProofLocation(rel, path, None, None)
+
+
+def _real(ledger: Ledger, path: str) -> str | None:
+    """The real path (symlinks resolved), or None when it does not exist.
+    Folders are resolved once per ledger; a file costs one lstat unless it
+    is itself a link."""
+    parent, name = os.path.split(path)
+    key = ("real", parent)
+    real_parent = ledger.memo.get(key)
+    if real_parent is None:
+        real_parent = ledger.memo[key] = os.path.realpath(parent)
+    try:
+        info = os.lstat(os.path.join(real_parent, name))
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        resolved = os.path.realpath(os.path.join(real_parent, name))
+        return resolved if os.path.exists(resolved) else None
+    return os.path.join(real_parent, name)
+
+
+def file_digest(ledger: Ledger, path: Path) -> str:
+    """sha256_of, once per file per loaded ledger."""
+    key = ("digest", path)
+    found = ledger.memo.get(key)
+    if found is None:
+        found = ledger.memo[key] = sha256_of(path)
+    return found
 
 
 def sha256_of(path: Path) -> str:

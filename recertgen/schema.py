@@ -77,6 +77,7 @@ def settings_schema() -> dict:
                     "anyOf": [{"type": "array", "items": {"type": "string", "minLength": 1}},
                               {"type": "object", "additionalProperties": {"type": "string"}}]},
         "repository_url": {"type": "string", "pattern": "^https://", "description": "where the ledger lives (GitHub: prefilled new-file links)"},
+        "cache": {"type": ["string", "boolean"], "description": "parse cache folder (relative to the repository), or false; default: the user's cache folder"},
     }
     return _object(props, settings.KEYS, title="recertgen.yaml")
 

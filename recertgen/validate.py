@@ -63,7 +63,7 @@ def check_certification_rules(ctx: Context) -> Iterable[Problem]:
             yield error(cert.source, "missing required key 'body' (or give a 'program', which names the body)")
         if not cert.cycles:
             if program is None:
-                if "cycles" not in cert.positions:
+                if not cert.written("cycles"):
                     yield error(cert.source, "missing 'cycles': give cycles (start, end, required) or 'certified' with a 'program'")
             elif cert.certified is None:
                 yield error(cert.source, "missing 'certified' (the date the certification was earned) or 'cycles'")

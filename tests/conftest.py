@@ -49,6 +49,14 @@ class LedgerDir:
         return [p.as_text() for p in self.load(as_of).problems]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Tests never touch the user's parse cache (subprocesses inherit this)."""
+    import os
+
+    os.environ["RECERTGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path / "repo")

@@ -6,7 +6,9 @@ from pathlib import Path
 import click
 
 from ..problems import format_problems
-from ..site.build import build_site
+from ..api import today
+from ..loader import UnusableRoot, read_settings_file
+from ..site.build import build_site, up_to_date
 from ..site.output import OutputRefused
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
@@ -24,7 +26,12 @@ def build(root, out, as_of, strict):
 
     Nothing is written when the check finds errors (exit 1): the previous
     site stays exactly as it was."""
-    loaded = load_or_exit(root, as_of)
+    target = out if out is not None else _default_out(root)
+    when = as_of or _today(root)
+    if target is not None and up_to_date(root, target, when, strict):
+        click.echo(f"{target} is up to date (as of {when}): nothing changed since the last build")
+        sys.exit(EXIT_OK)
+    loaded = load_or_exit(root, when)
     if loaded.problems:
         click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
     if loaded.failed(strict):
@@ -40,8 +47,25 @@ def build(root, out, as_of, strict):
         click.echo(format_problems(result.problems, "text"), err=True)
         click.echo("recertgen: build stopped; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"Built {result.pages} pages ({result.files} files) into {target} as of {loaded.as_of}")
+    reused = f", {result.pages - result.rendered} unchanged" if result.rendered < result.pages else ""
+    click.echo(f"Built {result.pages} pages ({result.files} files{reused}) into {target} as of {loaded.as_of}")
     sys.exit(EXIT_OK)
+
+
+def _default_out(root: Path) -> Path | None:
+    try:
+        settings, _ = read_settings_file(root)
+    except UnusableRoot:
+        return None  # load_or_exit reports it
+    return root / settings.output
+
+
+def _today(root: Path):
+    try:
+        settings, _ = read_settings_file(root)
+    except UnusableRoot:
+        return None
+    return today(settings)
 
 
 def _progress():

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from typing import Iterable
 
@@ -37,10 +39,7 @@ class CountedCredit:
     estimated: bool
     estimable: bool
     category: str | None
-
-    @property
-    def date(self) -> dt.date:
-        return self.entry.date
+    date: dt.date  # the entry's, kept here: every cycle and year filters on it
 
 
 @dataclass(frozen=True)
@@ -157,8 +156,12 @@ class Report:
     tolerance_days: int
     certifications: tuple[CertReport, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, CertReport]:
+        return {c.id: c for c in self.certifications}
+
     def cert(self, cert_id: str) -> CertReport | None:
-        return next((c for c in self.certifications if c.id == cert_id), None)
+        return self._by_id.get(cert_id)
 
 
 def compute(ledger: Ledger, as_of: dt.date) -> Report:
@@ -186,6 +189,7 @@ def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Alloca
                 estimated=settled.estimated,
                 estimable=settled.credits is not None,
                 category=settled.category,
+                date=entry.date,
             )
         )
     counted.sort(key=lambda c: (c.entry.date, c.entry.file, c.entry.index or 0))
@@ -203,7 +207,7 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         carried = report.carried_out
     current = choose_current(reports, as_of)
     outside = tuple(c for c in counted if not any(cy.contains(c.date) for cy in cycle_list))
-    trailing = _trailing_year(counted, as_of)
+    trailing = _trailing_year(counted, as_of)  # computed once, not per cycle
     checks = tuple(_check_assertions(rules, counted, cycle_list, tolerance))
     status = headline(current, as_of)
     return CertReport(
@@ -244,9 +248,19 @@ def headline(current: CycleReport | None, as_of: dt.date) -> str:
     return status
 
 
+def between(counted: list[CountedCredit], first: dt.date, last: dt.date) -> list[CountedCredit]:
+    """The credits dated in [first, last]; `counted` is sorted by date, so
+    two binary searches find them (a cycle of a large ledger, many times)."""
+    return counted[bisect_left(counted, first, key=_date):bisect_right(counted, last, key=_date)]
+
+
+def _date(c: CountedCredit) -> dt.date:
+    return c.date
+
+
 def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int, carried_in: Decimal) -> CycleReport:
     until = min(as_of, cycle.end)
-    entries = tuple(c for c in counted if cycle.counts_from <= c.date <= until)
+    entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
     carry_category = _carry_category(rules)
     annual, period_totals = _annual(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
@@ -347,7 +361,7 @@ def _annual(rules: CertRules, periods: tuple[AnnualPeriod, ...], entries, as_of,
     statuses: list[AnnualStatus] = []
     totals: list[dict] = []
     for index, period in enumerate(periods):
-        in_period = [c for c in entries if period.contains(c.date)]
+        in_period = between(entries, period.counts_from, period.end)
         sums = _sum_by_category(in_period)
         capped_sums = dict(sums)
         for limit in rules.annual_categories:
@@ -419,8 +433,7 @@ def _needed_per_month(remaining: Decimal, cycle: Cycle, as_of: dt.date) -> Decim
 
 
 def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
-    since = as_of - dt.timedelta(days=365)
-    return sum((c.credits for c in counted if since < c.date <= as_of), ZERO)
+    return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
 def _projected_finish(remaining: Decimal, counted, as_of: dt.date, finished_on) -> dt.date | None:
@@ -440,6 +453,8 @@ def _projected_finish(remaining: Decimal, counted, as_of: dt.date, finished_on) 
 
 def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
     assertions = sorted(rules.cert.assertions, key=lambda a: a.date)
+    if not assertions:
+        return
     carried = ZERO
     carry_by_start = {}
     for cycle in cycle_list:  # carry-over into each cycle as of its end

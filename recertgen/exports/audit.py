@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from ..amounts import fmt
 from ..engine.compute import CountedCredit, Report
 from ..model import Ledger
-from ..proofs import locate, sha256_of
+from ..proofs import file_digest, locate
 
 COLUMNS = (
     "certification", "cycle_start", "cycle_end", "date", "title", "provider", "credits", "unit", "category",
@@ -79,20 +80,8 @@ def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
     return days if days > DEBT_DAYS else None
 
 
-class DigestCache:
-    """Each proof file is hashed once per build, however many rows use it."""
-
-    def __init__(self) -> None:
-        self._digests: dict[Path, str] = {}
-
-    def __call__(self, path: Path) -> str:
-        if path not in self._digests:
-            self._digests[path] = sha256_of(path)
-        return self._digests[path]
-
-
-def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], digests: DigestCache | None = None) -> list[AuditRow]:
-    digests = digests or DigestCache()
+def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str]) -> list[AuditRow]:
+    digests = functools.partial(file_digest, ledger)
     rows: list[AuditRow] = []
     proofs: dict[str, tuple[str, Path | None, str]] = {}
     for cert in report.certifications:
@@ -117,7 +106,7 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], digests
     return rows
 
 
-def _proof(ledger: Ledger, entry, digests: DigestCache) -> tuple[str, Path | None, str]:
+def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:
     if not entry.proof:
         return "", None, ""
     location = locate(ledger, entry.proof)
@@ -136,11 +125,18 @@ def neutralise(cell: str) -> str:
 
 def to_csv(rows: list[AuditRow]) -> str:
     """RFC 4180: comma-separated, CRLF line ends, quotes where needed, UTF-8."""
+    return csv_text([csv_cells(row) for row in rows])
+
+
+def csv_cells(row: AuditRow) -> list[str]:
+    return [neutralise(value) for value in row.values()]
+
+
+def csv_text(cells: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row.values()])
+    writer.writerows(cells)
     return buffer.getvalue()
 
 

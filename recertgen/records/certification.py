@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..fields import MapReader
-from ..model import ANNUAL_BASES, UNITS, Assertion, Certification, CycleSpec
+from ..model import ANNUAL_BASES, UNITS, Assertion, Certification, CycleSpec, spots
 from ..problems import Problem
 from ..yamlio import YMap, describe
 from .common import read_categories
@@ -36,7 +36,7 @@ def read_certification(node: YMap, rel: str, stem: str, problems: list[Problem])
         annual_basis=r.choice("annual_basis", ANNUAL_BASES),
         assertions=assertions,
         source=r.here(),
-        positions={key: r.at(key) for key in node},
+        positions=spots(r.at, node),
     )
     return cert if cert_id else None
 

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ..fields import ID_RE, MapReader, as_amount, as_date
-from ..model import DELIVERIES, EXTERNAL, Allocation, CreditEntry, Submission
+from ..model import DELIVERIES, EXTERNAL, Allocation, CreditEntry, Submission, spots
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
 
@@ -73,7 +73,7 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
         file=rel,
         index=index,
         source=r.here(),
-        positions={key: r.at(key) for key in node},
+        positions=spots(r.at, node),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..fields import MapReader
-from ..model import DELIVERIES, Opportunity
+from ..model import DELIVERIES, Opportunity, spots
 from ..problems import Problem
 from ..yamlio import YMap
 
@@ -54,5 +54,5 @@ def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportuni
         description=r.text("description"),
         file=rel,
         source=r.here(),
-        positions={key: r.at(key) for key in node},
+        positions=spots(r.at, node),
     )

@@ -9,7 +9,7 @@ from ..model import Settings
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
 
-KEYS = ("title", "holder", "ledger", "output", "timezone", "pace", "sources", "repository_url")
+KEYS = ("title", "holder", "ledger", "output", "timezone", "pace", "sources", "repository_url", "cache")
 PACE_KEYS = ("tolerance_days",)
 
 
@@ -43,6 +43,7 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         tolerance_days=tolerance,
         sources=_sources(r),
         repository_url=repository_url.rstrip("/") if repository_url else None,
+        cache=r.text("cache"),
     )
 
 

@@ -2,40 +2,45 @@
 then swap it into place.
 
 Gather everything first (the loaded ledger and its report), write second.
-Pages are a flat list of (path, template, context); rendering is one loop,
-so a progress bar and the staged writer see every file.
+Incremental: a page whose key matches the previous build's is linked from
+the previous site instead of rendered, and a file that comes out byte for
+byte as before is linked too, so unchanged files keep their bytes and
+timestamps; the swap still replaces the whole folder at once. When no
+input changed at all (same files, sizes and times, same theme, settings,
+as-of date and commit), `up_to_date` says so before anything is parsed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from ..amounts import ZERO, fmt
 from ..api import Loaded
-from ..exports.audit import AuditRow, audit_rows, filter_rows, to_csv
+from ..exports.audit import csv_cells, csv_text
 from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
-from ..gitinfo import first_recorded, head_commit
+from ..gitinfo import repository_state
+from ..loader import read_settings_file, scan
+from ..parsecache import code_fingerprint
 from ..problems import Problem, Source, error
-from ..proofs import locate
+from ..proofs import PROOF_DIR, locate
 from . import catalog, views
-from .output import Staging, check_output
-from .theme import asset_files, environment
+from .data import SiteData, gather
+from .output import MARKER, Staging, check_output
+from .pages import Page, credit_data_files, digest, pages, resolve
+from .theme import asset_files, environment, root_prefix, theme_dirs
 
-
-@dataclass(frozen=True)
-class Page:
-    path: str
-    template: str
-    title: str
-    context: dict
+MANIFEST_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -44,104 +49,11 @@ class BuildResult:
     pages: int
     files: int
     problems: tuple[Problem, ...]
+    rendered: int = 0  # pages rendered (the rest were reused from the previous build)
 
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What every page generator needs, gathered once."""
-
-    loaded: Loaded
-    site: views.SiteInfo
-    recorded: dict[str, str]
-    commit: str | None
-    rows: list[AuditRow]
-    opportunities: list  # sorted by date
-    opportunity_cards: list
-
-
-Progress = Callable[[int], None]
-
-
-def gather(loaded: Loaded) -> Inputs:
-    root = loaded.ledger.root
-    commit = head_commit(root)
-    recorded = first_recorded(root)
-    site = views.site_info(loaded.ledger, loaded.report, commit, bool(loaded.ledger.opportunities))
-    rows = audit_rows(loaded.ledger, loaded.report, recorded)
-    opportunities = catalog.sorted_opportunities(loaded.ledger)
-    cards = [catalog.card(o, loaded.report) for o in opportunities]
-    return Inputs(loaded, site, recorded, commit, rows, opportunities, cards)
-
-
-def pages(inputs: Inputs) -> Iterator[Page]:
-    loaded = inputs.loaded
-    ledger, report = loaded.ledger, loaded.report
-    cards = [views.cert_card(cert, ledger, report.as_of, inputs.recorded) for cert in report.certifications]
-    yield Page("index.html", "index.html", "Dashboard", {"cards": cards})
-    rows = views.credit_rows(ledger, report)
-    yield Page("credits/index.html", "credits.html", "Credits", {
-        "rows": rows,
-        "total": fmt(sum((Decimal(r.credits) for r in rows), ZERO)),
-        "sources": views.source_choices(ledger),
-        "certs": [views.Choice(c.id, c.name) for c in report.certifications],
-        "presets": PRESETS,
-    })
-    for cert, card in zip(report.certifications, cards):
-        current = cert.current
-        yield Page(views.cert_url(cert.id), "certification.html", cert.name, {
-            "card": card,
-            "cert": cert,
-            "categories": views.category_rows(current) if current else (),
-            "annual": views.annual_rows(current) if current else (),
-            "sections": views.cycle_sections(cert, ledger, inputs.recorded),
-            "outside": views.entry_rows(ledger, cert.outside, inputs.recorded),
-            "assertions": [
-                (a.assertion.date.isoformat(), fmt(a.assertion.total), fmt(a.ledger_total) if a.ledger_total is not None else "—",
-                 a.assertion.note or "", "matches" if a.matches else "differs")
-                for a in cert.assertions
-            ],
-            "program": cert.rules.program,
-            "program_text": views.program_text(cert.rules.program),
-        })
-    for entry in ledger.credits:
-        yield Page(views.entry_url(entry), "entry.html", entry.title, {
-            "entry": views.entry_detail(entry, ledger, report, inputs.recorded),
-        })
-    if inputs.opportunities:
-        yield from opportunity_pages(inputs)
-    audit_sections = [
-        (views.cert_card(cert, ledger, report.as_of, inputs.recorded, chart_prefix="audit"), views.cycle_sections(cert, ledger, inputs.recorded, newest_first=False))
-        for cert in report.certifications
-    ]
-    yield Page("audit/index.html", "audit.html", "Audit report", {"sections": audit_sections})
-
-
-def opportunity_pages(inputs: Inputs) -> Iterator[Page]:
-    ledger, report = inputs.loaded.ledger, inputs.loaded.report
-    cards = inputs.opportunity_cards
-    yield Page("opportunities/index.html", "opportunities.html", "Opportunities", {
-        "cards": cards[:STATIC_OPPORTUNITIES],
-        "count": len(cards),
-        "choices": catalog.filter_choices(cards, report),
-    })
-    for opp, card in zip(inputs.opportunities, cards):
-        yield Page(catalog.opportunity_url(opp), "opportunity.html", opp.title, {"opp": catalog.detail(opp, ledger, report, card)})
-
-
-STATIC_OPPORTUNITIES = 500  # listed in the HTML for readers without JavaScript; search covers all
-
-
-PRESETS = (
-    views.Choice("all", "All time"),
-    views.Choice("ytd", "Year to date"),
-    views.Choice("7d", "Last 7 days"),
-    views.Choice("30d", "Last 30 days"),
-    views.Choice("last-year", "Last 12 months"),
-)
 
 
 def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterable] | None = None) -> BuildResult:
@@ -150,44 +62,110 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     tracebacks; on any problem the previous site stays untouched."""
     root = loaded.ledger.root
     check_output(out, root)
-    inputs = gather(loaded)
+    data = gather(loaded)
     env = environment(root)
-    staging = Staging(out)
+    staging = Staging(out, read_manifest(out).get("keys", {}))
     try:
-        page_list = list(pages(inputs))
-        iterable = progress(page_list) if progress else page_list
-        for page in iterable:
-            context = {"site": inputs.site, "page_path": page.path, "page_title": page.title, **page.context}
-            html = env.get_template(page.template).render(context)
-            staging.write(page.path, html.encode("utf-8"))
+        page_list = list(pages(data, theme_fingerprint(root)))
+        todo = [page for page in page_list if page.key is None or not staging.reuse_keyed(page.path, page.key)]
+        render_pages(todo, data, env, staging, progress)
         for rel, path in asset_files(root).items():
-            staging.copy(rel, path)
+            staging.copy_if_changed(rel, path)
         for rel, path in _proof_files(loaded):
-            staging.copy(rel, path)
-        write_exports(inputs, staging)
+            staging.copy_if_changed(rel, path)
+        write_exports(data, staging)
+    except RenderFailed as failed:
+        staging.abandon()
+        return BuildResult(out, 0, 0, (failed.problem,))
     except Exception as exc:  # a template override's mistake must read as a problem, not a traceback
         staging.abandon()
         return BuildResult(out, 0, 0, (_template_problem(exc, root),))
     except BaseException:
         staging.abandon()
         raise
-    staging.commit()
-    return BuildResult(out, len(page_list), staging.files, ())
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of),
+        "warnings": len(loaded.warnings),
+        "keys": staging.keys,
+    }
+    staging.commit(json.dumps(manifest, sort_keys=True, indent=0) + "\n")
+    return BuildResult(out, len(page_list), staging.files, (), len(todo))
 
 
-def write_exports(inputs: Inputs, staging: Staging) -> None:
+PARALLEL_MIN_PAGES = 64
+_JOB: tuple = ()  # what forked render workers inherit: (pages, data, env, staging)
+
+
+def render_pages(todo: list[Page], data: SiteData, env, staging: Staging, progress=None) -> None:
+    """Render and write pages; many pages are shared among all cores
+    (forked workers inherit everything gathered, and write their own files)."""
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        for page in (progress(todo) if progress else todo):
+            _render(page, data, env, staging)
+        return
+    global _JOB
+    _JOB = (todo, data, env, staging)
+    batches = [list(range(i, len(todo), workers * 4)) for i in range(workers * 4)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_render_batch, batches)
+            for files, problem in (progress(list(results)) if progress else results):
+                staging.files += files
+                if problem is not None:
+                    raise RenderFailed(problem)
+    finally:
+        _JOB = ()
+
+
+class RenderFailed(Exception):
+    """A worker's rendering failed; the problem already names the template line."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _render_batch(indexes: list[int]) -> tuple[int, Problem | None]:
+    todo, data, env, staging = _JOB
+    before = staging.files
+    try:
+        for index in indexes:
+            _render(todo[index], data, env, staging)
+    except Exception as exc:  # reported with its template line, which only this process's traceback knows
+        return staging.files - before, _template_problem(exc, data.ledger.root)
+    return staging.files - before, None
+
+
+def _render(page: Page, data: SiteData, env, staging: Staging) -> None:
+    context = {"site": data.site, "page_path": page.path, "page_root": root_prefix(page.path),
+               "page_title": page.title, **resolve(page.context)}
+    staging.write_if_changed(page.path, env.get_template(page.template).render(context).encode("utf-8"))
+
+
+def write_exports(data: SiteData, staging: Staging) -> None:
     """The files for auditors and other programs, beside the pages."""
-    report = inputs.loaded.report
-    staging.write("summary.json", summary_json(report).encode("utf-8"))
-    staging.write("audit.csv", to_csv(inputs.rows).encode("utf-8"))
+    report = data.report
+    staging.write_if_changed("summary.json", summary_json(report).encode("utf-8"))
+    cells = [csv_cells(row) for row in data.rows]  # once: the per-certification files are slices of the same rows
+    staging.write_if_changed("audit.csv", csv_text(cells).encode("utf-8"))
+    by_cert: dict[str, list] = {}
+    for row, row_cells in zip(data.rows, cells):
+        by_cert.setdefault(row.cert_id, []).append(row_cells)
     for cert in report.certifications:
-        staging.write(f"certifications/{cert.id}/audit.csv", to_csv(filter_rows(inputs.rows, cert=cert.id)).encode("utf-8"))
-        staging.write(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
-    write_certificates_zip(inputs.rows, staging.path("certificates.zip"))
-    if inputs.opportunities:
-        index = catalog.search_index_js(inputs.opportunity_cards, inputs.loaded.ledger, report.as_of)
-        staging.write("opportunities/search-index.js", index.encode("utf-8"))
-    staging.write("deadlines.ics", deadlines_ics(report, inputs.loaded.ledger.settings.title).encode("utf-8"))
+        staging.write_if_changed(f"certifications/{cert.id}/audit.csv", csv_text(by_cert.get(cert.id, [])).encode("utf-8"))
+        staging.write_if_changed(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
+    zip_key = digest("zip", [(r.cert_id, r.cycle_start, r.entry.id, r.entry.date, r.entry.title, r.proof_sha256, r.counted.credits,
+                              str(r.proof_path)) for r in data.rows if r.proof_path is not None])
+    if not staging.reuse_keyed("certificates.zip", zip_key):
+        write_certificates_zip(data.rows, staging.path("certificates.zip"))
+    staging.write_if_changed("deadlines.ics", deadlines_ics(report, data.ledger.settings.title).encode("utf-8"))
+    if data.opportunities:
+        index = catalog.search_index_js(data.opportunity_cards, data.ledger, report.as_of)
+        staging.write_if_changed("opportunities/search-index.js", index.encode("utf-8"))
+    for file in credit_data_files(data):
+        staging.write_if_changed(file.path, file.text.encode("utf-8"))
 
 
 def _proof_files(loaded: Loaded):
@@ -203,6 +181,59 @@ def _proof_files(loaded: Loaded):
         yield views.site_proof_path(location.rel, ledger), location.path
 
 
+# -- knowing when nothing changed ---------------------------------------------------------
+
+def theme_fingerprint(root: Path) -> str:
+    """The templates and assets in use (the ledger's own and the built-in
+    theme) and the code that fills them."""
+    parts = [code_fingerprint()]
+    for folder in theme_dirs(root):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return digest(*parts)
+
+
+def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date) -> str:
+    """Everything a build reads, by name, size and time: the ledger's files,
+    its proof files, the settings, the theme, the code, git's state and the
+    as-of date. Equal fingerprints mean an identical site."""
+    files = [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
+    proofs = []
+    for folder, _, names in sorted(os.walk(root / ledger_folder / PROOF_DIR)):
+        for name in sorted(names):
+            stat = os.stat(os.path.join(folder, name))
+            proofs.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    settings = root / "recertgen.yaml"
+    settings_stat = settings.stat() if settings.exists() else None
+    return digest(
+        as_of.isoformat(), theme_fingerprint(root), files, proofs,
+        (settings_stat.st_size, settings_stat.st_mtime_ns) if settings_stat else None,
+        repository_state(root),
+    )
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        manifest = json.loads((out / MARKER).read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
+
+
+def up_to_date(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> bool:
+    """True when the site in `out` was built from exactly these inputs (and,
+    with `strict`, without warnings): then there is nothing to do."""
+    manifest = read_manifest(out)
+    if not manifest or (strict and manifest.get("warnings")):
+        return False
+    settings, _ = read_settings_file(root)
+    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of):
+        return False
+    return all((out / path).is_file() for path in manifest.get("keys", {}))
+
+
 def _template_problem(exc: Exception, root: Path) -> Problem:
     """Point at the template line: syntax errors carry it; runtime errors
     (an undefined name in an override) leave it in the traceback."""
@@ -214,7 +245,7 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
                 filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
     if not filename:
-        return error(Source("templates"), f"template error: {exc}")
+        return error(Source("templates"), f"template error: {type(exc).__name__}: {exc}")
     path = Path(filename)
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -222,3 +253,6 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
         rel = f"templates/{path.name} (built-in theme)"
     message = exc.message if isinstance(exc, TemplateSyntaxError) else (str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}")
     return error(Source(rel, line or 1, 1), f"template error: {message}")
+
+
+__all__ = ["BuildResult", "Page", "build_site", "up_to_date", "inputs_fingerprint"]

@@ -21,6 +21,7 @@ from ..model import Ledger, Opportunity
 from ..opportunities import Estimate, default_date, entry_yaml, estimates, github_new_file_url, held_targets
 from ..authoring import credit_path
 from .markdown import render_markdown
+from .addresses import Addresses
 from .views import Choice
 
 FORMAT_LABELS = {"webinar": "Webinar", "course": "Course", "conference": "Conference", "book": "Book", "podcast": "Podcast",
@@ -70,16 +71,12 @@ class OpportunityDetail:
     log_targets: tuple[str, ...]
 
 
-def opportunity_url(opp: Opportunity) -> str:
-    return f"opportunities/{opp.id}/index.html"
-
-
 def sorted_opportunities(ledger: Ledger) -> list[Opportunity]:
     """By date; undated ones (books, podcasts: any time) last, by title."""
     return sorted(ledger.opportunities, key=lambda o: (o.date is None, o.starts or o.date or dt.date.max, o.title.lower(), o.id))
 
 
-def card(opp: Opportunity, report: Report) -> OpportunityCard:
+def card(opp: Opportunity, report: Report, urls: Addresses) -> OpportunityCard:
     rows = tuple(_estimate_row(e) for e in estimates(opp, report))
     day = opp.date
     when = "any time"
@@ -89,7 +86,7 @@ def card(opp: Opportunity, report: Report) -> OpportunityCard:
         when = day.isoformat()
     return OpportunityCard(
         id=opp.id,
-        url=opportunity_url(opp),
+        url=urls.opportunity[opp.id],
         title=opp.title,
         provider=opp.provider or "",
         when=when,
@@ -123,7 +120,7 @@ def _duration(opp: Opportunity) -> str:
     return f"{fmt(hours)} hours" if opp.minutes >= 60 else f"{opp.minutes.normalize():f} minutes"
 
 
-def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityCard | None = None) -> OpportunityDetail:
+def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityCard) -> OpportunityDetail:
     targets = held_targets(opp, report) or [c.id for c in report.certifications][:1]
     day = default_date(opp, report.as_of)
     text = entry_yaml(opp, day, targets)
@@ -131,7 +128,7 @@ def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityC
     listed = held_targets(opp, report)
     command = f"recertgen log {opp.id}" + ("" if listed else "".join(f" --for {t}" for t in targets))
     return OpportunityDetail(
-        card=card_ or card(opp, report),
+        card=card_,
         link=opp.url,
         description=render_markdown(opp.description),
         entry_yaml=text,
@@ -157,7 +154,7 @@ _TAGS = re.compile(r"[`*_#>\[\]()]+")
 
 def search_index_js(cards: list[OpportunityCard], ledger: Ledger, as_of: dt.date) -> str:
     """`window.recertgenOpportunities`: rows of
-    [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack]."""
+    [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url]."""
     by_id = {o.id: o for o in ledger.opportunities}
     rows = []
     for c in cards:
@@ -168,6 +165,7 @@ def search_index_js(cards: list[OpportunityCard], ledger: Ledger, as_of: dt.date
             int(c.free), c.duration, list(c.topics), list(c.certs),
             [[e.cert_name, e.credits, e.unit, e.gain] for e in c.estimates],
             " ".join(text.lower().split()),
+            c.url,
         ])
     data = json.dumps({"asOf": as_of.isoformat(), "rows": rows}, ensure_ascii=False, separators=(",", ":"))
     # "</" cannot end a script block early inside a .js file, but keep the file safe to inline anyway

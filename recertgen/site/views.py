@@ -19,7 +19,8 @@ from ..engine.pace import delta_words
 from ..model import CreditEntry, Ledger, Program, Settings
 from ..programs_text import describe_program
 from ..exports.audit import documentation_debt
-from ..proofs import locate, sha256_of
+from ..proofs import file_digest, locate
+from .addresses import Addresses
 from .charts import Chart, burn_up
 from .markdown import render_markdown
 
@@ -135,6 +136,7 @@ class EntryRow:
 class CycleSection:
     cert_id: str
     cert_name: str
+    start: str
     heading: str
     status_label: str
     status: str
@@ -142,6 +144,7 @@ class CycleSection:
     rows: tuple[EntryRow, ...]
     total: str
     unit: str
+    hidden: int = 0  # older entries not listed here (see the audit report)
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,6 @@ def site_info(ledger: Ledger, report: Report, commit: str | None, has_opportunit
 
 def cert_url(cert_id: str) -> str:
     return f"certifications/{cert_id}/index.html"
-
-
-def entry_url(entry: CreditEntry) -> str:
-    return f"credits/{entry.id}/index.html"
 
 
 def proof_href(ledger: Ledger, entry: CreditEntry) -> str | None:
@@ -327,13 +326,13 @@ def annual_rows(cycle: CycleReport) -> tuple[AnnualRow, ...]:
     return tuple(rows)
 
 
-def entry_rows(ledger: Ledger, counted, recorded: dict[str, str]) -> tuple[EntryRow, ...]:
+def entry_rows(ledger: Ledger, counted, recorded: dict[str, str], urls: Addresses) -> tuple[EntryRow, ...]:
     rows = []
     for c in counted:
         e = c.entry
         rows.append(EntryRow(
             id=e.id,
-            url=entry_url(e),
+            url=urls.entry[e.id],
             date=e.date.isoformat(),
             title=e.title,
             provider=e.provider,
@@ -363,7 +362,10 @@ def _proof_label(entry: CreditEntry) -> str:
     return entry.proof.rsplit("/", 1)[-1] or entry.proof
 
 
-def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], newest_first: bool = True) -> tuple[CycleSection, ...]:
+def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], urls: Addresses, newest_first: bool = True,
+                   limit: int | None = None) -> tuple[CycleSection, ...]:
+    """Each cycle with its counted entries; with a `limit`, only the most
+    recent entries of each cycle (the audit report lists them all)."""
     sections = []
     cycles = reversed(cert.cycles) if newest_first else cert.cycles
     for c in cycles:
@@ -375,13 +377,15 @@ def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], n
         sections.append(CycleSection(
             cert_id=cert.id,
             cert_name=cert.name,
+            start=c.start.isoformat(),
             heading=f"{c.start} to {c.end}",
             status=c.status,
             status_label=STATUS_LABELS.get(c.status, c.status),
             summary=summary,
-            rows=entry_rows(ledger, c.entries, recorded),
+            rows=entry_rows(ledger, c.entries[-limit:] if limit else c.entries, recorded, urls),
             total=fmt(sum((e.credits for e in c.entries), ZERO)),
             unit=cert.unit,
+            hidden=max(len(c.entries) - limit, 0) if limit else 0,
         ))
     return tuple(sections)
 
@@ -392,22 +396,16 @@ def program_text(program: Program | None) -> str:
 
 # -- credits page -------------------------------------------------------------------------
 
-def credit_rows(ledger: Ledger, report: Report) -> tuple[CreditRow, ...]:
-    by_entry: dict[str, list[CountedCredit]] = {}
-    names = {}
-    for cert in report.certifications:
-        names[cert.id] = cert.name
-        for c in cert.counted:
-            by_entry.setdefault(c.entry.id, []).append(c)
+def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses) -> tuple[CreditRow, ...]:
     rows = []
     settings = ledger.settings
     for entry in sorted(ledger.credits, key=lambda e: (e.date, e.id), reverse=True):
-        counted = by_entry.get(entry.id, [])
-        per = tuple((c.allocation.cert_id, names[c.allocation.cert_id], fmt(c.credits)) for c in counted)
-        total = sum((c.credits for c in counted), ZERO)
+        counted = index.get(entry.id, ())
+        per = tuple((cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted)
+        total = sum((c.credits for _, c, _ in counted), ZERO)
         rows.append(CreditRow(
             id=entry.id,
-            url=entry_url(entry),
+            url=urls.entry[entry.id],
             date=entry.date.isoformat(),
             title=entry.title,
             provider=entry.provider,
@@ -438,7 +436,7 @@ def _proof_digest(entry: CreditEntry, ledger: Ledger) -> str:
     location = locate(ledger, entry.proof) if entry.proof else None
     if location is None or location.path is None:
         return entry.proof_sha256 or ""
-    actual = sha256_of(location.path)
+    actual = file_digest(ledger, location.path)
     if entry.proof_sha256 is None:
         return f"{actual} (not recorded in the ledger)"
     return f"{actual} ({'matches' if actual == entry.proof_sha256 else 'does NOT match'} the recorded digest)"
@@ -448,6 +446,7 @@ def _proof_digest(entry: CreditEntry, ledger: Ledger) -> str:
 class EntryDetail:
     id: str
     title: str
+    url: str
     facts: tuple[Fact, ...]
     description: Markup
     proof_href: str | None
@@ -457,7 +456,21 @@ class EntryDetail:
     warnings: tuple[str, ...] = field(default=())
 
 
-def entry_detail(entry: CreditEntry, ledger: Ledger, report: Report, recorded: dict[str, str]) -> EntryDetail:
+EntryIndex = dict  # entry id -> tuple of (CertReport, CountedCredit, outside every cycle?)
+
+
+def entry_index(report: Report) -> EntryIndex:
+    """What each entry counts toward, built once: pages look entries up
+    here instead of scanning every certification for every entry."""
+    index: dict[str, list] = {}
+    for cert in report.certifications:
+        outside = {id(c) for c in cert.outside}
+        for c in cert.counted:
+            index.setdefault(c.entry.id, []).append((cert, c, id(c) in outside))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def entry_detail(entry: CreditEntry, ledger: Ledger, index: EntryIndex, recorded: dict[str, str], urls: Addresses) -> EntryDetail:
     settings = ledger.settings
     facts = [
         Fact("Date", entry.date.isoformat()),
@@ -481,19 +494,17 @@ def entry_detail(entry: CreditEntry, ledger: Ledger, report: Report, recorded: d
     facts.append(Fact("File", entry.file + (f" (item {entry.index + 1})" if entry.index is not None else "")))
     allocations = []
     warnings = []
-    for cert in report.certifications:
-        for c in cert.counted:
-            if c.entry.id != entry.id:
-                continue
-            how = "estimated by the program's rule" if c.estimated else "as claimed"
-            if not c.estimable:
-                how = "cannot be estimated: give credits explicitly"
-            allocations.append((cert_url(cert.id), cert.name, fmt(c.credits), how, c.category or ""))
-            if c in cert.outside:
-                warnings.append(f"Dated outside every cycle of {cert.name}: counts nowhere.")
+    for cert, c, outside in index.get(entry.id, ()):
+        how = "estimated by the program's rule" if c.estimated else "as claimed"
+        if not c.estimable:
+            how = "cannot be estimated: give credits explicitly"
+        allocations.append((cert_url(cert.id), cert.name, fmt(c.credits), how, c.category or ""))
+        if outside:
+            warnings.append(f"Dated outside every cycle of {cert.name}: counts nowhere.")
     return EntryDetail(
         id=entry.id,
         title=entry.title,
+        url=urls.entry[entry.id],
         facts=tuple(facts),
         description=description_html(entry),
         proof_href=proof_href(ledger, entry),

@@ -101,12 +101,12 @@ def test_copy_button_copies_a_valid_entry(make_page, demo_site, demo_loaded):
     page = make_page(permissions=["clipboard-read", "clipboard-write"])
     opp = sorted(demo_loaded.ledger.opportunities, key=lambda o: o.id)[0]
     page.goto((demo_site / "opportunities" / opp.id / "index.html").as_uri())
-    button = page.locator("button[data-copy=entry-yaml]")
+    button = page.locator(f"button[data-copy=entry-yaml-{opp.id}]")
     expect(button).to_be_visible()
     button.click()
     expect(page.locator(".copy-status")).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == page.locator("#entry-yaml").inner_text()
+    assert copied == page.locator(f"#entry-yaml-{opp.id}").inner_text()
     parsed = parse_yaml_text(copied, "copied.yaml")
     assert parsed.problems == ()
     problems = []
@@ -115,7 +115,7 @@ def test_copy_button_copies_a_valid_entry(make_page, demo_site, demo_loaded):
     assert entry.title == opp.title
     held = {c.id for c in demo_loaded.ledger.certifications}
     assert {a.cert_id for a in entry.allocations} <= held
-    command = page.locator("#log-command").inner_text()
+    command = page.locator(f"#log-command-{opp.id}").inner_text()
     assert command.startswith(f"recertgen log {opp.id}")
 
 
@@ -127,4 +127,4 @@ def test_github_link_prefills_the_new_file(page, demo_site, demo_loaded):
     assert url.netloc == "github.com" and "/new/" in url.path
     query = parse_qs(url.query)
     assert query["filename"][0].startswith("ledger/credits/")
-    assert query["value"][0] == page.locator("#entry-yaml").inner_text()
+    assert query["value"][0] == page.locator(f"#entry-yaml-{opp.id}").inner_text()

@@ -1,9 +1,11 @@
 /* Filters of the credits page: presets, custom range, source pills and the
- * certification filter. The page works without this script (all entries,
- * total already written); with it, filters live in the query string so a
- * filtered view is a link that can be shared:
+ * certification filter. The page works without this script (the entries,
+ * and the total of all of them, are already written); with it, filters
+ * live in the query string so a filtered view is a link to share:
  *   ?cert=ID&preset=30d&source=external&from=D&to=D
- * Amounts are summed in integer cents, never in binary floating point. */
+ * Amounts are summed in integer cents, never in binary floating point.
+ * A ledger of ordinary size filters the table's rows in place; at firm
+ * scale the rows come from data files and the newest matches are drawn. */
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -13,9 +15,11 @@
   form.hidden = false;
 
   var asOf = form.getAttribute("data-as-of");
-  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-date]"));
+  var tbody = table.querySelector("tbody");
   var countEl = document.getElementById("row-count");
   var noMatch = document.getElementById("no-match");
+  var more = document.getElementById("credits-more");
+  var listedNote = document.getElementById("listed-note");
   var fromInput = document.getElementById("filter-from");
   var toInput = document.getElementById("filter-to");
   var certSelect = document.getElementById("filter-cert");
@@ -23,23 +27,36 @@
   var sourceButtons = Array.prototype.slice.call(form.querySelectorAll("[data-source]"));
   var PRESETS = ["all", "ytd", "7d", "30d", "last-year"];
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
+  var PAGE = 200;
+  var dataMode = table.getAttribute("data-mode") === "data" && Array.isArray(window.recertgenCredits);
+  var shown = PAGE;
+  var items;
 
-  rows.forEach(function (row) {
-    row.setAttribute("data-credits-all", row.getAttribute("data-credits"));
-  });
+  if (dataMode) {
+    // [date, source, credits, {cert: credits}, title, page, provider, source label, counts toward, proof]
+    items = [];
+    window.recertgenCredits.forEach(function (chunk) {
+      chunk.forEach(function (r) { items.push({ date: r[0], source: r[1], all: r[2], per: r[3], data: r }); });
+    });
+    if (listedNote) { listedNote.hidden = true; }
+  } else {
+    items = Array.prototype.map.call(tbody.querySelectorAll("tr[data-date]"), function (row) {
+      var per = {};
+      (row.getAttribute("data-certs") || "").split(" ").forEach(function (cert) {
+        if (cert) { per[cert] = row.getAttribute("data-credits-" + cert); }
+      });
+      return { date: row.getAttribute("data-date"), source: row.getAttribute("data-source"), all: row.getAttribute("data-credits"), per: per, row: row };
+    });
+  }
   var state = { preset: "all", from: "", to: "", source: "all", cert: "" };
 
   function toCents(text) {
-    var negative = text.charAt(0) === "-";
-    var parts = text.replace("-", "").split(".");
-    var cents = parseInt(parts[0] || "0", 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
-    return negative ? -cents : cents;
+    var parts = text.split(".");
+    return parseInt(parts[0] || "0", 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
   }
   function fromCents(cents) {
-    var sign = cents < 0 ? "-" : "";
-    cents = Math.abs(cents);
     var rest = String(cents % 100);
-    return sign + Math.floor(cents / 100) + "." + (rest.length < 2 ? "0" + rest : rest);
+    return Math.floor(cents / 100) + "." + (rest.length < 2 ? "0" + rest : rest);
   }
   function shift(iso, days, years) {
     var d = new Date(iso + "T00:00:00Z");
@@ -57,29 +74,85 @@
       default: return null;
     }
   }
-
-  function apply() {
+  function creditsOf(item) {
+    if (!state.cert) { return item.all; }
+    var own = item.per[state.cert];
+    return own === undefined || own === null ? null : own;
+  }
+  function matches(item) {
     var r = range();
+    if (r && (item.date < r[0] || item.date > r[1])) { return false; }
+    if (state.source !== "all" && item.source !== state.source) { return false; }
+    return creditsOf(item) !== null;
+  }
+
+  function cell(tag, text) {
+    var node = document.createElement(tag);
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function drawRow(item, credits) {
+    var r = item.data;
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-date", r[0]);
+    tr.setAttribute("data-source", r[1]);
+    tr.setAttribute("data-credits", credits);
+    var date = cell("td");
+    var time = cell("time", r[0]);
+    time.setAttribute("datetime", r[0]);
+    date.appendChild(time);
+    tr.appendChild(date);
+    var title = cell("td");
+    var link = cell("a", r[4]);
+    link.setAttribute("href", "../" + r[5]);
+    title.appendChild(link);
+    tr.appendChild(title);
+    tr.appendChild(cell("td", r[6]));
+    tr.appendChild(cell("td", r[7]));
+    tr.appendChild(cell("td", r[8]));
+    var amount = cell("td", credits);
+    amount.className = "num credits-cell";
+    tr.appendChild(amount);
+    var proof = cell("td");
+    if (r[9]) {
+      var a = cell("a", "proof");
+      a.setAttribute("href", /^https:/.test(r[9]) ? r[9] : "../" + r[9]);
+      proof.appendChild(a);
+    } else {
+      var none = cell("span", "none");
+      none.className = "muted";
+      proof.appendChild(none);
+    }
+    tr.appendChild(proof);
+    return tr;
+  }
+
+  function apply(resetPaging) {
+    if (resetPaging) { shown = PAGE; }
     var total = 0;
-    var shown = 0;
-    rows.forEach(function (row) {
-      var date = row.getAttribute("data-date");
-      var credits = row.getAttribute("data-credits-all");
-      var visible = !r || (date >= r[0] && date <= r[1]);
-      if (visible && state.source !== "all") { visible = row.getAttribute("data-source") === state.source; }
-      if (state.cert) {
-        var own = row.getAttribute("data-credits-" + state.cert);
-        if (own === null) { visible = false; } else { credits = own; }
+    var count = 0;
+    var drawn = dataMode ? document.createDocumentFragment() : null;
+    items.forEach(function (item) {
+      var visible = matches(item);
+      var credits = visible ? creditsOf(item) : creditsOf(item) || item.all;
+      if (visible) { total += toCents(credits); count += 1; }
+      if (dataMode) {
+        if (visible && count <= shown) { drawn.appendChild(drawRow(item, credits)); }
+      } else {
+        item.row.setAttribute("data-credits", credits);
+        var amount = item.row.querySelector(".credits-cell");
+        if (amount) { amount.textContent = credits; }
+        item.row.hidden = !visible;
       }
-      row.setAttribute("data-credits", credits);
-      var cell = row.querySelector(".credits-cell");
-      if (cell) { cell.textContent = credits; }
-      row.hidden = !visible;
-      if (visible) { total += toCents(credits); shown += 1; }
     });
+    if (dataMode) {
+      tbody.textContent = "";
+      tbody.appendChild(drawn);
+      if (more) { more.hidden = count <= shown; }
+    }
     totalEl.textContent = fromCents(total);
-    if (countEl) { countEl.textContent = String(shown); }
-    if (noMatch) { noMatch.hidden = shown !== 0; }
+    if (countEl) { countEl.textContent = String(count); }
+    if (noMatch) { noMatch.hidden = count !== 0; }
     presetButtons.forEach(function (b) {
       b.setAttribute("aria-pressed", String(!state.from && !state.to && b.getAttribute("data-preset") === state.preset));
     });
@@ -124,17 +197,18 @@
       state.preset = b.getAttribute("data-preset");
       state.from = "";
       state.to = "";
-      apply();
+      apply(true);
     });
   });
   sourceButtons.forEach(function (b) {
-    b.addEventListener("click", function () { state.source = b.getAttribute("data-source"); apply(); });
+    b.addEventListener("click", function () { state.source = b.getAttribute("data-source"); apply(true); });
   });
-  fromInput.addEventListener("change", function () { state.from = DATE.test(fromInput.value) ? fromInput.value : ""; apply(); });
-  toInput.addEventListener("change", function () { state.to = DATE.test(toInput.value) ? toInput.value : ""; apply(); });
-  certSelect.addEventListener("change", function () { state.cert = certSelect.value; apply(); });
+  fromInput.addEventListener("change", function () { state.from = DATE.test(fromInput.value) ? fromInput.value : ""; apply(true); });
+  toInput.addEventListener("change", function () { state.to = DATE.test(toInput.value) ? toInput.value : ""; apply(true); });
+  certSelect.addEventListener("change", function () { state.cert = certSelect.value; apply(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
+  if (more) { more.addEventListener("click", function () { shown += PAGE; apply(false); }); }
 
   readQuery();
-  apply();
+  apply(true);
 })();

@@ -22,7 +22,6 @@
   var more = document.getElementById("opp-more");
   var note = document.getElementById("opp-static-note");
   if (note) { note.hidden = true; }
-  var base = location.pathname.replace(/[^/]*$/, "");
   var shown = PAGE;
   var matches = [];
 
@@ -33,11 +32,11 @@
     return node;
   }
   function render(row) {
-    // [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack]
+    // [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url]
     var li = el("li", "opp" + (row[5] ? " past" : ""));
     var h = el("h2", "opp-title");
     var a = el("a", "", row[1]);
-    a.setAttribute("href", encodeURIComponent(row[0]) + "/index.html");
+    a.setAttribute("href", "../" + row[16]);
     h.appendChild(a);
     li.appendChild(h);
     var meta = el("p", "opp-meta");
@@ -128,5 +127,4 @@
   more.addEventListener("click", function () { shown += PAGE; draw(); });
   readQuery();
   apply(false);
-  void base;
 })();

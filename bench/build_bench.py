@@ -1,0 +1,115 @@
+"""The firm-scale benchmark: 100,000 credits and 10,000 opportunities.
+
+    python bench/build_bench.py [--entries 100000] [--opportunities 10000] [--write-readme]
+
+In one run, on one machine, it measures:
+- the parse floor: PyYAML's C loader (`yaml.load(..., CSafeLoader)`) over
+  every ledger file, the cost any YAML-reading tool pays;
+- `check` cold (no parse cache) and warm (cache filled);
+- a cold `build` (no cache, no previous site), its peak memory;
+- a no-change `build` (nothing to do);
+- a `build` after one credit file changed;
+and prints each as a ratio to the floor (and to the cold build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+
+def parse_floor(root: Path) -> float:
+    files = sorted((root / "ledger").rglob("*.yaml"))
+    start = time.perf_counter()
+    for path in files:
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start
+
+
+def run(args: list[str], env: dict) -> tuple[float, int, str]:
+    """Seconds, peak memory of the child in MB, and its output's last line."""
+    print("…", args[0], file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "recertgen", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    output = process.stdout.read()
+    process.stdout.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"recertgen {' '.join(args)} failed:\n{output}")
+    return seconds, usage.ru_maxrss // 1024, output.strip().splitlines()[-1] if output.strip() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--opportunities", type=int, default=10_000)
+    parser.add_argument("--write-readme", action="store_true", help="append the figures to bench/README.md")
+    args = parser.parse_args()
+    root = HERE / "out" / f"firm-{args.entries}-{args.opportunities}"
+    if not (root / "ledger").exists():
+        generate(root, entries=args.entries, opportunities=args.opportunities, certifications=20)
+    cache = HERE / "out" / "cache"
+    site = HERE / "out" / "firm-site"
+    env = {**os.environ, "RECERTGEN_CACHE_DIR": str(cache)}
+    as_of = ["--as-of", "2026-11-15"]
+    files = sum(1 for _ in (root / "ledger").rglob("*.yaml"))
+
+    floor = parse_floor(root)
+    shutil.rmtree(cache, ignore_errors=True)
+    check_cold, _, _ = run(["check", str(root), *as_of], env)
+    check_warm, _, _ = run(["check", str(root), *as_of], env)
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(site, ignore_errors=True)
+    cold, memory, built = run(["build", str(root), "--out", str(site), *as_of], env)
+    unchanged, _, said = run(["build", str(root), "--out", str(site), *as_of], env)
+    one = sorted((root / "ledger" / "credits").rglob("*.yaml"))[files // 3]
+    text = one.read_text()
+    one.write_text(text.replace("title: ", "title: Edited ", 1))
+    try:
+        changed, _, rebuilt = run(["build", str(root), "--out", str(site), *as_of], env)
+    finally:
+        one.write_text(text)
+    run(["build", str(root), "--out", str(site), *as_of], env)  # back to the generated state
+
+    rows = [
+        ("parse floor (C loader, same files)", floor, "1.00×", ""),
+        ("`check`, no cache", check_cold, f"{check_cold / floor:.2f}×", ""),
+        ("`check`, warm cache", check_warm, f"{check_warm / floor:.2f}×", ""),
+        ("cold `build` (no cache, no site)", cold, f"{cold / floor:.2f}×", "100 %"),
+        ("no-change `build`", unchanged, f"{unchanged / floor:.2f}×", f"{unchanged / cold:.1%}"),
+        ("`build` after one credit file changed", changed, f"{changed / floor:.2f}×", f"{changed / cold:.1%}"),
+    ]
+    lines = [
+        f"{args.entries:,} credits, {args.opportunities:,} opportunities, 20 certifications: {files:,} YAML files.",
+        f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, PyYAML {yaml.__version__}; "
+        f"peak memory of the cold build {memory} MB.",
+        "",
+        "| measure | seconds | × parse floor | × cold build |",
+        "|---|---:|---:|---:|",
+        *[f"| {name} | {seconds:.2f} | {ratio} | {share} |" for name, seconds, ratio, share in rows],
+        "",
+        f"cold: {built}  ",
+        f"no change: {said}  ",
+        f"one change: {rebuilt}",
+    ]
+    print("\n".join(lines))
+    if args.write_readme:
+        with open(HERE / "README.md", "a", encoding="utf-8") as readme:
+            readme.write("\n## Firm scale (`build_bench.py`)\n\n" + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Everything the pages need, gathered once before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..api import Loaded
+from ..exports.audit import AuditRow, audit_rows
+from ..gitinfo import first_recorded, head_commit
+from . import catalog, views
+from .addresses import Addresses, plan
+
+
+@dataclass(frozen=True)
+class SiteData:
+    loaded: Loaded
+    site: views.SiteInfo
+    recorded: dict[str, str]  # file -> date of the commit that first added it
+    commit: str | None
+    rows: list[AuditRow]  # the audit trail, one row per entry × certification
+    opportunities: list  # sorted by date, undated last
+    opportunity_cards: list
+    entries: dict  # entry id -> what it counts toward (views.entry_index)
+    urls: Addresses
+    credit_rows: tuple  # the credits page's rows, newest first
+
+    @property
+    def ledger(self):
+        return self.loaded.ledger
+
+    @property
+    def report(self):
+        return self.loaded.report
+
+
+def gather(loaded: Loaded) -> SiteData:
+    ledger, report = loaded.ledger, loaded.report
+    root = ledger.root
+    commit = head_commit(root)
+    recorded = first_recorded(root)
+    opportunities = catalog.sorted_opportunities(ledger)
+    urls = plan(ledger.credits, opportunities)
+    cards = [catalog.card(o, report, urls) for o in opportunities]
+    entries = views.entry_index(report)
+    return SiteData(
+        loaded=loaded,
+        site=views.site_info(ledger, report, commit, bool(ledger.opportunities)),
+        recorded=recorded,
+        commit=commit,
+        rows=audit_rows(ledger, report, recorded),
+        opportunities=opportunities,
+        opportunity_cards=cards,
+        entries=entries,
+        urls=urls,
+        credit_rows=views.credit_rows(ledger, entries, urls),
+    )

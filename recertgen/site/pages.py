@@ -1,0 +1,223 @@
+"""The site's pages: a flat list of (path, template, context, key).
+
+A page with a `key` is reused from the previous build when the key is the
+same: the key is a digest of everything that page shows (its items' data,
+the theme, the settings, the as-of date), so an unchanged month of credits
+or of opportunities is neither rendered nor written again. Pages without a
+key (the dashboard, the certification pages: they summarise everything)
+are rendered every time, and kept byte for byte when they come out equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from ..amounts import ZERO, fmt
+from . import catalog, views
+from .data import SiteData
+
+IN_PAGE_CREDITS = 2000  # more entries: the credits page lists the newest and loads the rest as data
+LISTED_CREDITS = 500
+CREDITS_PER_DATA_FILE = 10_000
+AUDIT_IN_ONE_PAGE = 3000  # more rows: the audit report is split by certification, cycle and page
+AUDIT_ROWS_PER_PAGE = 1000
+ENTRIES_ON_CERT_PAGE = 200
+STATIC_OPPORTUNITIES = 500  # listed in the HTML for readers without JavaScript; search covers all
+
+PRESETS = (
+    views.Choice("all", "All time"),
+    views.Choice("ytd", "Year to date"),
+    views.Choice("7d", "Last 7 days"),
+    views.Choice("30d", "Last 30 days"),
+    views.Choice("last-year", "Last 12 months"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    title: str
+    context: dict
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A non-HTML file the pages need (the credits page's data)."""
+
+    path: str
+    text: str
+
+
+def digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
+    """Every page; `theme_key` stands for the templates and code in use."""
+    ledger, report = data.ledger, data.report
+    common = digest(theme_key, data.site.title, data.site.holder, data.site.as_of, data.site.nav, ledger.settings)
+    cards = [views.cert_card(cert, ledger, report.as_of, data.recorded) for cert in report.certifications]
+    yield Page("index.html", "index.html", "Dashboard", {"cards": cards})
+    yield credits_page(data)
+    yield from certification_pages(data, cards)
+    yield from entry_pages(data, common)
+    if data.opportunities:
+        yield from opportunity_pages(data, common)
+    yield from audit_pages(data)
+
+
+def credits_page(data: SiteData) -> Page:
+    rows = data.credit_rows
+    total = fmt(sum((Decimal(r.credits) for r in rows), ZERO))
+    big = len(rows) > IN_PAGE_CREDITS
+    return Page("credits/index.html", "credits.html", "Credits", {
+        "rows": rows[:LISTED_CREDITS] if big else rows,
+        "count": len(rows),
+        "total": total,
+        "data_files": [f.path for f in credit_data_files(data)] if big else [],
+        "sources": views.source_choices(data.ledger),
+        "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
+        "presets": PRESETS,
+    })
+
+
+def credit_data_files(data: SiteData) -> list[DataFile]:
+    """At firm scale the credits page filters over data files instead of
+    table rows: compact rows of [date, source, credits, {cert: credits},
+    title, page, provider, source label, proof]."""
+    rows = data.credit_rows
+    if len(rows) <= IN_PAGE_CREDITS:
+        return []
+    files = []
+    for start in range(0, len(rows), CREDITS_PER_DATA_FILE):
+        chunk = [
+            [r.date, r.source, r.credits, {cert: credits for cert, _, credits in r.per_cert}, r.title, r.url, r.provider,
+             r.source_label, ", ".join(f"{name} {credits}" for _, name, credits in r.per_cert), r.proof_href or ""]
+            for r in rows[start:start + CREDITS_PER_DATA_FILE]
+        ]
+        text = "(window.recertgenCredits = window.recertgenCredits || []).push(" + json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ");\n"
+        files.append(DataFile(f"credits/data-{start // CREDITS_PER_DATA_FILE + 1}.js", text))
+    return files
+
+
+def certification_pages(data: SiteData, cards) -> Iterator[Page]:
+    ledger = data.ledger
+    big = len(data.rows) > AUDIT_IN_ONE_PAGE
+    for cert, card in zip(data.report.certifications, cards):
+        current = cert.current
+        yield Page(views.cert_url(cert.id), "certification.html", cert.name, {
+            "card": card,
+            "cert": cert,
+            "categories": views.category_rows(current) if current else (),
+            "annual": views.annual_rows(current) if current else (),
+            "sections": views.cycle_sections(cert, ledger, data.recorded, data.urls, limit=ENTRIES_ON_CERT_PAGE if big else None),
+            "outside": views.entry_rows(ledger, cert.outside[-ENTRIES_ON_CERT_PAGE:], data.recorded, data.urls),
+            "assertions": [
+                (a.assertion.date.isoformat(), fmt(a.assertion.total), fmt(a.ledger_total) if a.ledger_total is not None else "—",
+                 a.assertion.note or "", "matches" if a.matches else "differs")
+                for a in cert.assertions
+            ],
+            "program": cert.rules.program,
+            "program_text": views.program_text(cert.rules.program),
+            "audit_url": f"audit/{cert.id}/index.html" if big else "audit/index.html",
+        })
+
+
+def _entry_key(data: SiteData, entry) -> tuple:
+    """Everything an entry's detail shows: its record, what it counts
+    toward, when it was recorded, and the state of its proof file."""
+    counted = tuple((cert.id, cert.name, c.credits, c.estimated, c.estimable, c.category, outside)
+                    for cert, c, outside in data.entries.get(entry.id, ()))
+    proof = None
+    if entry.proof:
+        from ..proofs import locate
+
+        location = locate(data.ledger, entry.proof)
+        if location.path is not None:
+            stat = location.path.stat()
+            proof = (location.rel, stat.st_size, stat.st_mtime_ns)
+    return (entry.__reduce__()[1], counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
+
+
+def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
+    ledger = data.ledger
+    if data.urls.grouped_entries:
+        for group in data.urls.entry_groups:
+            key = digest(common, [_entry_key(data, e) for e in group.items])
+            yield Page(group.path, "credit_group.html", group.title, {
+                "entries": _Lazy(lambda g=group: [views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
+            }, key)
+        return
+    for entry in ledger.credits:
+        key = digest(common, _entry_key(data, entry))
+        yield Page(data.urls.entry[entry.id], "entry.html", entry.title, {
+            "entry": _Lazy(lambda e=entry: views.entry_detail(e, ledger, data.entries, data.recorded, data.urls)),
+        }, key)
+
+
+def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
+    ledger, report = data.ledger, data.report
+    cards = data.opportunity_cards
+    yield Page("opportunities/index.html", "opportunities.html", "Opportunities", {
+        "cards": cards[:STATIC_OPPORTUNITIES],
+        "count": len(cards),
+        "choices": catalog.filter_choices(cards, report),
+    })
+    by_id = {c.id: c for c in cards}
+    if data.urls.grouped_opportunities:
+        for group in data.urls.opportunity_groups:
+            key = digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in group.items])
+            yield Page(group.path, "opportunity_group.html", group.title, {
+                "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id]) for o in g.items]),
+            }, key)
+        return
+    for opp in data.opportunities:
+        card = by_id[opp.id]
+        key = digest(common, opp.__reduce__()[1], card)
+        yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c))}, key)
+
+
+def audit_pages(data: SiteData) -> Iterator[Page]:
+    ledger, report = data.ledger, data.report
+    cards = [views.cert_card(cert, ledger, report.as_of, data.recorded, chart_prefix="audit") for cert in report.certifications]
+    if len(data.rows) <= AUDIT_IN_ONE_PAGE:
+        sections = [(card, views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False))
+                    for cert, card in zip(report.certifications, cards)]
+        yield Page("audit/index.html", "audit.html", "Audit report", {"sections": sections, "split": False})
+        return
+    index = []
+    for cert, card in zip(report.certifications, cards):
+        parts = []
+        for section in views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False):
+            chunks = [section.rows[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(section.rows), AUDIT_ROWS_PER_PAGE)] or [()]
+            for number, rows in enumerate(chunks, 1):
+                folder = f"audit/{cert.id}/{section.start}"
+                path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
+                parts.append((section, number, len(chunks), path, len(rows)))
+                yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
+                    "card": card, "section": section, "rows": rows, "number": number, "pages": len(chunks),
+                })
+        index.append((card, parts))
+        yield Page(f"audit/{cert.id}/index.html", "audit_cert.html", f"Audit: {cert.name}", {"card": card, "parts": parts})
+    yield Page("audit/index.html", "audit.html", "Audit report", {"sections": index, "split": True})
+
+
+class _Lazy:
+    """A view model built only when its page is rendered: pages reused from
+    the previous build never pay for theirs."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+    def __call__(self):
+        return self.make()
+
+
+def resolve(context: dict) -> dict:
+    return {k: (v() if isinstance(v, _Lazy) else v) for k, v in context.items()}

@@ -1,0 +1,199 @@
+"""Firm-scale machinery, behaviour only (timings live in bench/): the parse
+cache, the parallel parse, incremental and no-change builds, and the site
+layout that groups items into month pages when there are thousands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from recertgen import loader, parsecache
+from recertgen.api import load
+from recertgen.site import addresses, pages
+from recertgen.site.build import build_site, up_to_date
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+def entry(n: int, month: int = 1, source: str | None = None) -> str:
+    text = f"title: Talk {n}\nprovider: P{n % 3}\ndate: 2025-{month:02d}-{1 + n % 27:02d}\nhours: 1\ncounts_toward: [cissp]\n"
+    return text + (f"source: {source}\n" if source else "")
+
+
+@pytest.fixture
+def many(cissp_ledger):
+    cissp_ledger.write("recertgen.yaml", "sources: [pluralsight]\n")
+    for n in range(12):
+        cissp_ledger.credit(f"2025/e{n:02d}", entry(n, month=1 + n % 4, source="pluralsight" if n % 2 else None))
+    cissp_ledger.write("ledger/opportunities/list.yaml", "".join(
+        f"- id: opp-{n}\n  title: Opportunity {n}\n  starts: 2026-{1 + n % 3:02d}-10\n  hours: 1\n  counts_toward: [isc2-cissp]\n" for n in range(7)))
+    return cissp_ledger
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".recertgen-site"}
+
+
+# -- the parse cache ------------------------------------------------------------------
+
+def cache_for(root: Path) -> parsecache.ParseCache:
+    return parsecache.ParseCache(Path(os.environ["RECERTGEN_CACHE_DIR"]), root)
+
+
+def test_unchanged_files_come_from_the_cache(many):
+    first = load(many.root, AS_OF)
+    cache = cache_for(many.root)
+    refs = loader.scan(many.root, "ledger")
+    assert all(cache.get(ref, many.root) is not None for ref in refs)
+    second = load(many.root, AS_OF)
+    assert second.ledger.credits == first.ledger.credits
+    assert second.problems == first.problems
+
+
+def test_a_changed_file_is_parsed_again(many):
+    load(many.root, AS_OF)
+    path = many.root / "ledger/credits/2025/e00.yaml"
+    path.write_text(entry(0).replace("Talk 0", "Talk renamed"))
+    titles = {e.title for e in load(many.root, AS_OF).ledger.credits}
+    assert "Talk renamed" in titles and "Talk 0" not in titles
+
+
+def test_same_size_and_time_but_new_bytes_is_caught_when_racy(many):
+    path = many.root / "ledger/credits/2025/e01.yaml"
+    load(many.root, AS_OF)  # just written: cached with its digest
+    stat = path.stat()
+    path.write_text(path.read_text().replace("Talk 1\n", "Talk X\n"))  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert "Talk X" in {e.title for e in load(many.root, AS_OF).ledger.credits}
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"recertgen-parse-cache\n" + b"\0" * 32 + b"not a pickle"])
+def test_a_corrupt_cache_is_ignored_and_rebuilt(many, damage):
+    expected = load(many.root, AS_OF).ledger.credits
+    cache = cache_for(many.root)
+    cache.path.write_bytes(damage)
+    assert load(many.root, AS_OF).ledger.credits == expected
+    assert cache_for(many.root).entries, "rewritten"
+
+
+def test_a_cache_from_other_code_is_not_trusted(many):
+    load(many.root, AS_OF)
+    cache = cache_for(many.root)
+    data = cache.path.read_bytes()
+    payload = pickle.loads(data[len(parsecache.MAGIC) + 32:])
+    assert payload["code"] == parsecache.code_fingerprint()
+    payload["code"] = "something else"
+    payload["entries"] = {rel: (size, mtime, None, loader.Parsed((), ())) for rel, (size, mtime, _, _) in payload["entries"].items()}
+    body = pickle.dumps(payload)
+    import hashlib
+
+    cache.path.write_bytes(parsecache.MAGIC + hashlib.sha256(body).digest() + body)
+    assert len(load(many.root, AS_OF).ledger.credits) == 12
+
+
+def test_cache_can_be_turned_off(many, monkeypatch):
+    monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
+    assert parsecache.default_folder(None, many.root) is None
+    assert len(load(many.root, AS_OF).ledger.credits) == 12
+
+
+def test_parallel_parse_gives_the_same_records(many, monkeypatch):
+    monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    serial = loader.read_ledger(many.root, workers=1)
+    parallel = loader.read_ledger(many.root, workers=2)
+    assert parallel.ledger.credits == serial.ledger.credits
+    assert parallel.ledger.opportunities == serial.ledger.opportunities
+    assert parallel.problems == serial.problems
+
+
+# -- incremental and no-change builds ------------------------------------------------------
+
+def test_one_change_rewrites_only_what_it_touches(many, tmp_path):
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    before = snapshot(site)
+    (many.root / "ledger/credits/2025/e03.yaml").write_text(entry(3).replace("Talk 3", "Talk three"))
+    result = build_site(load(many.root, AS_OF), site)
+    assert result.ok and result.rendered < result.pages
+    after = snapshot(site)
+    untouched = [p for p in after if p in before and after[p][0] == before[p][0]]
+    assert untouched and all(after[p][1] == before[p][1] for p in untouched), "unchanged files keep their timestamps"
+    assert after["credits/e03/index.html"][0] != before["credits/e03/index.html"][0]
+    assert after["credits/e05/index.html"] == before["credits/e05/index.html"]
+    fresh = tmp_path / "fresh"
+    assert build_site(load(many.root, AS_OF), fresh).ok
+    assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
+
+
+def test_no_change_build_does_nothing(many, cli):
+    args = ["build", many.root, "--as-of", "2026-11-15"]
+    assert cli(*args).exit_code == 0
+    before = snapshot(many.root / "site")
+    result = cli(*args)
+    assert result.exit_code == 0 and "up to date" in result.output
+    assert snapshot(many.root / "site") == before
+    (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("Talk 4", "Talk four"))
+    assert not up_to_date(many.root, many.root / "site", AS_OF)
+    assert "Built" in cli(*args).output
+
+
+def test_other_as_of_date_is_not_up_to_date(many, cli):
+    assert cli("build", many.root, "--as-of", "2026-11-15").exit_code == 0
+    assert not up_to_date(many.root, many.root / "site", dt.date(2026, 11, 16))
+
+
+# -- grouped layout at scale ---------------------------------------------------------------
+
+@pytest.fixture
+def firm_layout(monkeypatch):
+    """Thresholds lowered so a small ledger is laid out as a large one."""
+    monkeypatch.setattr(addresses, "GROUP_ABOVE", 5)
+    monkeypatch.setattr(addresses, "PER_PAGE", 2)
+    monkeypatch.setattr(pages, "IN_PAGE_CREDITS", 5)
+    monkeypatch.setattr(pages, "LISTED_CREDITS", 4)
+    monkeypatch.setattr(pages, "CREDITS_PER_DATA_FILE", 5)
+    monkeypatch.setattr(pages, "AUDIT_IN_ONE_PAGE", 5)
+    monkeypatch.setattr(pages, "AUDIT_ROWS_PER_PAGE", 5)
+    monkeypatch.setattr(pages, "ENTRIES_ON_CERT_PAGE", 3)
+
+
+def test_grouped_layout_links_resolve(many, tmp_path, firm_layout):
+    site = tmp_path / "site"
+    loaded = load(many.root, AS_OF)
+    assert build_site(loaded, site).ok
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "credits/2025-01/index.html" in files and "credits/2025-01/page-2.html" in files
+    assert not any(re.match(r"credits/e\d+/", f) for f in files), "no page per entry"
+    assert {"credits/data-1.js", "credits/data-2.js", "credits/data-3.js"} <= files
+    assert "audit/cissp/index.html" in files and "audit/cissp/2024-03-15/page-3.html" in files
+    assert "opportunities/2026-01/index.html" in files
+    anchors_checked = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        for href in re.findall(r'href="([^"]+)"', text):
+            if href.startswith(("http", "mailto", "data:", "#")):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve()
+            assert target.exists(), f"{page}: {href}"
+            if anchor:
+                assert f'id="{anchor}"' in target.read_text(), f"{page}: {href}"
+                anchors_checked += 1
+    assert anchors_checked > 12
+    credits = (site / "credits/index.html").read_text()
+    assert len(re.findall(r"<tr data-date=", credits)) == 4
+    assert 'data-mode="data"' in credits and "12.00</output>" in credits
+
+
+def test_certification_page_lists_recent_entries_and_points_to_the_audit(many, tmp_path, firm_layout):
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    text = (site / "certifications/cissp/index.html").read_text()
+    assert "9 earlier entries of this cycle are listed in" in text
