@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .amounts import fmt
 from .model import EstimateRule, Program
 from .textual import table
 

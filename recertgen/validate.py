@@ -8,7 +8,6 @@ dates) are enforced while reading, in `records/`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable

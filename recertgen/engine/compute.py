@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,11 +18,13 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..amounts import ZERO, ceil_cents
-from ..model import Allocation, Assertion, CategoryLimit, CreditEntry, Ledger
+from ..model import Allocation, Assertion, CreditEntry, Ledger
 from .calendar import ONE_DAY, add_months, inclusive_days
 from .estimate import settle
 from .pace import Pace, pace
-from .rules import AnnualPeriod, CertRules, Cycle, annual_periods, cycles, resolve
+from .periods import AnnualStatus, CategoryStatus, between, cycle_categories
+from .periods import annual as annual_periods_status
+from .rules import CertRules, Cycle, annual_periods, cycles, resolve
 
 DAYS_PER_MONTH = Decimal("30.436875")  # 365.2425 / 12
 STALE_ASSERTION_DAYS = 90
@@ -40,40 +41,6 @@ class CountedCredit:
     estimable: bool
     category: str | None
     date: dt.date  # the entry's, kept here: every cycle and year filters on it
-
-
-@dataclass(frozen=True)
-class CategoryStatus:
-    name: str
-    label: str
-    min: Decimal | None
-    max: Decimal | None
-    within: str | None
-    earned: Decimal  # before the cap
-    counted: Decimal  # after the cap
-    remaining: Decimal  # to the minimum
-
-    @property
-    def met(self) -> bool:
-        return self.remaining <= 0
-
-    @property
-    def capped(self) -> bool:
-        return self.counted < self.earned
-
-
-@dataclass(frozen=True)
-class AnnualStatus:
-    start: dt.date
-    end: dt.date
-    minimum: Decimal | None
-    earned: Decimal
-    remaining: Decimal
-    status: str  # met/missed once over, a pace word while it runs; "" without a minimum
-    delta_days: int | None
-    categories: tuple[CategoryStatus, ...]
-    current: bool
-    past: bool
 
 
 @dataclass(frozen=True)
@@ -248,24 +215,14 @@ def headline(current: CycleReport | None, as_of: dt.date) -> str:
     return status
 
 
-def between(counted: list[CountedCredit], first: dt.date, last: dt.date) -> list[CountedCredit]:
-    """The credits dated in [first, last]; `counted` is sorted by date, so
-    two binary searches find them (a cycle of a large ledger, many times)."""
-    return counted[bisect_left(counted, first, key=_date):bisect_right(counted, last, key=_date)]
-
-
-def _date(c: CountedCredit) -> dt.date:
-    return c.date
-
-
 def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int, carried_in: Decimal) -> CycleReport:
     until = min(as_of, cycle.end)
     entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
     carry_category = _carry_category(rules)
-    annual, period_totals = _annual(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
-    categories, earned = _cycle_categories(cycle.categories, period_totals, ZERO, None)
-    categories, credited = _cycle_categories(cycle.categories, period_totals, carried_in, carry_category)
+    annual, period_totals = annual_periods_status(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
+    categories, earned = cycle_categories(cycle.categories, period_totals, ZERO, None)
+    categories, credited = cycle_categories(cycle.categories, period_totals, carried_in, carry_category)
     minimums_met = all(c.met for c in categories) and all(a.remaining <= 0 for a in annual if a.minimum)
     p = pace(credited, cycle.required, cycle.start, cycle.end, as_of, tolerance, minimums_met)
     remaining = max(cycle.required - credited, ZERO)
@@ -294,104 +251,6 @@ def _carry_category(rules: CertRules) -> str | None:
     if carry and carry.categories:
         return carry.categories[0]
     return None
-
-
-# -- categories and caps ------------------------------------------------------
-
-def _sum_by_category(entries: Iterable[CountedCredit]) -> dict[str | None, Decimal]:
-    sums: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
-    for c in entries:
-        sums[c.category] += c.credits
-    return sums
-
-
-def _apply_caps(limits: tuple[CategoryLimit, ...], sums: dict[str | None, Decimal]) -> tuple[list[CategoryStatus], Decimal]:
-    """Category statuses and the total after caps. A child category (PMI's
-    Ways of Working within Education) is capped first, then counts toward
-    its parent, whose own cap applies to the sum."""
-    known = {limit.name: limit for limit in limits}
-    counted: dict[str, Decimal] = {}
-    earned: dict[str, Decimal] = {}
-
-    def settle_category(limit: CategoryLimit, depth: int = 0) -> Decimal:
-        if limit.name in counted:
-            return counted[limit.name]
-        raw = sums.get(limit.name, ZERO)
-        children = [c for c in limits if c.within == limit.name and depth < 8]
-        total_raw = raw + sum((sums.get(c.name, ZERO) for c in children), ZERO)
-        total = raw + sum((settle_category(c, depth + 1) for c in children), ZERO)
-        earned[limit.name] = total_raw
-        counted[limit.name] = min(total, limit.max) if limit.max is not None else total
-        return counted[limit.name]
-
-    for limit in limits:
-        settle_category(limit)
-    top_level = sum((counted[limit.name] for limit in limits if limit.within is None or limit.within not in known), ZERO)
-    uncategorised = sum((v for k, v in sums.items() if k not in known), ZERO)
-    statuses = [
-        CategoryStatus(
-            name=limit.name,
-            label=limit.title,
-            min=limit.min,
-            max=limit.max,
-            within=limit.within,
-            earned=earned[limit.name],
-            counted=counted[limit.name],
-            remaining=max((limit.min or ZERO) - counted[limit.name], ZERO),
-        )
-        for limit in limits
-    ]
-    return statuses, top_level + uncategorised
-
-
-def _cycle_categories(limits, period_totals: list[dict], carried: Decimal, carry_category: str | None):
-    sums: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
-    for totals in period_totals:
-        for category, amount in totals.items():
-            sums[category] += amount
-    if carried:
-        sums[carry_category] += carried
-    statuses, total = _apply_caps(limits, sums)
-    return tuple(statuses), total
-
-
-def _annual(rules: CertRules, periods: tuple[AnnualPeriod, ...], entries, as_of, tolerance, carried_in, carry_category):
-    """Each year's earned credits after the program's yearly category caps
-    (ISACA: volunteering at most 20 a year), with its minimum's status."""
-    statuses: list[AnnualStatus] = []
-    totals: list[dict] = []
-    for index, period in enumerate(periods):
-        in_period = between(entries, period.counts_from, period.end)
-        sums = _sum_by_category(in_period)
-        capped_sums = dict(sums)
-        for limit in rules.annual_categories:
-            if limit.max is not None and limit.name in capped_sums:
-                capped_sums[limit.name] = min(capped_sums[limit.name], limit.max)
-        totals.append(capped_sums)
-        year_sums = dict(capped_sums)
-        if index == 0 and carried_in:
-            year_sums[carry_category] = year_sums.get(carry_category, ZERO) + carried_in
-        year_categories, _ = _apply_caps(tuple(l for l in rules.annual_categories if l.min is not None), year_sums)
-        earned = sum(year_sums.values(), ZERO)
-        statuses.append(_annual_status(period, earned, tuple(year_categories), as_of, tolerance))
-    return tuple(statuses), totals
-
-
-def _annual_status(period: AnnualPeriod, earned: Decimal, categories, as_of: dt.date, tolerance: int) -> AnnualStatus:
-    minimum = period.minimum
-    current = period.start <= as_of <= period.end
-    past = as_of > period.end
-    remaining = max((minimum or ZERO) - earned, ZERO)
-    categories_met = all(c.met for c in categories)
-    delta = None
-    if not minimum:
-        status = ""
-    elif past:
-        status = "met" if remaining <= 0 and categories_met else "missed"
-    else:
-        p = pace(earned, minimum, period.start, period.end, as_of, tolerance, categories_met)
-        status, delta = p.status, p.delta_days
-    return AnnualStatus(period.start, period.end, minimum, earned, remaining, status, delta, categories, current, past)
 
 
 # -- carry-over, projections ------------------------------------------------------

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..fields import MapReader
-from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, CategoryLimit, EstimateRule, Program, SourceRef
+from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
 from .common import read_categories

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..api import Loaded
 from ..exports.audit import AuditRow, audit_rows
 from ..gitinfo import first_recorded, head_commit
-from . import catalog, views
+from . import catalog, entry_views, views
 from .addresses import Addresses, plan
 
 
@@ -20,7 +20,7 @@ class SiteData:
     rows: list[AuditRow]  # the audit trail, one row per entry × certification
     opportunities: list  # sorted by date, undated last
     opportunity_cards: list
-    entries: dict  # entry id -> what it counts toward (views.entry_index)
+    entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
     urls: Addresses
     credit_rows: tuple  # the credits page's rows, newest first
 
@@ -41,7 +41,7 @@ def gather(loaded: Loaded) -> SiteData:
     opportunities = catalog.sorted_opportunities(ledger)
     urls = plan(ledger.credits, opportunities)
     cards = [catalog.card(o, report, urls) for o in opportunities]
-    entries = views.entry_index(report)
+    entries = entry_views.entry_index(report)
     return SiteData(
         loaded=loaded,
         site=views.site_info(ledger, report, commit, bool(ledger.opportunities)),
@@ -52,5 +52,5 @@ def gather(loaded: Loaded) -> SiteData:
         opportunity_cards=cards,
         entries=entries,
         urls=urls,
-        credit_rows=views.credit_rows(ledger, entries, urls),
+        credit_rows=entry_views.credit_rows(ledger, entries, urls),
     )

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..amounts import ZERO, fmt
-from . import catalog, views
+from . import catalog, entry_views, views
 from .data import SiteData
 
 IN_PAGE_CREDITS = 2000  # more entries: the credits page lists the newest and loads the rest as data
@@ -81,7 +81,7 @@ def credits_page(data: SiteData) -> Page:
         "count": len(rows),
         "total": total,
         "data_files": [f.path for f in credit_data_files(data)] if big else [],
-        "sources": views.source_choices(data.ledger),
+        "sources": entry_views.source_choices(data.ledger),
         "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
         "presets": PRESETS,
     })
@@ -151,13 +151,13 @@ def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
         for group in data.urls.entry_groups:
             key = digest(common, [_entry_key(data, e) for e in group.items])
             yield Page(group.path, "credit_group.html", group.title, {
-                "entries": _Lazy(lambda g=group: [views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
+                "entries": _Lazy(lambda g=group: [entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
             }, key)
         return
     for entry in ledger.credits:
         key = digest(common, _entry_key(data, entry))
         yield Page(data.urls.entry[entry.id], "entry.html", entry.title, {
-            "entry": _Lazy(lambda e=entry: views.entry_detail(e, ledger, data.entries, data.recorded, data.urls)),
+            "entry": _Lazy(lambda e=entry: entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls)),
         }, key)
 
 
