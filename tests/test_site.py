@@ -241,3 +241,19 @@ def test_environment_does_not_leak_into_output(small, cli, monkeypatch):
     assert build(cli, small).exit_code == 0
     assert (small.root / "site/index.html").read_bytes() == a
     assert os.environ["TZ"] == "UTC"
+
+
+def test_two_copies_of_a_ledger_build_identical_sites_to_the_last_byte(small, cli, tmp_path):
+    """Every file, hidden ones included: nothing of the machine, the paths
+    or the file times leaks into the output."""
+    import shutil
+    import time
+
+    copy = tmp_path / "copy"
+    time.sleep(0.01)
+    shutil.copytree(small.root / "ledger", copy / "ledger")
+    assert cli("build", small.root, "--as-of", "2026-11-15", "--out", tmp_path / "a").exit_code == 0
+    assert cli("build", copy, "--as-of", "2026-11-15", "--out", tmp_path / "b").exit_code == 0
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert a == b

@@ -13,6 +13,7 @@ as-of date and commit), `up_to_date` says so before anything is parsed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import os
@@ -30,8 +31,8 @@ from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
 from ..gitinfo import repository_state
-from ..loader import read_settings_file, scan
-from ..parsecache import code_fingerprint
+from ..loader import UnusableRoot, read_settings_file, scan
+from ..parsecache import code_fingerprint, default_folder
 from ..problems import Problem, Source, error
 from ..proofs import PROOF_DIR, locate
 from . import catalog, views
@@ -64,7 +65,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     check_output(out, root)
     data = gather(loaded)
     env = environment(root)
-    staging = Staging(out, read_manifest(out).get("keys", {}))
+    manifest_path = manifest_file(root, loaded.ledger.settings.cache, out)
+    staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     try:
         page_list = list(pages(data, theme_fingerprint(root)))
         todo = [page for page in page_list if page.key is None or not staging.reuse_keyed(page.path, page.key)]
@@ -89,7 +91,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         "warnings": len(loaded.warnings),
         "keys": staging.keys,
     }
-    staging.commit(json.dumps(manifest, sort_keys=True, indent=0) + "\n")
+    staging.commit()
+    write_manifest(manifest_path, manifest)
     return BuildResult(out, len(page_list), staging.files, (), len(todo))
 
 
@@ -214,21 +217,51 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date) -> str:
     )
 
 
-def read_manifest(out: Path) -> dict:
+def manifest_file(root: Path, cache_setting: str | None, out: Path) -> Path | None:
+    """What the last build of `out` was made from lives beside the parse
+    cache, not in the site: the site's bytes depend only on the ledger."""
+    folder = default_folder(cache_setting, root)
+    if folder is None:
+        return None
+    return folder / f"site-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
+
+
+def read_manifest(path: Path | None, out: Path) -> dict:
+    """The previous build's manifest, only if that build's site is still
+    there (a site copied in from elsewhere is not trusted)."""
+    if path is None or not (out / MARKER).is_file():
+        return {}
     try:
-        manifest = json.loads((out / MARKER).read_text())
+        manifest = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
 
 
-def up_to_date(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> bool:
+def write_manifest(path: Path | None, manifest: dict) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_suffix(".tmp")
+        temp.write_text(json.dumps(manifest, sort_keys=True) + "\n")
+        os.replace(temp, path)
+    except OSError:
+        pass  # only costs speed next time
+
+
+def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = False) -> bool:
     """True when the site in `out` was built from exactly these inputs (and,
     with `strict`, without warnings): then there is nothing to do."""
-    manifest = read_manifest(out)
+    if as_of is None:
+        return False
+    try:
+        settings, _ = read_settings_file(root)
+    except UnusableRoot:
+        return False
+    manifest = read_manifest(manifest_file(root, settings.cache, out), out)
     if not manifest or (strict and manifest.get("warnings")):
         return False
-    settings, _ = read_settings_file(root)
     if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of):
         return False
     return all((out / path).is_file() for path in manifest.get("keys", {}))
