@@ -31,11 +31,18 @@ from generate import generate  # noqa: E402
 
 
 def parse_floor(root: Path) -> float:
+    """The best of two passes after a warm-up read, so the floor, like every
+    run after it, reads files from the page cache rather than the disk."""
     files = sorted((root / "ledger").rglob("*.yaml"))
-    start = time.perf_counter()
     for path in files:
-        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-    return time.perf_counter() - start
+        path.read_bytes()
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        for path in files:
+            yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def run(args: list[str], env: dict) -> tuple[float, int, str]:
