@@ -46,6 +46,16 @@ def where(record, key: str) -> Source:
     return Source(record.source.path, int(line), int(col))
 
 
+class Located:
+    """A record that remembers where each of its keys was written."""
+
+    def at(self, key: str) -> Source:
+        return where(self, key)
+
+    def written(self, key: str) -> bool:
+        return f"|{key}:" in self.positions
+
+
 def spots(reader_at, keys) -> str:
     return "|" + "".join(f"{key}:{src.line}:{src.col}|" for key in keys for src in (reader_at(key),))
 
@@ -110,7 +120,7 @@ class Assertion:
 
 
 @dataclass(frozen=True)
-class Certification:
+class Certification(Located):
     id: str
     name: str
     body: str | None
@@ -124,12 +134,6 @@ class Certification:
     assertions: tuple[Assertion, ...]
     source: Source
     positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
-
-    def at(self, key: str) -> Source:
-        return where(self, key)
-
-    def written(self, key: str) -> bool:
-        return f"|{key}:" in self.positions
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,7 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class CreditEntry:
+class CreditEntry(Located):
     id: str
     title: str
     provider: str
@@ -172,12 +176,6 @@ class CreditEntry:
     index: int | None
     source: Source
     positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
-
-    def at(self, key: str) -> Source:
-        return where(self, key)
-
-    def written(self, key: str) -> bool:
-        return f"|{key}:" in self.positions
 
     @property
     def hours(self) -> Decimal | None:
@@ -205,7 +203,7 @@ class CreditEntry:
 
 
 @dataclass(frozen=True)
-class Opportunity:
+class Opportunity(Located):
     id: str
     title: str
     provider: str | None
@@ -222,12 +220,6 @@ class Opportunity:
     file: str
     source: Source
     positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
-
-    def at(self, key: str) -> Source:
-        return where(self, key)
-
-    def written(self, key: str) -> bool:
-        return f"|{key}:" in self.positions
 
     @property
     def is_free(self) -> bool:

@@ -10,10 +10,9 @@ from ..api import today
 from ..authoring import MAX_PROOF_BYTES, Refused, credit_entry_yaml, credit_path, plan_proof, write_entry
 from ..fields import as_amount, as_date, did_you_mean
 from ..model import DELIVERIES, EXTERNAL
-from ..problems import format_problems
 from ..status_text import one_line
 from ..yamlio import Scalar
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, load_or_exit
+from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse
 
 
 def _scalar(text: str) -> Scalar:
@@ -186,10 +185,7 @@ def add(root, yes, **given):
                 sys.exit(EXIT_OK)
         written = write_entry(ledger.root, rel, text, proof_copy)
     except Refused as exc:
-        if exc.problems:
-            click.echo(format_problems(exc.problems, "text"), err=True)
-        click.echo(f"recertgen: refused: {exc}", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        refuse(exc)
     click.echo(f"Wrote {written.entry_path.relative_to(ledger.root)}")
     for cert_id in certs:
         click.echo(one_line(written.loaded.report.cert(cert_id), loaded.report.cert(cert_id)))

@@ -54,3 +54,11 @@ def report_problems(loaded: Loaded, strict: bool, quiet_when_clean: bool = True)
     """Problems on standard error, for commands whose standard output is data."""
     if loaded.problems or not quiet_when_clean:
         click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
+
+
+def refuse(exc) -> None:
+    """`add` and `log` refused a write: say why; nothing was written (exit 1)."""
+    if exc.problems:
+        click.echo(format_problems(exc.problems, "text"), err=True)
+    click.echo(f"recertgen: refused: {exc}", err=True)
+    sys.exit(EXIT_PROBLEMS)

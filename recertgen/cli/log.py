@@ -9,9 +9,8 @@ from ..api import today
 from ..authoring import Refused, credit_path, plan_proof, write_entry
 from ..fields import did_you_mean
 from ..opportunities import default_date, entry_yaml, held_targets
-from ..problems import format_problems
 from ..status_text import one_line
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, load_or_exit, parse_date
+from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse, parse_date
 
 
 @click.command()
@@ -48,10 +47,7 @@ def log(opportunity_id, root, day, certs, proof):
         text = entry_yaml(opp, day, targets, proof_copy.rel if proof_copy else None, proof_copy.sha256 if proof_copy else None)
         written = write_entry(ledger.root, credit_path(day, opp.title), text, proof_copy)
     except Refused as exc:
-        if exc.problems:
-            click.echo(format_problems(exc.problems, "text"), err=True)
-        click.echo(f"recertgen: refused: {exc}", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        refuse(exc)
     click.echo(f"Wrote {written.entry_path.relative_to(ledger.root)}")
     if written.proof_path is not None:
         click.echo(f"Proof {written.proof_path.relative_to(ledger.root)} (sha256 {proof_copy.sha256[:12]}…)")
