@@ -49,12 +49,16 @@ class Problem:
         return f"{self.source.path}:{line}:{col}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict:
+        """`path`, `line`, `col` as in the text format; `file` and `column`
+        repeat them under the names other linters' JSON uses."""
         return {
             "path": self.source.path,
             "line": self.source.line or 1,
             "col": self.source.col or 1,
             "severity": self.severity,
             "message": self.message,
+            "file": self.source.path,
+            "column": self.source.col or 1,
         }
 
     def as_github(self) -> str:

@@ -53,7 +53,8 @@ def test_json_format_is_a_list_of_problems(cissp_ledger, cli):
     assert result.exit_code == 1
     problems = json.loads(result.output)
     assert problems == [
-        {"path": "ledger/credits/a.yaml", "line": 4, "col": 8, "severity": "error", "message": "'hours' must be a number, found 'lots'"}
+        {"path": "ledger/credits/a.yaml", "line": 4, "col": 8, "severity": "error", "message": "'hours' must be a number, found 'lots'",
+         "file": "ledger/credits/a.yaml", "column": 8}
     ]
 
 
