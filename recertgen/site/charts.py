@@ -13,7 +13,8 @@ from ..engine.compute import CycleReport
 
 WIDTH, HEIGHT = 420, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 18, 30
-MIN_TICK_GAP = 56  # px between x labels, so they never overlap
+MIN_TICK_GAP = 56  # px between two centred x labels, so they never overlap
+END_TICK_GAP = 92  # px from the first or last label, which are full dates anchored at their end
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def _spaced(ticks: tuple[Tick, ...]) -> tuple[Tick, ...]:
     """Keep the first and last label; drop middle ones that would crowd."""
     kept = [ticks[0]]
     for tick in ticks[1:-1]:
-        if tick.at - kept[-1].at >= MIN_TICK_GAP and ticks[-1].at - tick.at >= MIN_TICK_GAP:
+        gap = END_TICK_GAP if kept[-1] is ticks[0] else MIN_TICK_GAP
+        if tick.at - kept[-1].at >= gap and ticks[-1].at - tick.at >= END_TICK_GAP:
             kept.append(tick)
     kept.append(ticks[-1])
     return tuple(kept)
