@@ -4,6 +4,7 @@ Outside a git repository everything here is simply empty."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -12,17 +13,11 @@ def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(
             ["git", "-c", "core.quotePath=false", "-C", str(root), *args], capture_output=True, text=True, timeout=120, check=False,
-            env={"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "PATH": _path()},
+            env={**os.environ, "LC_ALL": "C"},
         )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
-
-
-def _path() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
 
 
 def head_commit(root: Path) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from .fields import slug
-from .model import Certification, CreditEntry, Ledger, Opportunity, Program, Settings
+from .model import CreditEntry, Ledger, Settings
 from .problems import Problem, Source, error
 from .program_library import builtin_programs, source_index
 from .records.certification import read_certification
@@ -203,11 +203,6 @@ def parse_file(root: str, ref: FileRef) -> Parsed:
     return Parsed(records, tuple(problems))
 
 
-def yaml_files(base: Path, recursive: bool = True) -> list[Path]:
-    """YAML files under `base`, sorted, skipping hidden files and folders."""
-    return [base / inner for inner, _ in _walk(str(base), recursive)]
-
-
 def _mappings(node: Node, rel: str, problems: list[Problem], what: str, allow_list: bool):
     """The mapping(s) a file holds, with an error for anything else."""
     if isinstance(node, YMap):
@@ -278,7 +273,7 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
     return result
 
 
-__all__ = ["read_ledger", "read_settings_file", "UnusableRoot", "ReadResult", "yaml_files", "Program", "Certification", "Opportunity"]
+__all__ = ["read_ledger", "read_settings_file", "scan", "parse_file", "UnusableRoot", "ReadResult", "FileRef", "Parsed"]
 
 
 _MAKERS.update(

@@ -194,10 +194,6 @@ class CreditEntry(Located):
         ))
 
     @property
-    def is_external(self) -> bool:
-        return self.source_name == EXTERNAL
-
-    @property
     def proof_is_url(self) -> bool:
         return bool(self.proof) and "://" in self.proof
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
-from .amounts import ZERO
 from .engine.compute import CertReport, Report
 from .engine.estimate import estimate
 from .engine.pace import pace
@@ -101,6 +100,3 @@ def held_targets(opp: Opportunity, report: Report) -> list[str]:
     """The certifications held that the opportunity is known to count toward."""
     return [c.id for c in report.certifications if qualifies(opp, c)]
 
-
-def total(estimates_: tuple[Estimate, ...]) -> Decimal:
-    return sum((e.credits or ZERO for e in estimates_), ZERO)

@@ -62,7 +62,6 @@ class ParseCache:
         self.entries: dict[str, tuple] = {}
         self.seen: set[str] = set()
         self.dirty = False
-        self.hits = 0
         self._load()
 
     def _load(self) -> None:
@@ -98,7 +97,6 @@ class ParseCache:
                     return None
             except OSError:
                 return None
-        self.hits += 1
         return parsed
 
     def put(self, ref: FileRef, parsed: Parsed) -> None:

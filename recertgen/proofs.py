@@ -28,10 +28,6 @@ class ProofLocation:
     problem: str | None
 
 
-def proof_dir(ledger: Ledger) -> Path:
-    return ledger.ledger_dir / PROOF_DIR
-
-
 def locate(ledger: Ledger, proof: str) -> ProofLocation:
     """Where a proof is, memoised on the loaded ledger: checks, exports and
     pages all ask about the same proofs, and resolving symlinks is not free.

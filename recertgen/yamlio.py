@@ -206,7 +206,6 @@ class _Builder:
         self.root: Node | None = None
         self.stack: list[list] = []  # frames: [container, pending_key_scalar, merges]
         self.anchors: dict[str, tuple[Node, int]] = {}
-        self.anchor_open: list[tuple[str, int]] = []  # (anchor, node count at open)
         self.nodes = 0
         self.alias_uses = 0
         self.alias_expansion = 0

@@ -50,10 +50,9 @@ def load_or_exit(root: Path, as_of: dt.date | None) -> Loaded:
         sys.exit(EXIT_UNUSABLE)
 
 
-def report_problems(loaded: Loaded, strict: bool, quiet_when_clean: bool = True) -> None:
+def report_problems(loaded: Loaded) -> None:
     """Problems on standard error, for commands whose standard output is data."""
-    if loaded.problems or not quiet_when_clean:
-        click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
+    click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
 
 
 def refuse(exc) -> None:

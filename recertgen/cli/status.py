@@ -22,5 +22,5 @@ def status(root, as_of, as_json):
     else:
         click.echo(status_table(loaded.report, color=sys.stdout.isatty()))
     if loaded.errors:
-        report_problems(loaded, strict=False)
+        report_problems(loaded)
     sys.exit(EXIT_PROBLEMS if loaded.errors else EXIT_OK)

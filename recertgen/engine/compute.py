@@ -166,17 +166,17 @@ def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Alloca
 def certification_report(rules: CertRules, allocations, as_of: dt.date, tolerance: int) -> CertReport:
     counted = settle_all(rules, allocations)
     cycle_list = cycles(rules, as_of)
+    trailing = _trailing_year(counted, as_of)  # once: every cycle's projection uses the same rate
     reports: list[CycleReport] = []
     carried = ZERO
     for cycle in cycle_list:
-        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried)
+        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried, trailing)
         reports.append(report)
         carried = report.carried_out
     current = choose_current(reports, as_of)
     outside = tuple(c for c in counted if not any(cy.contains(c.date) for cy in cycle_list))
-    trailing = _trailing_year(counted, as_of)  # computed once, not per cycle
     checks = tuple(_check_assertions(rules, counted, cycle_list, tolerance))
-    status = headline(current, as_of)
+    status = headline(current)
     return CertReport(
         rules=rules,
         cycles=tuple(reports),
@@ -202,7 +202,7 @@ def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | 
     return reports[-1] if reports else None
 
 
-def headline(current: CycleReport | None, as_of: dt.date) -> str:
+def headline(current: CycleReport | None) -> str:
     """The cycle status, made `behind` when this year's minimum is behind its
     own pace or a past year missed its minimum."""
     if current is None:
@@ -215,7 +215,8 @@ def headline(current: CycleReport | None, as_of: dt.date) -> str:
     return status
 
 
-def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int, carried_in: Decimal) -> CycleReport:
+def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int,
+                 carried_in: Decimal, trailing_year: Decimal) -> CycleReport:
     until = min(as_of, cycle.end)
     entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
@@ -238,7 +239,7 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
         remaining=remaining,
         days_left=days_left,
         needed_per_month=_needed_per_month(remaining, cycle, as_of),
-        projected_finish=_projected_finish(remaining, counted, as_of, finished_on),
+        projected_finish=_projected_finish(remaining, trailing_year, as_of, finished_on),
         finished_on=finished_on,
         categories=categories,
         annual=annual,
@@ -295,11 +296,10 @@ def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
     return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
-def _projected_finish(remaining: Decimal, counted, as_of: dt.date, finished_on) -> dt.date | None:
+def _projected_finish(remaining: Decimal, rate: Decimal, as_of: dt.date, finished_on) -> dt.date | None:
     """When the total is reached at the trailing twelve months' rate."""
     if remaining <= 0:
         return finished_on
-    rate = _trailing_year(counted, as_of)
     if rate <= 0:
         return None
     days = math.ceil(remaining * 365 / rate)
@@ -318,14 +318,16 @@ def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
     carry_by_start = {}
     for cycle in cycle_list:  # carry-over into each cycle as of its end
         carry_by_start[cycle.start] = carried
-        report = cycle_report(rules, cycle, counted, cycle.end + ONE_DAY, tolerance, carried)
+        day = cycle.end + ONE_DAY
+        report = cycle_report(rules, cycle, counted, day, tolerance, carried, _trailing_year(counted, day))
         carried = report.carried_out
     for assertion in assertions:
         cycle = next((c for c in cycle_list if c.contains(assertion.date)), None)
         if cycle is None:
             yield AssertionCheck(assertion, None, None)
             continue
-        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start[cycle.start])
+        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start[cycle.start],
+                              _trailing_year(counted, assertion.date))
         yield AssertionCheck(assertion, report.credited, cycle)
 
 

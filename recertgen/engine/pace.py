@@ -13,9 +13,6 @@ from decimal import Decimal
 from ..amounts import ZERO, cents
 from .calendar import clamp, inclusive_days
 
-STATUSES = ("upcoming", "complete", "lapsed", "ahead", "on-track", "behind")
-
-
 @dataclass(frozen=True)
 class Pace:
     total_days: int

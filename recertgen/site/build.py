@@ -68,7 +68,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     manifest_path = manifest_file(root, loaded.ledger.settings.cache, out)
     staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     try:
-        page_list = list(pages(data, theme_fingerprint(root)))
+        theme = theme_fingerprint(root)
+        page_list = list(pages(data, theme))
         todo = [page for page in page_list if page.key is None or not staging.reuse_keyed(page.path, page.key)]
         render_pages(todo, data, env, staging, progress)
         for rel, path in asset_files(root).items():
@@ -87,7 +88,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         raise
     manifest = {
         "format": MANIFEST_FORMAT,
-        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of),
+        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme),
         "warnings": len(loaded.warnings),
         "keys": staging.keys,
     }
@@ -198,7 +199,7 @@ def theme_fingerprint(root: Path) -> str:
     return digest(*parts)
 
 
-def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date) -> str:
+def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: str | None = None) -> str:
     """Everything a build reads, by name, size and time: the ledger's files,
     its proof files, the settings, the theme, the code, git's state and the
     as-of date. Equal fingerprints mean an identical site."""
@@ -211,7 +212,7 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date) -> str:
     settings = root / "recertgen.yaml"
     settings_stat = settings.stat() if settings.exists() else None
     return digest(
-        as_of.isoformat(), theme_fingerprint(root), files, proofs,
+        as_of.isoformat(), theme or theme_fingerprint(root), files, proofs,
         (settings_stat.st_size, settings_stat.st_mtime_ns) if settings_stat else None,
         repository_state(root),
     )
