@@ -320,6 +320,9 @@ def test_summary_json_shape_and_two_place_numbers(ledger):
     assert '"earned": 2.50' in text
     data = json.loads(text)
     (c,) = data["certifications"]
+    assert set(data) == {"as_of", "certifications"}
+    assert list(c) == ["id", "name", "unit", "cycle", "required", "earned", "expected", "remaining",
+                       "delta_days", "days_left", "status", "annual", "categories"]  # SPEC §5, no more
     assert data["as_of"] == "2024-07-01"
     assert {k: c[k] for k in ("id", "name", "unit", "cycle", "required", "earned", "remaining", "delta_days", "days_left", "status")} == {
         "id": "custom", "name": "Custom", "unit": "CPE", "cycle": {"start": "2024-01-01", "end": "2024-12-31"},

@@ -42,6 +42,4 @@ def _certification(cert: CertReport) -> dict:
             {"name": c.name, "min": c.min, "max": c.max, "earned": c.earned, "counted": c.counted}
             for c in current.categories
         ],
-        "carried_in": current.carried_in,
-        "cycle_status": current.status,
     }
