@@ -121,6 +121,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None) 
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
         files_read=len(refs) + (root / SETTINGS_FILE).is_file(),
+        scanned=tuple((r.rel, r.size, r.mtime_ns) for r in refs),
     )
     return ReadResult(ledger, tuple(problems))
 
@@ -163,32 +164,37 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
             todo.append(ref)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        fresh = _parse_parallel(str(root), todo, workers)
-    else:
-        fresh = [parse_file(str(root), ref) for ref in todo]
-    for ref, result in zip(todo, fresh):
-        results[ref.rel] = result
+        for batch, blob, parsed in _parse_parallel(str(root), todo, workers):
+            results.update(parsed)
+            if cache is not None:
+                cache.put_blob(batch, blob, parsed)
+        return results
+    for ref in todo:
+        results[ref.rel] = parse_file(str(root), ref)
         if cache is not None:
-            cache.put(ref, result)
+            cache.put(ref, results[ref.rel])
     return results
 
 
-def _parse_parallel(root: str, refs: list[FileRef], workers: int) -> list[Parsed]:
+def _parse_parallel(root: str, refs: list[FileRef], workers: int):
+    """Batches of files parsed on all cores. Each worker sends its results
+    pickled, and those very bytes become the parse cache's blob."""
     import multiprocessing
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(200, len(refs) // (workers * 8))
     batches = [refs[i:i + chunk] for i in range(0, len(refs), chunk)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results: list[Parsed] = []
-        for batch in pool.map(_parse_batch, [root] * len(batches), batches):
-            results.extend(batch)
-    return results
+        for batch, blob in zip(batches, pool.map(_parse_batch, [root] * len(batches), batches)):
+            yield batch, blob, pickle.loads(blob)
 
 
-def _parse_batch(root: str, refs: list[FileRef]) -> list[Parsed]:
-    return [parse_file(root, ref) for ref in refs]
+def _parse_batch(root: str, refs: list[FileRef]) -> bytes:
+    from .parsecache import pickle_batch
+
+    return pickle_batch({ref.rel: parse_file(root, ref) for ref in refs})
 
 
 def parse_file(root: str, ref: FileRef) -> Parsed:

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .loader import FileRef, Parsed
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"recertgen-parse-cache\n"
 RACY_NS = 2_000_000_000
 
@@ -55,11 +55,21 @@ def default_folder(setting: str | None, root: Path) -> Path | None:
 
 
 class ParseCache:
+    """Entries index the file's records by path; the records themselves
+    live in blobs, each the pickled results of one batch of files exactly
+    as a parse worker sent them, so saving a cold parse's hundred thousand
+    records costs no pickling at all. A blob is unpickled when one of its
+    files is asked for, and rewritten with only its live files once most
+    of it is stale."""
+
     def __init__(self, folder: Path, root: Path) -> None:
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         self.path = folder / f"parse-{key}.pickle"
         self.root = root
-        self.entries: dict[str, tuple] = {}
+        self.entries: dict[str, tuple] = {}  # rel -> (size, mtime_ns, digest or None, blob number)
+        self.blobs: dict[int, bytes] = {}
+        self._unpickled: dict[int, dict] = {}
+        self._pending: dict[str, Parsed] = {}
         self.seen: set[str] = set()
         self.dirty = False
         self._load()
@@ -72,15 +82,22 @@ class ParseCache:
         try:
             if not data.startswith(MAGIC):
                 return
-            checksum, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
-            if hashlib.sha256(payload).digest() != checksum:
+            body = memoryview(data)[len(MAGIC):]
+            checksum, rest = body[:32], body[32:]
+            if hashlib.sha256(rest).digest() != checksum:
                 return
-            stored = _without_gc(pickle.loads, payload)
-            if stored.get("format") != FORMAT or stored.get("code") != code_fingerprint() or stored.get("root") != str(self.root.resolve()):
+            header_size = int.from_bytes(rest[:8], "big")
+            header = pickle.loads(rest[8:8 + header_size])  # small: checked before any record is read
+            if header.get("format") != FORMAT or header.get("code") != code_fingerprint() or header.get("root") != str(self.root.resolve()):
                 return
-            self.entries = stored["entries"]
+            offset = 8 + header_size
+            blobs = {}
+            for number, size in header["blobs"]:
+                blobs[number] = bytes(rest[offset:offset + size])
+                offset += size
+            self.entries, self.blobs = header["entries"], blobs
         except Exception:  # a corrupt cache is ignored and rewritten, never trusted
-            self.entries = {}
+            self.entries, self.blobs = {}, {}
             self.dirty = True
 
     def get(self, ref: FileRef, root: Path) -> Parsed | None:
@@ -88,7 +105,7 @@ class ParseCache:
         entry = self.entries.get(ref.rel)
         if entry is None:
             return None
-        size, mtime_ns, digest, parsed = entry
+        size, mtime_ns, digest, number = entry
         if size != ref.size or mtime_ns != ref.mtime_ns:
             return None
         if digest is not None:  # racy when cached: the bytes must still be the same
@@ -97,18 +114,41 @@ class ParseCache:
                     return None
             except OSError:
                 return None
-        return parsed
+        try:
+            return self._blob(number)[ref.rel]
+        except Exception:  # a damaged blob: parse again
+            return None
+
+    def _blob(self, number: int) -> dict:
+        if number not in self._unpickled:
+            self._unpickled[number] = _without_gc(pickle.loads, self.blobs[number])
+        return self._unpickled[number]
 
     def put(self, ref: FileRef, parsed: Parsed) -> None:
+        """One file's results; pickled with the others at `save`."""
+        if self._index(ref, -1):
+            self._pending[ref.rel] = parsed
+
+    def put_blob(self, refs: list[FileRef], blob: bytes, parsed: dict[str, Parsed]) -> None:
+        """A batch's results, `blob` being their pickle (`pickle_batch`)."""
+        number = max(self.blobs, default=-1) + 1
+        self.blobs[number] = blob
+        self._unpickled[number] = parsed
+        for ref in refs:
+            self._index(ref, number)
+
+    def _index(self, ref: FileRef, number: int) -> bool:
         self.seen.add(ref.rel)
         digest = None
         if time.time_ns() - ref.mtime_ns < RACY_NS:
             try:
                 digest = hashlib.sha256((self.root / ref.rel).read_bytes()).digest()
             except OSError:
-                return
-        self.entries[ref.rel] = (ref.size, ref.mtime_ns, digest, parsed)
+                self.entries.pop(ref.rel, None)
+                return False
+        self.entries[ref.rel] = (ref.size, ref.mtime_ns, digest, number)
         self.dirty = True
+        return True
 
     def save(self) -> None:
         """Write atomically (temp file, then rename); files gone from the
@@ -118,17 +158,54 @@ class ParseCache:
             del self.entries[rel]
         if not (self.dirty or stale):
             return
-        payload = pickle.dumps({"format": FORMAT, "code": code_fingerprint(), "root": str(self.root.resolve()),
-                                "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        self._settle_blobs()
+        header = pickle.dumps({"format": FORMAT, "code": code_fingerprint(), "root": str(self.root.resolve()),
+                               "entries": self.entries, "blobs": [(n, len(b)) for n, b in self.blobs.items()]},
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(len(header).to_bytes(8, "big"))
+        digest.update(header)
+        for blob in self.blobs.values():
+            digest.update(blob)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".parse-", suffix=".tmp")
             with os.fdopen(handle, "wb") as out:
-                out.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                out.write(MAGIC + digest.digest() + len(header).to_bytes(8, "big") + header)
+                for blob in self.blobs.values():
+                    out.write(blob)
             os.replace(temp, self.path)
         except OSError:
             return
         self.dirty = False
+
+    def _settle_blobs(self) -> None:
+        """Pending single files become one new blob; a blob that no entry
+        uses is dropped, and one mostly stale is rewritten with its live
+        files only (so the cache never grows by edits alone)."""
+        live: dict[int, list[str]] = {}
+        for rel, entry in self.entries.items():
+            live.setdefault(entry[3], []).append(rel)
+        moved = dict(self._pending)
+        for number in list(self.blobs):
+            users = live.get(number, [])
+            if not users:
+                del self.blobs[number]
+                self._unpickled.pop(number, None)
+            elif number in self._unpickled and len(users) * 2 < len(self._unpickled[number]):
+                blob = self._unpickled.pop(number)
+                del self.blobs[number]
+                moved.update((rel, blob[rel]) for rel in users)
+        self._pending = {}
+        if moved:
+            number = max(self.blobs, default=-1) + 1
+            self.blobs[number] = pickle_batch(moved)
+            self._unpickled[number] = moved
+            for rel in moved:
+                self.entries[rel] = (*self.entries[rel][:3], number)
+
+
+def pickle_batch(parsed: dict[str, Parsed]) -> bytes:
+    return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _without_gc(function, *args):

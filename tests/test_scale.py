@@ -82,19 +82,48 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(many, damage):
     assert cache_for(many.root).entries, "rewritten"
 
 
-def test_a_cache_from_other_code_is_not_trusted(many):
+def forge(cache: parsecache.ParseCache, parsed: loader.Parsed) -> None:
+    """Make every cached file yield `parsed` instead of its records."""
+    forged = {rel: parsed for rel in cache.entries}
+    cache.blobs, cache._unpickled = {0: parsecache.pickle_batch(forged)}, {}
+    cache.entries = {rel: (*entry[:3], 0) for rel, entry in cache.entries.items()}
+    cache.seen, cache.dirty = set(cache.entries), True
+    cache.save()
+
+
+def test_records_come_from_the_cache_file(many):
+    load(many.root, AS_OF)
+    forge(cache_for(many.root), loader.Parsed((), ()))
+    assert load(many.root, AS_OF).ledger.credits == (), "this code trusts its own cache"
+
+
+def test_a_cache_written_by_other_code_is_ignored(many, monkeypatch):
     load(many.root, AS_OF)
     cache = cache_for(many.root)
-    data = cache.path.read_bytes()
-    payload = pickle.loads(data[len(parsecache.MAGIC) + 32:])
-    assert payload["code"] == parsecache.code_fingerprint()
-    payload["code"] = "something else"
-    payload["entries"] = {rel: (size, mtime, None, loader.Parsed((), ())) for rel, (size, mtime, _, _) in payload["entries"].items()}
-    body = pickle.dumps(payload)
-    import hashlib
-
-    cache.path.write_bytes(parsecache.MAGIC + hashlib.sha256(body).digest() + body)
+    monkeypatch.setattr(parsecache, "code_fingerprint", lambda: "other code")
+    forge(cache, loader.Parsed((), ()))
+    monkeypatch.undo()
     assert len(load(many.root, AS_OF).ledger.credits) == 12
+
+
+def test_a_damaged_blob_is_parsed_again(many):
+    load(many.root, AS_OF)
+    cache = cache_for(many.root)
+    cache.blobs = {n: b"not a pickle" for n in cache.blobs}
+    cache.seen, cache.dirty = set(cache.entries), True
+    cache.save()
+    assert len(load(many.root, AS_OF).ledger.credits) == 12
+
+
+def test_edits_do_not_grow_the_cache_forever(many):
+    load(many.root, AS_OF)
+    path = many.root / "ledger/credits/2025/e02.yaml"
+    for n in range(30):
+        path.write_text(entry(2).replace("Talk 2", f"Talk 2 edit {n}"))
+        assert f"Talk 2 edit {n}" in {e.title for e in load(many.root, AS_OF).ledger.credits}
+    cache = cache_for(many.root)
+    stored = sum(len(pickle.loads(blob)) for blob in cache.blobs.values())
+    assert stored <= 2 * len(cache.entries)
 
 
 def test_cache_can_be_turned_off(many, monkeypatch):

@@ -38,7 +38,7 @@ from ..proofs import PROOF_DIR, locate
 from . import catalog, views
 from .data import SiteData, gather
 from .output import MARKER, Staging, check_output
-from .pages import Page, credit_data_files, digest, pages, resolve
+from .pages import Page, credit_data_file, credit_data_paths, digest, pages, resolve
 from .theme import asset_files, environment, root_prefix, theme_dirs
 
 MANIFEST_FORMAT = 1
@@ -70,13 +70,11 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     try:
         theme = theme_fingerprint(root)
         page_list = list(pages(data, theme))
-        todo = [page for page in page_list if page.key is None or not staging.reuse_keyed(page.path, page.key)]
-        render_pages(todo, data, env, staging, progress)
+        rendered = run_jobs([*export_jobs(data), *page_list], data, env, staging, progress)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
         for rel, path in _proof_files(loaded):
             staging.copy_if_changed(rel, path)
-        write_exports(data, staging)
     except RenderFailed as failed:
         staging.abandon()
         return BuildResult(out, 0, 0, (failed.problem,))
@@ -88,39 +86,92 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         raise
     manifest = {
         "format": MANIFEST_FORMAT,
-        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme),
+        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme, loaded.ledger.scanned),
         "warnings": len(loaded.warnings),
         "keys": staging.keys,
     }
     staging.commit()
     write_manifest(manifest_path, manifest)
-    return BuildResult(out, len(page_list), staging.files, (), len(todo))
+    return BuildResult(out, len(page_list), staging.files, (), rendered)
 
 
-PARALLEL_MIN_PAGES = 64
-_JOB: tuple = ()  # what forked render workers inherit: (pages, data, env, staging)
+# -- jobs: every page and export, shared among all cores -------------------------------------
+
+@dataclass(frozen=True)
+class ExportJob:
+    """An export file (or a few small ones) written by `write(data, staging)`."""
+
+    name: str
+    write: Callable[[SiteData, Staging], None]
 
 
-def render_pages(todo: list[Page], data: SiteData, env, staging: Staging, progress=None) -> None:
-    """Render and write pages; many pages are shared among all cores
-    (forked workers inherit everything gathered, and write their own files)."""
+Job = Page | ExportJob
+PARALLEL_MIN_JOBS = 64
+_JOB: tuple = ()  # what forked workers inherit: (jobs, data, env, staging)
+
+
+def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=None) -> int:
+    """Run every job; returns how many pages were rendered (the rest were
+    reused by key). Many jobs are shared among all cores: forked workers
+    inherit everything gathered, write their own files, and report back
+    the keys and counts the manifest needs. The costly exports come first
+    so that no core is left with one of them at the end."""
     workers = os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        for page in (progress(todo) if progress else todo):
-            _render(page, data, env, staging)
-        return
+    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or "fork" not in multiprocessing.get_all_start_methods():
+        rendered = 0
+        for job in (progress(jobs) if progress else jobs):
+            rendered += _run_job(job, data, env, staging)
+        return rendered
     global _JOB
-    _JOB = (todo, data, env, staging)
-    batches = [list(range(i, len(todo), workers * 4)) for i in range(workers * 4)]
+    _JOB = (jobs, data, env, staging)
+    rendered = 0
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_render_batch, batches)
-            for files, problem in (progress(list(results)) if progress else results):
-                staging.files += files
+            results = pool.map(_run_in_worker, range(len(jobs)), chunksize=2)
+            for files, keys, count, problem in (progress(_Sized(results, len(jobs))) if progress else results):
                 if problem is not None:
                     raise RenderFailed(problem)
+                staging.files += files
+                staging.keys.update(keys)
+                rendered += count
     finally:
         _JOB = ()
+    return rendered
+
+
+class _Sized:
+    """Results as they arrive, with the count a progress bar needs."""
+
+    def __init__(self, items: Iterable, count: int) -> None:
+        self.items, self.count = items, count
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _run_in_worker(index: int) -> tuple[int, dict, int, Problem | None]:
+    jobs, data, env, staging = _JOB
+    staging.files, staging.keys = 0, {}
+    try:
+        count = _run_job(jobs[index], data, env, staging)
+    except Exception as exc:  # reported with its template line, which only this process's traceback knows
+        return 0, {}, 0, _template_problem(exc, data.ledger.root)
+    return staging.files, staging.keys, count, None
+
+
+def _run_job(job: Job, data: SiteData, env, staging: Staging) -> int:
+    """1 when a page was rendered, 0 when reused or an export."""
+    if isinstance(job, ExportJob):
+        job.write(data, staging)
+        return 0
+    key = job.resolved_key()
+    if key is not None and staging.reuse_keyed(job.path, key):
+        return 0
+    _render(job, data, env, staging)
+    return 1
 
 
 class RenderFailed(Exception):
@@ -131,45 +182,56 @@ class RenderFailed(Exception):
         self.problem = problem
 
 
-def _render_batch(indexes: list[int]) -> tuple[int, Problem | None]:
-    todo, data, env, staging = _JOB
-    before = staging.files
-    try:
-        for index in indexes:
-            _render(todo[index], data, env, staging)
-    except Exception as exc:  # reported with its template line, which only this process's traceback knows
-        return staging.files - before, _template_problem(exc, data.ledger.root)
-    return staging.files - before, None
-
-
 def _render(page: Page, data: SiteData, env, staging: Staging) -> None:
     context = {"site": data.site, "page_path": page.path, "page_root": root_prefix(page.path),
                "page_title": page.title, **resolve(page.context)}
     staging.write_if_changed(page.path, env.get_template(page.template).render(context).encode("utf-8"))
 
 
-def write_exports(data: SiteData, staging: Staging) -> None:
-    """The files for auditors and other programs, beside the pages."""
-    report = data.report
-    staging.write_if_changed("summary.json", summary_json(report).encode("utf-8"))
+def export_jobs(data: SiteData) -> list[ExportJob]:
+    """The files for auditors and other programs, beside the pages; the
+    costliest first."""
+    jobs = [ExportJob("audit.csv", _write_audit_csvs), ExportJob("certificates.zip", _write_certificates)]
+    for number, path in enumerate(credit_data_paths(data)):
+        jobs.append(ExportJob(path, lambda d, s, n=number: _write_text(s, credit_data_file(d, n))))
+    if data.opportunities:
+        jobs.append(ExportJob("opportunities/search-index.js", _write_search_index))
+    jobs.append(ExportJob("summaries", _write_summaries))
+    return jobs
+
+
+def _write_text(staging: Staging, file) -> None:
+    staging.write_if_changed(file.path, file.text.encode("utf-8"))
+
+
+def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
     cells = [csv_cells(row) for row in data.rows]  # once: the per-certification files are slices of the same rows
     staging.write_if_changed("audit.csv", csv_text(cells).encode("utf-8"))
     by_cert: dict[str, list] = {}
     for row, row_cells in zip(data.rows, cells):
         by_cert.setdefault(row.cert_id, []).append(row_cells)
-    for cert in report.certifications:
+    for cert in data.report.certifications:
         staging.write_if_changed(f"certifications/{cert.id}/audit.csv", csv_text(by_cert.get(cert.id, [])).encode("utf-8"))
-        staging.write_if_changed(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
+
+
+def _write_certificates(data: SiteData, staging: Staging) -> None:
     zip_key = digest("zip", [(r.cert_id, r.cycle_start, r.entry.id, r.entry.date, r.entry.title, r.proof_sha256, r.counted.credits,
                               str(r.proof_path)) for r in data.rows if r.proof_path is not None])
     if not staging.reuse_keyed("certificates.zip", zip_key):
         write_certificates_zip(data.rows, staging.path("certificates.zip"))
+
+
+def _write_search_index(data: SiteData, staging: Staging) -> None:
+    index = catalog.search_index_js(data.opportunity_cards, data.ledger, data.report.as_of)
+    staging.write_if_changed("opportunities/search-index.js", index.encode("utf-8"))
+
+
+def _write_summaries(data: SiteData, staging: Staging) -> None:
+    report = data.report
+    staging.write_if_changed("summary.json", summary_json(report).encode("utf-8"))
+    for cert in report.certifications:
+        staging.write_if_changed(f"badges/{cert.id}.svg", badge_svg(cert).encode("utf-8"))
     staging.write_if_changed("deadlines.ics", deadlines_ics(report, data.ledger.settings.title).encode("utf-8"))
-    if data.opportunities:
-        index = catalog.search_index_js(data.opportunity_cards, data.ledger, report.as_of)
-        staging.write_if_changed("opportunities/search-index.js", index.encode("utf-8"))
-    for file in credit_data_files(data):
-        staging.write_if_changed(file.path, file.text.encode("utf-8"))
 
 
 def _proof_files(loaded: Loaded):
@@ -199,11 +261,13 @@ def theme_fingerprint(root: Path) -> str:
     return digest(*parts)
 
 
-def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: str | None = None) -> str:
+def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: str | None = None, scanned: tuple = ()) -> str:
     """Everything a build reads, by name, size and time: the ledger's files,
     its proof files, the settings, the theme, the code, git's state and the
-    as-of date. Equal fingerprints mean an identical site."""
-    files = [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
+    as-of date. Equal fingerprints mean an identical site. A build passes
+    the files as it found them before reading (`scanned`): a file changed
+    while it ran then differs next time, and is not mistaken for built."""
+    files = list(scanned) or [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
     proofs = []
     for folder, _, names in sorted(os.walk(root / ledger_folder / PROOF_DIR)):
         for name in sorted(names):

@@ -43,7 +43,10 @@ class Page:
     template: str
     title: str
     context: dict
-    key: str | None = None
+    key: "str | _Lazy | None" = None  # lazy: worked out where the page is rendered, on any core
+
+    def resolved_key(self) -> str | None:
+        return self.key() if isinstance(self.key, _Lazy) else self.key
 
 
 @dataclass(frozen=True)
@@ -80,30 +83,33 @@ def credits_page(data: SiteData) -> Page:
         "rows": rows[:LISTED_CREDITS] if big else rows,
         "count": len(rows),
         "total": total,
-        "data_files": [f.path for f in credit_data_files(data)] if big else [],
+        "data_files": credit_data_paths(data),
         "sources": entry_views.source_choices(data.ledger),
         "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
         "presets": PRESETS,
     })
 
 
-def credit_data_files(data: SiteData) -> list[DataFile]:
+def credit_data_paths(data: SiteData) -> list[str]:
     """At firm scale the credits page filters over data files instead of
-    table rows: compact rows of [date, source, credits, {cert: credits},
-    title, page, provider, source label, proof]."""
-    rows = data.credit_rows
-    if len(rows) <= IN_PAGE_CREDITS:
+    table rows; one file per CREDITS_PER_DATA_FILE rows."""
+    count = len(data.credit_rows)
+    if count <= IN_PAGE_CREDITS:
         return []
-    files = []
-    for start in range(0, len(rows), CREDITS_PER_DATA_FILE):
-        chunk = [
-            [r.date, r.source, r.credits, {cert: credits for cert, _, credits in r.per_cert}, r.title, r.url, r.provider,
-             r.source_label, ", ".join(f"{name} {credits}" for _, name, credits in r.per_cert), r.proof_href or ""]
-            for r in rows[start:start + CREDITS_PER_DATA_FILE]
-        ]
-        text = "(window.recertgenCredits = window.recertgenCredits || []).push(" + json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ");\n"
-        files.append(DataFile(f"credits/data-{start // CREDITS_PER_DATA_FILE + 1}.js", text))
-    return files
+    return [f"credits/data-{n + 1}.js" for n in range((count + CREDITS_PER_DATA_FILE - 1) // CREDITS_PER_DATA_FILE)]
+
+
+def credit_data_file(data: SiteData, number: int) -> DataFile:
+    """The `number`th (from 0) data file: compact rows of [date, source,
+    credits, {cert: credits}, title, page, provider, source label, proof]."""
+    start = number * CREDITS_PER_DATA_FILE
+    chunk = [
+        [r.date, r.source, r.credits, {cert: credits for cert, _, credits in r.per_cert}, r.title, r.url, r.provider,
+         r.source_label, ", ".join(f"{name} {credits}" for _, name, credits in r.per_cert), r.proof_href or ""]
+        for r in data.credit_rows[start:start + CREDITS_PER_DATA_FILE]
+    ]
+    text = "(window.recertgenCredits = window.recertgenCredits || []).push(" + json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ");\n"
+    return DataFile(f"credits/data-{number + 1}.js", text)
 
 
 def certification_pages(data: SiteData, cards) -> Iterator[Page]:
@@ -149,13 +155,13 @@ def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
     ledger = data.ledger
     if data.urls.grouped_entries:
         for group in data.urls.entry_groups:
-            key = digest(common, [_entry_key(data, e) for e in group.items])
+            key = _Lazy(lambda g=group: digest(common, [_entry_key(data, e) for e in g.items]))
             yield Page(group.path, "credit_group.html", group.title, {
                 "entries": _Lazy(lambda g=group: [entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
             }, key)
         return
     for entry in ledger.credits:
-        key = digest(common, _entry_key(data, entry))
+        key = _Lazy(lambda e=entry: digest(common, _entry_key(data, e)))
         yield Page(data.urls.entry[entry.id], "entry.html", entry.title, {
             "entry": _Lazy(lambda e=entry: entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls)),
         }, key)
@@ -172,14 +178,14 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     by_id = {c.id: c for c in cards}
     if data.urls.grouped_opportunities:
         for group in data.urls.opportunity_groups:
-            key = digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in group.items])
+            key = _Lazy(lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
             yield Page(group.path, "opportunity_group.html", group.title, {
                 "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id]) for o in g.items]),
             }, key)
         return
     for opp in data.opportunities:
         card = by_id[opp.id]
-        key = digest(common, opp.__reduce__()[1], card)
+        key = _Lazy(lambda o=opp, c=card: digest(common, o.__reduce__()[1], c))
         yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c))}, key)
 
 
