@@ -13,8 +13,21 @@ def two_places(value: Decimal) -> Decimal:
 
 
 def fmt(value: Decimal | None) -> str:
-    """'12.50' — how every amount is displayed and exported."""
-    return "" if value is None else f"{two_places(value):f}"
+    """'12.50' — how every amount is displayed and exported. Remembered by
+    the value's exact text: a site shows the same few amounts by the
+    hundred thousand."""
+    if value is None:
+        return ""
+    key = str(value)
+    text = _FORMATTED.get(key)
+    if text is None:
+        if len(_FORMATTED) > 50_000:
+            _FORMATTED.clear()
+        text = _FORMATTED[key] = f"{two_places(value):f}"
+    return text
+
+
+_FORMATTED: dict[str, str] = {}
 
 
 def floor_to(value: Decimal, step: Decimal) -> Decimal:

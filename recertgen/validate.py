@@ -19,7 +19,7 @@ from .engine.rules import CertRules, resolve
 from .fields import did_you_mean
 from .model import EXTERNAL, Ledger
 from .problems import Problem, error, warning
-from .proofs import locate, sha256_of
+from .proofs import file_digest, locate
 
 
 @dataclass
@@ -164,8 +164,9 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
     seen: dict[tuple, object] = {}
     for entry in ctx.ledger.credits:
         proof = locate(ctx.ledger, entry.proof).rel if entry.proof and not entry.proof_is_url else None
+        title, provider = entry.title.strip().lower(), entry.provider.strip().lower()
         for allocation in entry.allocations:
-            keys = [("activity", allocation.cert_id, entry.title.strip().lower(), entry.provider.strip().lower(), entry.date)]
+            keys = [("activity", allocation.cert_id, title, provider, entry.date)]
             if proof:
                 keys.append(("proof", allocation.cert_id, proof))
             for key in keys:
@@ -189,7 +190,7 @@ def check_proofs(ctx: Context) -> Iterable[Problem]:
             yield error(where, location.problem)
             continue
         if entry.proof_sha256 and location.path is not None:
-            actual = sha256_of(location.path)
+            actual = file_digest(ctx.ledger, location.path)
             if actual != entry.proof_sha256:
                 yield error(entry.at("proof_sha256"), f"proof {location.rel} no longer matches proof_sha256 (the file now hashes to {actual[:12]}…)")
         elif entry.proof_sha256 and location.url:

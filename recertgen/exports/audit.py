@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import functools
 import io
+from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,18 +83,24 @@ def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
 
 def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str]) -> list[AuditRow]:
     digests = functools.partial(file_digest, ledger)
-    rows: list[AuditRow] = []
+    keyed: list[tuple[tuple, AuditRow]] = []
     proofs: dict[str, tuple[str, Path | None, str]] = {}
+    titles: dict[str, str] = {}
     for cert in report.certifications:
+        cycle_of: dict[dt.date, object] = {}  # many entries share a day; the first cycle containing it, as the engine counts
         for c in cert.counted:
-            cycle = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
+            cycle = cycle_of.get(c.date, False)
+            if cycle is False:
+                cycle = cycle_of[c.date] = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
             entry = c.entry
             if entry.id not in proofs:
                 proofs[entry.id] = _proof(ledger, entry, digests)
+                titles[entry.id] = entry.title.lower()
             proof, path, digest = proofs[entry.id]
-            rows.append(AuditRow(
+            start = cycle.start if cycle else None
+            keyed.append(((cert.id, start or dt.date.min, entry.date, titles[entry.id], entry.file, entry.index or 0), AuditRow(
                 cert_id=cert.id,
-                cycle_start=cycle.start if cycle else None,
+                cycle_start=start,
                 cycle_end=cycle.end if cycle else None,
                 counted=c,
                 unit=cert.unit,
@@ -101,9 +108,9 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str]) -> list
                 proof_path=path,
                 proof_sha256=digest,
                 recorded_at=recorded.get(entry.file, ""),
-            ))
-    rows.sort(key=lambda r: (r.cert_id, r.cycle_start or dt.date.min, r.entry.date, r.entry.title.lower(), r.entry.file, r.entry.index or 0))
-    return rows
+            )))
+    keyed.sort(key=itemgetter(0))
+    return [row for _, row in keyed]
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

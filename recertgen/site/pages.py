@@ -200,14 +200,17 @@ def audit_pages(data: SiteData) -> Iterator[Page]:
     index = []
     for cert, card in zip(report.certifications, cards):
         parts = []
-        for section in views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False):
-            chunks = [section.rows[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(section.rows), AUDIT_ROWS_PER_PAGE)] or [()]
-            for number, rows in enumerate(chunks, 1):
+        sections = views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False, with_rows=False)
+        for cycle, section in zip(cert.cycles, sections):
+            counted = cycle.entries
+            chunks = [counted[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(counted), AUDIT_ROWS_PER_PAGE)] or [()]
+            for number, chunk in enumerate(chunks, 1):
                 folder = f"audit/{cert.id}/{section.start}"
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
-                parts.append((section, number, len(chunks), path, len(rows)))
+                parts.append((section, number, len(chunks), path, len(chunk)))
                 yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
-                    "card": card, "section": section, "rows": rows, "number": number, "pages": len(chunks),
+                    "card": card, "section": section, "number": number, "pages": len(chunks),
+                    "rows": _Lazy(lambda c=chunk: views.entry_rows(ledger, c, data.recorded, data.urls)),
                 })
         index.append((card, parts))
         yield Page(f"audit/{cert.id}/index.html", "audit_cert.html", f"Audit: {cert.name}", {"card": card, "parts": parts})

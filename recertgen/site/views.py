@@ -344,9 +344,10 @@ def _proof_label(entry: CreditEntry) -> str:
 
 
 def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], urls: Addresses, newest_first: bool = True,
-                   limit: int | None = None) -> tuple[CycleSection, ...]:
+                   limit: int | None = None, with_rows: bool = True) -> tuple[CycleSection, ...]:
     """Each cycle with its counted entries; with a `limit`, only the most
-    recent entries of each cycle (the audit report lists them all)."""
+    recent entries of each cycle (the audit report lists them all), and
+    without `with_rows` none (split audit parts build their own rows)."""
     sections = []
     cycles = reversed(cert.cycles) if newest_first else cert.cycles
     for c in cycles:
@@ -363,7 +364,7 @@ def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], u
             status=c.status,
             status_label=STATUS_LABELS.get(c.status, c.status),
             summary=summary,
-            rows=entry_rows(ledger, c.entries[-limit:] if limit else c.entries, recorded, urls),
+            rows=entry_rows(ledger, c.entries[-limit:] if limit else c.entries, recorded, urls) if with_rows else (),
             total=fmt(sum((e.credits for e in c.entries), ZERO)),
             unit=cert.unit,
             hidden=max(len(c.entries) - limit, 0) if limit else 0,
