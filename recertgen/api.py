@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .engine.compute import Report
-from .loader import UnusableRoot, read_ledger
+from .loader import FileRef, UnusableRoot, read_ledger
 from .model import Ledger, Settings
 from .problems import Problem, sort_problems
 from .validate import validate
@@ -44,10 +44,12 @@ def today(settings: Settings) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.timezone)).date()
 
 
-def load(root: Path | str, as_of: dt.date | None = None) -> Loaded:
+def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | None = None,
+         resident: dict | None = None) -> Loaded:
     """Read, validate and compute a ledger. Raises UnusableRoot only when
-    the call cannot work at all; every problem in the files is a value."""
-    result = read_ledger(Path(root))
+    the call cannot work at all; every problem in the files is a value.
+    (`refs`, `resident`: see `read_ledger`.)"""
+    result = read_ledger(Path(root), refs=refs, resident=resident)
     ledger = result.ledger
     when = as_of or today(ledger.settings)
     problems, report = validate(ledger, when)

@@ -83,10 +83,14 @@ KINDS = (("programs", True), ("certifications", False), ("credits", True), ("opp
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 
 
-def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None) -> ReadResult:
+def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, refs: list[FileRef] | None = None,
+                resident: dict | None = None) -> ReadResult:
     """Every record and every problem found reading the ledger. Files whose
     size and modification time match the parse cache are not read again;
-    the rest are parsed, on all cores when there are many."""
+    the rest are parsed, on all cores when there are many. `refs` is a scan
+    the caller already made (`build` scans once to see whether anything
+    changed at all). `resident` keeps parse caches in memory between calls
+    (`serve`), so a rebuild does not load its cache file again."""
     root = Path(root)
     settings, problems = read_settings_file(root)
     ledger_dir = root / settings.ledger
@@ -94,12 +98,13 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None) 
         raise UnusableRoot(
             f"no ledger folder at {ledger_dir}: is {root} a recertgen repository? (`recertgen init DIR` makes one)"
         )
-    refs = scan(root, settings.ledger)
+    if refs is None:
+        refs = scan(root, settings.ledger)
     cache = None
     if use_cache:
         from .parsecache import open_cache
 
-        cache = open_cache(root, settings.cache)
+        cache = open_cache(root, settings.cache, resident)
     parsed = parse_files(root, refs, cache, workers)
     if cache is not None:
         cache.save()

@@ -220,6 +220,18 @@ def _without_gc(function, *args):
             gc.enable()
 
 
-def open_cache(root: Path, setting: str | None) -> ParseCache | None:
+def open_cache(root: Path, setting: str | None, resident: dict | None = None) -> ParseCache | None:
+    """The ledger's parse cache; with `resident`, the one kept there from
+    the last call (its file is still rewritten after each read)."""
     folder = default_folder(setting, root)
-    return ParseCache(folder, root) if folder is not None else None
+    if folder is None:
+        return None
+    if resident is None:
+        return ParseCache(folder, root)
+    key = (folder, root)
+    if key not in resident:
+        resident.clear()
+        resident[key] = ParseCache(folder, root)
+    cache = resident[key]
+    cache.seen = set()
+    return cache

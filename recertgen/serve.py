@@ -92,6 +92,7 @@ class Server:
         self.last_change = 0.0
         self.observer = Observer()
         self.watched: set[Path] = set()
+        self.caches: dict = {}  # the parse cache, kept in memory between rebuilds
 
     @property
     def url(self) -> str:
@@ -101,7 +102,7 @@ class Server:
     def rebuild(self) -> None:
         start = time.perf_counter()
         try:
-            loaded = load(self.root, self.as_of)
+            loaded = load(self.root, self.as_of, resident=self.caches)
         except UnusableRoot as exc:
             self._failed(exc.problems or (error(Source(SETTINGS_FILE), str(exc)),))
             return

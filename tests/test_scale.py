@@ -126,6 +126,20 @@ def test_edits_do_not_grow_the_cache_forever(many):
     assert stored <= 2 * len(cache.entries)
 
 
+def test_a_resident_cache_is_not_read_from_disk_again(many, monkeypatch):
+    resident: dict = {}
+    first = load(many.root, AS_OF, resident=resident)
+    monkeypatch.setattr(parsecache.ParseCache, "_load", lambda self: pytest.fail("cache file read again"))
+    (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("Talk 4", "Talk four"))
+    (many.root / "ledger/credits/2025/e05.yaml").unlink()
+    second = load(many.root, AS_OF, resident=resident)
+    titles = {e.title for e in second.ledger.credits}
+    assert "Talk four" in titles and "Talk 4" not in titles and "Talk 5" not in titles
+    assert len(second.ledger.credits) == len(first.ledger.credits) - 1
+    monkeypatch.undo()
+    assert "ledger/credits/2025/e05.yaml" not in cache_for(many.root).entries, "the saved cache forgets deleted files"
+
+
 def test_cache_can_be_turned_off(many, monkeypatch):
     monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
     assert parsecache.default_folder(None, many.root) is None
@@ -159,6 +173,21 @@ def test_one_change_rewrites_only_what_it_touches(many, tmp_path):
     fresh = tmp_path / "fresh"
     assert build_site(load(many.root, AS_OF), fresh).ok
     assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
+
+
+def test_a_changed_proof_file_is_copied_again_and_the_others_kept(many, tmp_path):
+    many.write("ledger/proof/a.txt", "certificate A")
+    many.write("ledger/proof/b.txt", "certificate B")
+    many.credit("2025/e00", entry(0) + "proof: a.txt\n")
+    many.credit("2025/e01", entry(1) + "proof: b.txt\n")
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    before = snapshot(site)
+    many.write("ledger/proof/a.txt", "certificate A, corrected")
+    assert build_site(load(many.root, AS_OF), site).ok
+    after = snapshot(site)
+    assert after["proof/a.txt"][0] == b"certificate A, corrected"
+    assert after["proof/b.txt"] == before["proof/b.txt"]
 
 
 def test_no_change_build_does_nothing(many, cli):

@@ -7,7 +7,7 @@ import click
 
 from ..problems import format_problems
 from ..api import today
-from ..loader import UnusableRoot, read_settings_file
+from ..loader import UnusableRoot, read_settings_file, scan
 from ..site.build import build_site, up_to_date
 from ..site.output import OutputRefused
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
@@ -28,10 +28,11 @@ def build(root, out, as_of, strict):
     site stays exactly as it was."""
     target = out if out is not None else _default_out(root)
     when = as_of or _today(root)
-    if target is not None and up_to_date(root, target, when, strict):
+    refs = _scan(root)  # once: to see whether anything changed, then to read
+    if target is not None and up_to_date(root, target, when, strict, refs):
         click.echo(f"{target} is up to date (as of {when}): nothing changed since the last build")
         sys.exit(EXIT_OK)
-    loaded = load_or_exit(root, when)
+    loaded = load_or_exit(root, when, refs)
     if loaded.problems:
         click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
     if loaded.failed(strict):
@@ -58,6 +59,14 @@ def _default_out(root: Path) -> Path | None:
     except UnusableRoot:
         return None  # load_or_exit reports it
     return root / settings.output
+
+
+def _scan(root: Path):
+    try:
+        settings, _ = read_settings_file(root)
+    except UnusableRoot:
+        return None
+    return scan(root, settings.ledger)
 
 
 def _today(root: Path):

@@ -39,10 +39,10 @@ def as_of_option(func):
     )(func)
 
 
-def load_or_exit(root: Path, as_of: dt.date | None) -> Loaded:
+def load_or_exit(root: Path, as_of: dt.date | None, refs=None) -> Loaded:
     """The ledger, or exit 2 with a clear message when the call is unusable."""
     try:
-        return load(root, as_of)
+        return load(root, as_of, refs)
     except UnusableRoot as exc:
         if exc.problems:
             click.echo(format_problems(exc.problems, "text"), err=True)

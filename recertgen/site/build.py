@@ -34,7 +34,7 @@ from ..gitinfo import repository_state
 from ..loader import UnusableRoot, read_settings_file, scan
 from ..parsecache import code_fingerprint, default_folder
 from ..problems import Problem, Source, error
-from ..proofs import PROOF_DIR, locate
+from ..proofs import PROOF_DIR, file_digest, locate
 from . import catalog, views
 from .data import SiteData, gather
 from .output import MARKER, Staging, check_output
@@ -73,8 +73,9 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         rendered = run_jobs([*export_jobs(data), *page_list], data, env, staging, progress)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
-        for rel, path in _proof_files(loaded):
-            staging.copy_if_changed(rel, path)
+        for rel, path in _proof_files(loaded):  # keyed by content, whose digest the checks already took
+            if not staging.reuse_keyed(rel, "sha256:" + file_digest(loaded.ledger, path)):
+                staging.copy(rel, path)
     except RenderFailed as failed:
         staging.abandon()
         return BuildResult(out, 0, 0, (failed.problem,))
@@ -315,9 +316,10 @@ def write_manifest(path: Path | None, manifest: dict) -> None:
         pass  # only costs speed next time
 
 
-def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = False) -> bool:
+def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = False, refs: list | None = None) -> bool:
     """True when the site in `out` was built from exactly these inputs (and,
-    with `strict`, without warnings): then there is nothing to do."""
+    with `strict`, without warnings): then there is nothing to do. `refs`:
+    the ledger's files as just scanned, if the caller has them."""
     if as_of is None:
         return False
     try:
@@ -327,7 +329,8 @@ def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = Fals
     manifest = read_manifest(manifest_file(root, settings.cache, out), out)
     if not manifest or (strict and manifest.get("warnings")):
         return False
-    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of):
+    scanned = tuple((r.rel, r.size, r.mtime_ns) for r in refs) if refs is not None else ()
+    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=scanned):
         return False
     return all((out / path).is_file() for path in manifest.get("keys", {}))
 

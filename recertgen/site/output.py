@@ -87,6 +87,9 @@ class Staging:
         if not (same and self.reuse(rel)):
             self.write(rel, data)
 
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(rel))
+
     def copy_if_changed(self, rel: str, source: Path) -> None:
         old = self.out / rel
         try:
