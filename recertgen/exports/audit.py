@@ -136,7 +136,10 @@ def to_csv(rows: list[AuditRow]) -> str:
 
 
 def csv_cells(row: AuditRow) -> list[str]:
-    return [neutralise(value) for value in row.values()]
+    return [("'" + value) if value[:1] in _FORMULA_CHARS else value for value in row.values()]  # neutralise(), inlined: 18 cells × every row
+
+
+_FORMULA_CHARS = frozenset(FORMULA_START)
 
 
 def csv_text(cells: list[list[str]]) -> str:
@@ -145,6 +148,32 @@ def csv_text(cells: list[list[str]]) -> str:
     writer.writerow(COLUMNS)
     writer.writerows(cells)
     return buffer.getvalue()
+
+
+def csv_texts_by_cert(rows: list[AuditRow]) -> tuple[str, dict[str, str]]:
+    """The whole audit CSV and each certification's, written once: rows are
+    sorted by certification first, so each certification's file is the
+    header plus one stretch of the whole."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    header_end = buffer.tell()
+    stretches: dict[str, tuple[int, int]] = {}
+    start = 0
+    while start < len(rows):
+        cert_id = rows[start].cert_id
+        end = start
+        while end < len(rows) and rows[end].cert_id == cert_id:
+            end += 1
+        if cert_id in stretches:
+            raise ValueError("audit rows must be sorted by certification")
+        begin = buffer.tell()
+        writer.writerows(csv_cells(row) for row in rows[start:end])
+        stretches[cert_id] = (begin, buffer.tell())
+        start = end
+    whole = buffer.getvalue()
+    header = whole[:header_end]
+    return whole, {cert_id: header + whole[begin:finish] for cert_id, (begin, finish) in stretches.items()}
 
 
 def filter_rows(rows: list[AuditRow], cert: str | None = None, start: dt.date | None = None,

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..api import Loaded
-from ..exports.audit import csv_cells, csv_text
+from ..exports.audit import csv_text, csv_texts_by_cert
 from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
@@ -206,13 +206,11 @@ def _write_text(staging: Staging, file) -> None:
 
 
 def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
-    cells = [csv_cells(row) for row in data.rows]  # once: the per-certification files are slices of the same rows
-    staging.write_if_changed("audit.csv", csv_text(cells).encode("utf-8"))
-    by_cert: dict[str, list] = {}
-    for row, row_cells in zip(data.rows, cells):
-        by_cert.setdefault(row.cert_id, []).append(row_cells)
+    whole, by_cert = csv_texts_by_cert(data.rows)
+    staging.write_if_changed("audit.csv", whole.encode("utf-8"))
+    empty = csv_text([])
     for cert in data.report.certifications:
-        staging.write_if_changed(f"certifications/{cert.id}/audit.csv", csv_text(by_cert.get(cert.id, [])).encode("utf-8"))
+        staging.write_if_changed(f"certifications/{cert.id}/audit.csv", by_cert.get(cert.id, empty).encode("utf-8"))
 
 
 def _write_certificates(data: SiteData, staging: Staging) -> None:
