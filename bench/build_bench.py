@@ -9,6 +9,7 @@ In one run, on one machine, it measures:
 - a cold `build` (no cache, no previous site), its peak memory;
 - a no-change `build` (nothing to do);
 - a `build` after one credit file changed;
+- `serve`'s rebuild after one credit file changed (a resident process);
 and prints each as a ratio to the floor (and to the cold build).
 """
 
@@ -59,6 +60,36 @@ def run(args: list[str], env: dict) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, output.strip().splitlines()[-1] if output.strip() else ""
 
 
+SERVE_REBUILD = """
+import datetime as dt, sys, time
+from pathlib import Path
+from recertgen.serve import Server
+root, one = Path(sys.argv[1]), Path(sys.argv[2])
+server = Server(root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
+try:
+    server.rebuild()
+    text = one.read_text()
+    one.write_text(text.replace("title: ", "title: Edited ", 1))
+    try:
+        start = time.perf_counter()
+        server.rebuild()
+        print(f"{time.perf_counter() - start:.3f}")
+    finally:
+        one.write_text(text)
+finally:
+    server.close()
+"""
+
+
+def serve_rebuild(root: Path, one: Path, env: dict) -> float:
+    """Seconds of `serve`'s rebuild after one file changed: the ledger's
+    parse cache is in memory, the previous site on disk."""
+    print("… serve", file=sys.stderr, flush=True)
+    output = subprocess.run([sys.executable, "-c", SERVE_REBUILD, str(root), str(one)], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    return float(output.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=100_000)
@@ -90,6 +121,7 @@ def main() -> None:
     finally:
         one.write_text(text)
     run(["build", str(root), "--out", str(site), *as_of], env)  # back to the generated state
+    served = serve_rebuild(root, one, env)
 
     rows = [
         ("parse floor (C loader, same files)", floor, "1.00×", ""),
@@ -98,6 +130,7 @@ def main() -> None:
         ("cold `build` (no cache, no site)", cold, f"{cold / floor:.2f}×", "100 %"),
         ("no-change `build`", unchanged, f"{unchanged / floor:.2f}×", f"{unchanged / cold:.1%}"),
         ("`build` after one credit file changed", changed, f"{changed / floor:.2f}×", f"{changed / cold:.1%}"),
+        ("`serve` rebuild after one credit file changed", served, f"{served / floor:.2f}×", f"{served / cold:.1%}"),
     ]
     lines = [
         f"{args.entries:,} credits, {args.opportunities:,} opportunities, 20 certifications: {files:,} YAML files.",

@@ -270,14 +270,17 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
     two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
     whole path instead, so ids never depend on which file was read first.
     Explicit ids are checked for uniqueness by validation."""
-    derived = [e for e in entries if not e.written("id")]
+    written = [e.written("id") for e in entries]
     files_by_id: dict[str, set[str]] = {}
-    for entry in derived:
-        files_by_id.setdefault(entry.id, set()).add(entry.file)
-    explicit = {e.id for e in entries if e.written("id")}
+    explicit = set()
+    for entry, has_id in zip(entries, written):
+        if has_id:
+            explicit.add(entry.id)
+        else:
+            files_by_id.setdefault(entry.id, set()).add(entry.file)
     result = []
-    for entry in entries:
-        if not entry.written("id") and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
+    for entry, has_id in zip(entries, written):
+        if not has_id and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
             path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
             entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)

@@ -104,15 +104,16 @@ class CertReport:
     assertions: tuple[AssertionCheck, ...]
     warnings: tuple[str, ...]
 
-    @property
+    # Cached: pages and exports ask these of every counted credit's certification.
+    @cached_property
     def id(self) -> str:
         return self.rules.id
 
-    @property
+    @cached_property
     def name(self) -> str:
         return self.rules.name
 
-    @property
+    @cached_property
     def unit(self) -> str:
         return self.rules.unit
 

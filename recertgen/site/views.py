@@ -195,7 +195,7 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
     rules = cert.rules
     c = cert.current
     coverage = _proof_coverage(cert)
-    late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded.get(x.entry.file, "")))
+    late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded.get(x.entry.file, ""))) if recorded else 0
     base = dict(
         id=cert.id,
         name=cert.name,
