@@ -93,6 +93,7 @@ class Server:
         self.observer = Observer()
         self.watched: set[Path] = set()
         self.caches: dict = {}  # the parse cache, kept in memory between rebuilds
+        self.serving = False  # the HTTP thread runs (shutting it down before then would wait forever)
 
     @property
     def url(self) -> str:
@@ -168,14 +169,15 @@ class Server:
 
     # -- running ----------------------------------------------------------------------
     def serve_forever(self, ready: Callable[[], None] | None = None) -> None:
-        self.rebuild()
-        self.watch()
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        thread.start()
-        self.echo(f"Serving {self.root} at {self.url} (Ctrl-C to stop)")
-        if ready:
-            ready()
         try:
+            self.rebuild()
+            self.watch()
+            thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+            thread.start()
+            self.serving = True
+            self.echo(f"Serving {self.root} at {self.url} (Ctrl-C to stop)")
+            if ready:
+                ready()
             while not self.stopping.is_set():
                 if self.changed.wait(0.2) and time.monotonic() - self.last_change >= DEBOUNCE_SECONDS:
                     self.changed.clear()
@@ -192,7 +194,8 @@ class Server:
 
     def close(self) -> None:
         self.observer.stop()
-        self.httpd.shutdown()
+        if self.serving:
+            self.httpd.shutdown()
         self.httpd.server_close()
         if self.observer.is_alive():
             self.observer.join(timeout=5)

@@ -174,3 +174,28 @@ def test_port_in_use_is_a_clear_error(cissp_ledger, cli):
                                 capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_failure_before_serving_still_closes(cissp_ledger, monkeypatch):
+    """An unexpected error in the first build must surface, not hang in
+    shutting down an HTTP loop that never started."""
+    import threading
+
+    from recertgen.serve import Server
+
+    server = Server(cissp_ledger.root, 0, echo=lambda line: None)
+    monkeypatch.setattr(server, "rebuild", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    raised = []
+
+    def run():
+        try:
+            server.serve_forever()
+        except RuntimeError as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "close() hung"
+    assert raised and str(raised[0]) == "boom"
+    assert not server.workdir.exists()
