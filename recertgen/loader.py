@@ -8,6 +8,7 @@ live in `validate.py`; `api.load()` runs both.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -205,12 +206,13 @@ def _parse_batch(root: str, refs: list[FileRef]) -> bytes:
 def parse_file(root: str, ref: FileRef) -> Parsed:
     """One file to records and problems: a pure function of its bytes and
     its path, which is what makes caching it safe."""
-    parsed = read_yaml_file(Path(root, ref.rel), ref.rel)
+    parsed = read_yaml_file(os.path.join(root, ref.rel), ref.rel)
     problems = list(parsed.problems)
     records: tuple = ()
     if parsed.root is not None:
         make = _MAKERS[ref.kind]
-        records = tuple(make(parsed.root, ref.rel, PurePosixPath(ref.inner), problems))
+        stem = posixpath.splitext(posixpath.basename(ref.inner))[0]
+        records = tuple(make(parsed.root, ref.rel, stem, problems))
     return Parsed(records, tuple(problems))
 
 
@@ -232,22 +234,22 @@ def _mappings(node: Node, rel: str, problems: list[Problem], what: str, allow_li
     problems.append(error(Source(rel, node.line, node.col), f"expected {what} ({shape} of keys), found {describe(node)}"))
 
 
-def _program_records(node: Node, rel: str, inner: Path, problems: list[Problem]):
+def _program_records(node: Node, rel: str, stem: str, problems: list[Problem]):
     for _, item in _mappings(node, rel, problems, "a program", allow_list=False):
         program = read_program(item, rel, problems, builtin=False, source_index=source_index())
         if program is not None:
             yield program
 
 
-def _certification_records(node: Node, rel: str, inner: Path, problems: list[Problem]):
+def _certification_records(node: Node, rel: str, stem: str, problems: list[Problem]):
     for _, item in _mappings(node, rel, problems, "a certification", allow_list=False):
-        cert = read_certification(item, rel, inner.stem, problems)
+        cert = read_certification(item, rel, stem, problems)
         if cert is not None:
             yield cert
 
 
-def _credit_records(node: Node, rel: str, inner: PurePosixPath, problems: list[Problem]):
-    base_id = slug(inner.stem, limit=120)
+def _credit_records(node: Node, rel: str, stem: str, problems: list[Problem]):
+    base_id = slug(stem, limit=120)
     for index, item in _mappings(node, rel, problems, "a credit entry", allow_list=True):
         default_id = base_id if index is None else f"{base_id}-{index + 1}"
         entry = read_credit(item, rel, default_id, index, problems)
@@ -255,7 +257,7 @@ def _credit_records(node: Node, rel: str, inner: PurePosixPath, problems: list[P
             yield entry
 
 
-def _opportunity_records(node: Node, rel: str, inner: Path, problems: list[Problem]):
+def _opportunity_records(node: Node, rel: str, stem: str, problems: list[Problem]):
     for _, item in _mappings(node, rel, problems, "an opportunity", allow_list=True):
         opportunity = read_opportunity(item, rel, problems)
         if opportunity is not None:

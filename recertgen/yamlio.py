@@ -17,6 +17,7 @@ what they expand to, and a file-size cap checked before parsing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -128,15 +129,18 @@ class Parsed:
     problems: tuple[Problem, ...]
 
 
-def read_yaml_file(path: Path, rel: str) -> Parsed:
-    """Read and parse one file, never raising for anything the file holds."""
+def read_yaml_file(path: Path | str, rel: str) -> Parsed:
+    """Read and parse one file, never raising for anything the file holds.
+    One open, one fstat, one read: a hundred thousand files are read so."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(rel, 0, 0, f"file is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for a ledger file")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read() if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         return _fail(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
+    size = max(size, len(data))  # it may have grown since the fstat
+    if size > MAX_FILE_BYTES:
+        return _fail(rel, 0, 0, f"file is {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit for a ledger file")
     return parse_yaml_bytes(data, rel)
 
 
