@@ -255,3 +255,22 @@ def test_certification_page_lists_recent_entries_and_points_to_the_audit(many, t
     assert build_site(load(many.root, AS_OF), site).ok
     text = (site / "certifications/cissp/index.html").read_text()
     assert "9 earlier entries of this cycle are listed in" in text
+
+
+def test_own_templates_that_show_the_commit_are_rendered_again_after_a_commit(many, tmp_path):
+    from test_exports import git
+
+    many.write("templates/base.html", '{% extends "builtin/base.html" %}{% block footer %}<p id="c">{{ site.commit }}</p>{% endblock %}')
+    git(many.root, "init", "-q")
+    git(many.root, "add", "-A")
+    git(many.root, "commit", "-qm", "first")
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    first = (site / "credits/e00/index.html").read_text()
+    many.write("notes.txt", "unrelated\n")
+    git(many.root, "add", "-A")
+    git(many.root, "commit", "-qm", "second")
+    assert build_site(load(many.root, AS_OF), site).ok
+    second = (site / "credits/e00/index.html").read_text()
+    commit = re.search(r'<p id="c">(\w+)</p>', second).group(1)
+    assert commit != re.search(r'<p id="c">(\w+)</p>', first).group(1)

@@ -147,8 +147,18 @@ def compute(ledger: Ledger, as_of: dt.date) -> Report:
 
 def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Allocation]]) -> list[CountedCredit]:
     counted = []
+    estimated: dict[tuple, object] = {}
     for entry, allocation in allocations:
-        settled = settle(entry, allocation, rules)
+        if allocation.credits is not None:
+            settled = settle(entry, allocation, rules)
+        else:
+            # An estimate reads only these values, which repeat across thousands of
+            # entries. Minutes by value: the rule's increment fixes the result's
+            # places. Academic hours by their text: they are multiplied as written.
+            shape = (entry.delivery, entry.minutes, _text(entry.semester_hours), _text(entry.quarter_hours), allocation.category)
+            settled = estimated.get(shape)
+            if settled is None:
+                settled = estimated[shape] = settle(entry, allocation, rules)
         counted.append(
             CountedCredit(
                 entry=entry,
@@ -162,6 +172,10 @@ def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Alloca
         )
     counted.sort(key=lambda c: (c.entry.date, c.entry.file, c.entry.index or 0))
     return counted
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def certification_report(rules: CertRules, allocations, as_of: dt.date, tolerance: int) -> CertReport:

@@ -19,6 +19,7 @@ from typing import Iterator
 from ..amounts import ZERO, fmt
 from . import catalog, entry_views, views
 from .data import SiteData
+from .theme import own_templates_mention
 
 IN_PAGE_CREDITS = 2000  # more entries: the credits page lists the newest and loads the rest as data
 LISTED_CREDITS = 500
@@ -64,7 +65,11 @@ def digest(*parts) -> str:
 def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
     """Every page; `theme_key` stands for the templates and code in use."""
     ledger, report = data.ledger, data.report
-    common = digest(theme_key, data.site.title, data.site.holder, data.site.as_of, data.site.nav, ledger.settings)
+    # What every keyed page shows besides its items. The built-in theme shows
+    # the commit on summary pages only; a ledger's own templates may show it
+    # anywhere, and then a new commit renders every page again.
+    commit = data.site.commit if own_templates_mention(ledger.root, "commit") else None
+    common = digest(theme_key, data.site.title, data.site.holder, data.site.as_of, data.site.nav, ledger.settings, commit)
     cards = [views.cert_card(cert, ledger, report.as_of, data.recorded) for cert in report.certifications]
     yield Page("index.html", "index.html", "Dashboard", {"cards": cards})
     yield credits_page(data)

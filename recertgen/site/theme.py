@@ -37,6 +37,21 @@ def theme_dirs(root: Path) -> list[Path]:
     return dirs
 
 
+def own_templates_mention(root: Path, word: str) -> bool:
+    """Whether any of the ledger's own templates uses `word` (say, the
+    commit, which the built-in theme shows only on summary pages)."""
+    own = root / "templates"
+    if not own.is_dir():
+        return False
+    for path in own.rglob("*"):
+        try:
+            if path.is_file() and word in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def environment(root: Path) -> Environment:
     dirs = theme_dirs(root)
     loader = ChoiceLoader([
