@@ -11,6 +11,7 @@ import os
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from .fields import slug
 from .model import CreditEntry, Ledger, Settings
@@ -61,9 +62,9 @@ def read_settings_file(root: Path) -> tuple[Settings, list[Problem]]:
     return settings, [p for p in problems if not p.is_error]
 
 
-@dataclass(frozen=True)
-class FileRef:
-    """A ledger file found by the scan, with what its cache entry is keyed on."""
+class FileRef(NamedTuple):
+    """A ledger file found by the scan, with what its cache entry is keyed on.
+    (A named tuple: a scan makes one per file, a hundred thousand of them.)"""
 
     kind: str  # programs, certifications, credits, opportunities
     rel: str  # repository-relative POSIX path

@@ -330,7 +330,8 @@ def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = Fals
     scanned = tuple((r.rel, r.size, r.mtime_ns) for r in refs) if refs is not None else ()
     if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=scanned):
         return False
-    return all((out / path).is_file() for path in manifest.get("keys", {}))
+    folder = str(out)
+    return all(os.path.isfile(os.path.join(folder, path)) for path in manifest.get("keys", {}))
 
 
 def _template_problem(exc: Exception, root: Path) -> Problem:
