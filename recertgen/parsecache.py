@@ -114,14 +114,14 @@ class ParseCache:
                     return None
             except OSError:
                 return None
-        try:
-            return self._blob(number)[ref.rel]
-        except Exception:  # a damaged blob: parse again
-            return None
+        return self._blob(number).get(ref.rel)
 
     def _blob(self, number: int) -> dict:
         if number not in self._unpickled:
-            self._unpickled[number] = _without_gc(pickle.loads, self.blobs[number])
+            try:
+                self._unpickled[number] = _without_gc(pickle.loads, self.blobs[number])
+            except Exception:  # a damaged blob: its files are parsed again
+                self._unpickled[number] = {}
         return self._unpickled[number]
 
     def put(self, ref: FileRef, parsed: Parsed) -> None:
