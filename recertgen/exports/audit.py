@@ -11,8 +11,8 @@ import csv
 import datetime as dt
 import functools
 import io
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from ..amounts import fmt
@@ -25,6 +25,7 @@ COLUMNS = (
     "hours", "delivery", "field_of_study", "state", "source", "proof", "proof_sha256", "entry_file", "recorded_at",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_START)
 DEBT_DAYS = 30
 
 
@@ -127,7 +128,7 @@ def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe.
     Amounts are never negative, so no number is touched."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    return "'" + cell if cell[:1] in _FORMULA_CHARS else cell
 
 
 def to_csv(rows: list[AuditRow]) -> str:
@@ -138,8 +139,6 @@ def to_csv(rows: list[AuditRow]) -> str:
 def csv_cells(row: AuditRow) -> list[str]:
     return [("'" + value) if value[:1] in _FORMULA_CHARS else value for value in row.values()]  # neutralise(), inlined: 18 cells × every row
 
-
-_FORMULA_CHARS = frozenset(FORMULA_START)
 
 
 def csv_text(cells: list[list[str]]) -> str:
