@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..api import Loaded
 from ..exports.audit import AuditRow, audit_rows
@@ -17,12 +18,21 @@ class SiteData:
     site: views.SiteInfo
     recorded: dict[str, str]  # file -> date of the commit that first added it
     commit: str | None
-    rows: list[AuditRow]  # the audit trail, one row per entry × certification
     opportunities: list  # sorted by date, undated last
     opportunity_cards: list
     entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
     urls: Addresses
     credit_rows: tuple  # the credits page's rows, newest first
+
+    @cached_property
+    def rows(self) -> list[AuditRow]:
+        """The audit trail, one row per entry × certification: built where
+        first needed, which at scale is the worker writing the audit CSVs."""
+        return audit_rows(self.ledger, self.report, self.recorded)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(cert.counted) for cert in self.report.certifications)
 
     @property
     def ledger(self):
@@ -47,7 +57,6 @@ def gather(loaded: Loaded) -> SiteData:
         site=views.site_info(ledger, report, commit, bool(ledger.opportunities)),
         recorded=recorded,
         commit=commit,
-        rows=audit_rows(ledger, report, recorded),
         opportunities=opportunities,
         opportunity_cards=cards,
         entries=entries,

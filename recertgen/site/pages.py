@@ -119,7 +119,7 @@ def credit_data_file(data: SiteData, number: int) -> DataFile:
 
 def certification_pages(data: SiteData, cards) -> Iterator[Page]:
     ledger = data.ledger
-    big = len(data.rows) > AUDIT_IN_ONE_PAGE
+    big = data.row_count > AUDIT_IN_ONE_PAGE
     for cert, card in zip(data.report.certifications, cards):
         current = cert.current
         yield Page(views.cert_url(cert.id), "certification.html", cert.name, {
@@ -197,7 +197,7 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
 def audit_pages(data: SiteData) -> Iterator[Page]:
     ledger, report = data.ledger, data.report
     cards = [views.cert_card(cert, ledger, report.as_of, data.recorded, chart_prefix="audit") for cert in report.certifications]
-    if len(data.rows) <= AUDIT_IN_ONE_PAGE:
+    if data.row_count <= AUDIT_IN_ONE_PAGE:
         sections = [(card, views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False))
                     for cert, card in zip(report.certifications, cards)]
         yield Page("audit/index.html", "audit.html", "Audit report", {"sections": sections, "split": False})
