@@ -166,16 +166,13 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
         proof = locate(ctx.ledger, entry.proof).rel if entry.proof and not entry.proof_is_url else None
         title, provider = entry.title.strip().lower(), entry.provider.strip().lower()
         for allocation in entry.allocations:
-            keys = [("activity", allocation.cert_id, title, provider, entry.date)]
-            if proof:
-                keys.append(("proof", allocation.cert_id, proof))
-            for key in keys:
-                first = seen.get(key)
-                if first is not None and first is not entry:
-                    what = "the same proof file" if key[0] == "proof" else "the same activity (title, provider and date)"
-                    yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
-                    break
-                seen.setdefault(key, entry)
+            first = seen.setdefault(("activity", allocation.cert_id, title, provider, entry.date), entry)
+            what = "the same activity (title, provider and date)"
+            if first is entry and proof:
+                first = seen.setdefault(("proof", allocation.cert_id, proof), entry)
+                what = "the same proof file"
+            if first is not entry:
+                yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
 
 
 def check_proofs(ctx: Context) -> Iterable[Problem]:
@@ -201,15 +198,18 @@ def check_dates(ctx: Context) -> Iterable[Problem]:
     """An entry dated in the future, or outside every cycle of a
     certification, counts nowhere: say so rather than silently drop it."""
     report = ctx.report
+    in_a_cycle: dict[tuple, bool] = {}  # (certification, day): entries share days by the thousand
     for entry in ctx.ledger.credits:
         if entry.date > ctx.as_of:
             yield warning(entry.at("date"), f"dated {entry.date}, after the as-of date {ctx.as_of}: it counts nowhere yet")
             continue
         for allocation in entry.allocations:
-            cert = report.cert(allocation.cert_id)
-            if cert is None or not cert.cycles:
-                continue
-            if not any(c.cycle.contains(entry.date) for c in cert.cycles):
+            key = (allocation.cert_id, entry.date)
+            inside = in_a_cycle.get(key)
+            if inside is None:
+                cert = report.cert(allocation.cert_id)
+                inside = in_a_cycle[key] = cert is None or not cert.cycles or any(c.cycle.contains(entry.date) for c in cert.cycles)
+            if not inside:
                 yield warning(allocation.source, f"dated {entry.date}, outside every cycle of {allocation.cert_id}: it counts nowhere")
 
 

@@ -37,10 +37,13 @@ class CreditRow:
 def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses) -> tuple[CreditRow, ...]:
     rows = []
     settings = ledger.settings
+    labels = {name: settings.source_label(name) for name in {e.source_name for e in ledger.credits}}
     for entry in sorted(ledger.credits, key=lambda e: (e.date, e.id), reverse=True):
         counted = index.get(entry.id, ())
-        per = tuple((cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted)
-        total = sum((c.credits for _, c, _ in counted), ZERO)
+        per = tuple([(cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted])
+        total = ZERO
+        for _, c, _ in counted:
+            total += c.credits
         rows.append(CreditRow(
             id=entry.id,
             url=urls.entry[entry.id],
@@ -48,7 +51,7 @@ def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses) -> tuple[Cre
             title=entry.title,
             provider=entry.provider,
             source=entry.source_name,
-            source_label=settings.source_label(entry.source_name),
+            source_label=labels[entry.source_name],
             credits=fmt(total),
             certs=" ".join(c for c, _, _ in per),
             per_cert=per,
