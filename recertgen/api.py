@@ -45,11 +45,11 @@ def today(settings: Settings) -> dt.date:
 
 
 def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | None = None,
-         resident: dict | None = None) -> Loaded:
+         resident: dict | None = None, progress=None) -> Loaded:
     """Read, validate and compute a ledger. Raises UnusableRoot only when
     the call cannot work at all; every problem in the files is a value.
-    (`refs`, `resident`: see `read_ledger`.)"""
-    result = read_ledger(Path(root), refs=refs, resident=resident)
+    (`refs`, `resident`, `progress`: see `read_ledger`.)"""
+    result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress)
     ledger = result.ledger
     when = as_of or today(ledger.settings)
     problems, report = validate(ledger, when)

@@ -7,6 +7,7 @@ live in `validate.py`; `api.load()` runs both.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 from dataclasses import dataclass, replace
@@ -86,13 +87,15 @@ PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more th
 
 
 def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, refs: list[FileRef] | None = None,
-                resident: dict | None = None) -> ReadResult:
+                resident: dict | None = None, progress=None) -> ReadResult:
     """Every record and every problem found reading the ledger. Files whose
     size and modification time match the parse cache are not read again;
     the rest are parsed, on all cores when there are many. `refs` is a scan
     the caller already made (`build` scans once to see whether anything
     changed at all). `resident` keeps parse caches in memory between calls
-    (`serve`), so a rebuild does not load its cache file again."""
+    (`serve`), so a rebuild does not load its cache file again. `progress`,
+    when given, is called with the number of files to parse when there are
+    many, and returns a context manager with `update(n)` (a progress bar)."""
     root = Path(root)
     settings, problems = read_settings_file(root)
     ledger_dir = root / settings.ledger
@@ -107,7 +110,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         from .parsecache import open_cache
 
         cache = open_cache(root, settings.cache, resident)
-    parsed = parse_files(root, refs, cache, workers)
+    parsed = parse_files(root, refs, cache, workers, progress)
     if cache is not None:
         cache.save()
     by_kind: dict[str, list] = {kind: [] for kind, _ in KINDS}
@@ -160,7 +163,7 @@ def _walk(base: str, recursive: bool, inner: str = ""):
             yield f"{inner}{entry.name}", entry.stat()
 
 
-def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None) -> dict[str, Parsed]:
+def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None) -> dict[str, Parsed]:
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
     for ref in refs:
@@ -171,10 +174,13 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
             todo.append(ref)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(todo) >= PARALLEL_MIN_FILES:
-        for batch, blob, parsed in _parse_parallel(str(root), todo, workers):
-            results.update(parsed)
-            if cache is not None:
-                cache.put_blob(batch, blob, parsed)
+        with (progress(len(todo)) if progress else contextlib.nullcontext()) as bar:
+            for batch, blob, parsed in _parse_parallel(str(root), todo, workers):
+                results.update(parsed)
+                if cache is not None:
+                    cache.put_blob(batch, blob, parsed)
+                if bar is not None:
+                    bar.update(len(batch))
         return results
     for ref in todo:
         results[ref.rel] = parse_file(str(root), ref)

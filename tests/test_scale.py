@@ -156,6 +156,31 @@ def test_parallel_parse_gives_the_same_records(many, monkeypatch):
     assert parallel.problems == serial.problems
 
 
+def test_a_long_parse_reports_its_progress(many, monkeypatch):
+    monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    seen = {"total": 0, "done": 0, "closed": False}
+
+    class Bar:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            seen["closed"] = True
+
+        def update(self, n):
+            seen["done"] += n
+
+    def progress(total):
+        seen["total"] = total
+        return Bar()
+
+    result = loader.read_ledger(many.root, workers=2, progress=progress)
+    files = len(loader.scan(many.root, "ledger"))
+    assert seen == {"total": files, "done": files, "closed": True}
+    assert len(result.ledger.credits) == 12
+
+
 # -- incremental and no-change builds ------------------------------------------------------
 
 def test_one_change_rewrites_only_what_it_touches(many, tmp_path):

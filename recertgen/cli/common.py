@@ -40,14 +40,19 @@ def as_of_option(func):
 
 
 def load_or_exit(root: Path, as_of: dt.date | None, refs=None) -> Loaded:
-    """The ledger, or exit 2 with a clear message when the call is unusable."""
+    """The ledger, or exit 2 with a clear message when the call is unusable.
+    Parsing thousands of new files shows a progress bar on a terminal."""
     try:
-        return load(root, as_of, refs)
+        return load(root, as_of, refs, progress=_reading_bar if sys.stderr.isatty() else None)
     except UnusableRoot as exc:
         if exc.problems:
             click.echo(format_problems(exc.problems, "text"), err=True)
         click.echo(f"recertgen: {exc}", err=True)
         sys.exit(EXIT_UNUSABLE)
+
+
+def _reading_bar(total: int):
+    return click.progressbar(length=total, label="Reading", file=sys.stderr, show_pos=True)
 
 
 def report_problems(loaded: Loaded) -> None:
