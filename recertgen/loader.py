@@ -196,7 +196,7 @@ def _parse_parallel(root: str, refs: list[FileRef], workers: int):
     import pickle
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(200, len(refs) // (workers * 8))
+    chunk = max(200, len(refs) // (workers * 32))  # small batches: no core left alone with the last one
     batches = [refs[i:i + chunk] for i in range(0, len(refs), chunk)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
