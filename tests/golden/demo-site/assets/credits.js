@@ -50,9 +50,12 @@
   }
   var state = { preset: "all", from: "", to: "", source: "all", cert: "" };
 
+  var centsOf = Object.create(null); // amounts repeat by the thousand: parse each text once
   function toCents(text) {
+    var known = centsOf[text];
+    if (known !== undefined) { return known; }
     var parts = text.split(".");
-    return parseInt(parts[0] || "0", 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
+    return (centsOf[text] = parseInt(parts[0] || "0", 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10));
   }
   function fromCents(cents) {
     var rest = String(cents % 100);
@@ -79,8 +82,7 @@
     var own = item.per[state.cert];
     return own === undefined || own === null ? null : own;
   }
-  function matches(item) {
-    var r = range();
+  function matches(item, r) {
     if (r && (item.date < r[0] || item.date > r[1])) { return false; }
     if (state.source !== "all" && item.source !== state.source) { return false; }
     return creditsOf(item) !== null;
@@ -132,8 +134,9 @@
     var total = 0;
     var count = 0;
     var drawn = dataMode ? document.createDocumentFragment() : null;
+    var r = range(); // once per change, not once per entry
     items.forEach(function (item) {
-      var visible = matches(item);
+      var visible = matches(item, r);
       var credits = visible ? creditsOf(item) : creditsOf(item) || item.all;
       if (visible) { total += toCents(credits); count += 1; }
       if (dataMode) {
