@@ -22,13 +22,17 @@ class SiteData:
     opportunity_cards: list
     entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
     urls: Addresses
-    credit_rows: tuple  # the credits page's rows, newest first
+    credit_entries: tuple  # the credits page's entries, newest first
 
     @cached_property
     def rows(self) -> list[AuditRow]:
         """The audit trail, one row per entry × certification: built where
         first needed, which at scale is the worker writing the audit CSVs."""
         return audit_rows(self.ledger, self.report, self.recorded)
+
+    def credit_rows(self, start: int = 0, stop: int | None = None) -> tuple:
+        """The credits page's rows for a stretch of `credit_entries`."""
+        return entry_views.credit_rows(self.ledger, self.entries, self.urls, self.credit_entries[start:stop])
 
     @property
     def row_count(self) -> int:
@@ -61,5 +65,5 @@ def gather(loaded: Loaded) -> SiteData:
         opportunity_cards=cards,
         entries=entries,
         urls=urls,
-        credit_rows=entry_views.credit_rows(ledger, entries, urls),
+        credit_entries=entry_views.newest_first(ledger),
     )

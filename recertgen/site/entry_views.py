@@ -4,10 +4,11 @@ entry's details, with what it counts toward looked up once per build."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from markupsafe import Markup
 
-from ..amounts import ZERO, fmt
+from ..amounts import ZERO, fmt, two_places
 from ..engine.compute import Report
 from ..model import CreditEntry, Ledger, Settings
 from ..proofs import file_digest, locate
@@ -34,11 +35,30 @@ class CreditRow:
 
 
 
-def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses) -> tuple[CreditRow, ...]:
+def newest_first(ledger: Ledger) -> tuple[CreditEntry, ...]:
+    """The credits page's order."""
+    return tuple(sorted(ledger.credits, key=lambda e: (e.date, e.id), reverse=True))
+
+
+def credits_total(entries, index: EntryIndex) -> Decimal:
+    """What the credits page shows as the total of `entries`: the sum of
+    each entry's total as shown (to the cent), so the page adds up."""
+    total = ZERO
+    for entry in entries:
+        own = ZERO
+        for _, c, _ in index.get(entry.id, ()):
+            own += c.credits
+        total += two_places(own)
+    return total
+
+
+def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses, entries) -> tuple[CreditRow, ...]:
+    """The credits page's rows for `entries` (a stretch of `newest_first`):
+    at firm scale each data file builds its own stretch, on its own core."""
     rows = []
     settings = ledger.settings
-    labels = {name: settings.source_label(name) for name in {e.source_name for e in ledger.credits}}
-    for entry in sorted(ledger.credits, key=lambda e: (e.date, e.id), reverse=True):
+    labels = {name: settings.source_label(name) for name in {e.source_name for e in entries}}
+    for entry in entries:
         counted = index.get(entry.id, ())
         per = tuple([(cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted])
         total = ZERO

@@ -13,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterator
 
-from ..amounts import ZERO, fmt
+from ..amounts import fmt
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -81,13 +80,12 @@ def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
 
 
 def credits_page(data: SiteData) -> Page:
-    rows = data.credit_rows
-    total = fmt(sum((Decimal(r.credits) for r in rows), ZERO))
-    big = len(rows) > IN_PAGE_CREDITS
+    count = len(data.credit_entries)
+    big = count > IN_PAGE_CREDITS
     return Page("credits/index.html", "credits.html", "Credits", {
-        "rows": rows[:LISTED_CREDITS] if big else rows,
-        "count": len(rows),
-        "total": total,
+        "rows": _Lazy(lambda: data.credit_rows(0, LISTED_CREDITS if big else None)),
+        "count": count,
+        "total": _Lazy(lambda: fmt(entry_views.credits_total(data.credit_entries, data.entries))),
         "data_files": credit_data_paths(data),
         "sources": entry_views.source_choices(data.ledger),
         "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
@@ -98,7 +96,7 @@ def credits_page(data: SiteData) -> Page:
 def credit_data_paths(data: SiteData) -> list[str]:
     """At firm scale the credits page filters over data files instead of
     table rows; one file per CREDITS_PER_DATA_FILE rows."""
-    count = len(data.credit_rows)
+    count = len(data.credit_entries)
     if count <= IN_PAGE_CREDITS:
         return []
     return [f"credits/data-{n + 1}.js" for n in range((count + CREDITS_PER_DATA_FILE - 1) // CREDITS_PER_DATA_FILE)]
@@ -111,7 +109,7 @@ def credit_data_file(data: SiteData, number: int) -> DataFile:
     chunk = [
         [r.date, r.source, r.credits, {cert: credits for cert, _, credits in r.per_cert}, r.title, r.url, r.provider,
          r.source_label, ", ".join(f"{name} {credits}" for _, name, credits in r.per_cert), r.proof_href or ""]
-        for r in data.credit_rows[start:start + CREDITS_PER_DATA_FILE]
+        for r in data.credit_rows(start, start + CREDITS_PER_DATA_FILE)
     ]
     text = "(window.recertgenCredits = window.recertgenCredits || []).push(" + json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ");\n"
     return DataFile(f"credits/data-{number + 1}.js", text)
