@@ -100,9 +100,10 @@ def test_records_come_from_the_cache_file(many):
 def test_a_cache_written_by_other_code_is_ignored(many, monkeypatch):
     load(many.root, AS_OF)
     cache = cache_for(many.root)
+    real = parsecache.code_fingerprint
     monkeypatch.setattr(parsecache, "code_fingerprint", lambda: "other code")
     forge(cache, loader.Parsed((), ()))
-    monkeypatch.undo()
+    monkeypatch.setattr(parsecache, "code_fingerprint", real)
     assert len(load(many.root, AS_OF).ledger.credits) == 12
 
 
@@ -129,6 +130,7 @@ def test_edits_do_not_grow_the_cache_forever(many):
 def test_a_resident_cache_is_not_read_from_disk_again(many, monkeypatch):
     resident: dict = {}
     first = load(many.root, AS_OF, resident=resident)
+    real = parsecache.ParseCache._load
     monkeypatch.setattr(parsecache.ParseCache, "_load", lambda self: pytest.fail("cache file read again"))
     (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("Talk 4", "Talk four"))
     (many.root / "ledger/credits/2025/e05.yaml").unlink()
@@ -136,7 +138,7 @@ def test_a_resident_cache_is_not_read_from_disk_again(many, monkeypatch):
     titles = {e.title for e in second.ledger.credits}
     assert "Talk four" in titles and "Talk 4" not in titles and "Talk 5" not in titles
     assert len(second.ledger.credits) == len(first.ledger.credits) - 1
-    monkeypatch.undo()
+    monkeypatch.setattr(parsecache.ParseCache, "_load", real)
     assert "ledger/credits/2025/e05.yaml" not in cache_for(many.root).entries, "the saved cache forgets deleted files"
 
 
