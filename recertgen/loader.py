@@ -8,6 +8,7 @@ live in `validate.py`; `api.load()` runs both.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import posixpath
 from dataclasses import dataclass, replace
@@ -138,29 +139,35 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
 
 def scan(root: Path, ledger_folder: str) -> list[FileRef]:
     """Every ledger file with its size and modification time, in a stable
-    order, from one walk of directory entries (no per-file pathlib work)."""
+    order (by name, folder by folder), from one walk of directory entries:
+    no per-file pathlib work, no generator per folder."""
     refs: list[FileRef] = []
-    prefix = f"{ledger_folder}/"
     for kind, recursive in KINDS:
         base = os.path.join(str(root), ledger_folder, kind)
-        for inner, stat in _walk(base, recursive):
-            refs.append(FileRef(kind, f"{prefix}{kind}/{inner}", inner, stat.st_size, stat.st_mtime_ns))
+        _walk(base, recursive, kind, f"{ledger_folder}/{kind}/", "", refs)
     return refs
 
 
-def _walk(base: str, recursive: bool, inner: str = ""):
+def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs: list[FileRef]) -> None:
     try:
-        entries = sorted(os.scandir(base), key=lambda e: e.name)
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=_name)
     except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
             if recursive:
-                yield from _walk(entry.path, recursive, f"{inner}{entry.name}/")
-        elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
-            yield f"{inner}{entry.name}", entry.stat()
+                _walk(entry.path, recursive, kind, prefix, f"{inner}{name}/", refs)
+        elif name.endswith(YAML_SUFFIXES) and entry.is_file():
+            stat = entry.stat()
+            path = inner + name
+            refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns))
+
+
+_name = operator.attrgetter("name")
 
 
 def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None) -> dict[str, Parsed]:
