@@ -1,4 +1,6 @@
-"""Everything the pages need, gathered once before anything is written."""
+"""Everything the pages need, gathered once before anything is written;
+the long row lists (audit trail, credits page) are built where first
+needed, which at scale is the worker writing them."""
 
 from __future__ import annotations
 

@@ -39,11 +39,15 @@ def theme_dirs(root: Path) -> list[Path]:
 
 def own_templates_mention(root: Path, word: str) -> bool:
     """Whether any of the ledger's own templates uses `word` (say, the
-    commit, which the built-in theme shows only on summary pages)."""
+    commit, which the built-in theme shows only on summary pages). Assets
+    are copied, not rendered, so they are not read."""
     own = root / "templates"
     if not own.is_dir():
         return False
+    assets = own / "assets"
     for path in own.rglob("*"):
+        if path.is_relative_to(assets):
+            continue
         try:
             if path.is_file() and word in path.read_text(encoding="utf-8", errors="replace"):
                 return True
