@@ -226,7 +226,7 @@ def parse_file(root: str, ref: FileRef) -> Parsed:
     if parsed.root is not None:
         make = _MAKERS[ref.kind]
         stem = posixpath.splitext(posixpath.basename(ref.inner))[0]
-        records = tuple(make(parsed.root, ref.rel, stem, problems))
+        records = tuple(make(parsed.root, ref.rel, stem, problems, parsed.sha256))
     return Parsed(records, tuple(problems))
 
 
@@ -248,30 +248,30 @@ def _mappings(node: Node, rel: str, problems: list[Problem], what: str, allow_li
     problems.append(error(Source(rel, node.line, node.col), f"expected {what} ({shape} of keys), found {describe(node)}"))
 
 
-def _program_records(node: Node, rel: str, stem: str, problems: list[Problem]):
+def _program_records(node: Node, rel: str, stem: str, problems: list[Problem], sha256: str):
     for _, item in _mappings(node, rel, problems, "a program", allow_list=False):
         program = read_program(item, rel, problems, builtin=False, source_index=source_index())
         if program is not None:
             yield program
 
 
-def _certification_records(node: Node, rel: str, stem: str, problems: list[Problem]):
+def _certification_records(node: Node, rel: str, stem: str, problems: list[Problem], sha256: str):
     for _, item in _mappings(node, rel, problems, "a certification", allow_list=False):
         cert = read_certification(item, rel, stem, problems)
         if cert is not None:
             yield cert
 
 
-def _credit_records(node: Node, rel: str, stem: str, problems: list[Problem]):
+def _credit_records(node: Node, rel: str, stem: str, problems: list[Problem], sha256: str):
     base_id = slug(stem, limit=120)
     for index, item in _mappings(node, rel, problems, "a credit entry", allow_list=True):
         default_id = base_id if index is None else f"{base_id}-{index + 1}"
-        entry = read_credit(item, rel, default_id, index, problems)
+        entry = read_credit(item, rel, default_id, index, problems, sha256)
         if entry is not None:
             yield entry
 
 
-def _opportunity_records(node: Node, rel: str, stem: str, problems: list[Problem]):
+def _opportunity_records(node: Node, rel: str, stem: str, problems: list[Problem], sha256: str):
     for _, item in _mappings(node, rel, problems, "an opportunity", allow_list=True):
         opportunity = read_opportunity(item, rel, problems)
         if opportunity is not None:

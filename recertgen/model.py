@@ -176,6 +176,10 @@ class CreditEntry(Located):
     index: int | None
     source: Source
     positions: str = field(default="|", compare=False)  # "|key:line:col|…" for each key written
+    # The SHA-256 of the file the entry was read from: with `file`, `index` and
+    # `id`, it stands for everything the entry says, so page keys need not
+    # spell every field out. Empty for entries not read from a file.
+    file_sha256: str = field(default="", compare=False)
 
     @property
     def hours(self) -> Decimal | None:
@@ -190,7 +194,7 @@ class CreditEntry(Located):
             self.source_name, self.delivery, self.field_of_study, self.state, self.proof, self.proof_sha256,
             tuple((s.cert_id, s.date.toordinal(), s.source.line, s.source.col) for s in self.submitted),
             self.description, _dec(self.semester_hours), _dec(self.quarter_hours), self.file, self.index,
-            self.source.line, self.source.col, self.positions,
+            self.source.line, self.source.col, self.positions, self.file_sha256,
         ))
 
     @property
@@ -371,7 +375,8 @@ def _restore(cls, values: dict):
 
 
 def _credit_from(id, title, provider, date, minutes, allocations, source_name, delivery, field_of_study, state, proof,
-                 proof_sha256, submitted, description, semester, quarter, file, index, line, col, positions) -> CreditEntry:
+                 proof_sha256, submitted, description, semester, quarter, file, index, line, col, positions,
+                 file_sha256="") -> CreditEntry:
     return _restore(CreditEntry, {
         "id": id, "title": title, "provider": provider, "date": dt.date.fromordinal(date), "minutes": _undec(minutes),
         "allocations": tuple(_restore(Allocation, {"cert_id": c, "credits": _undec(v), "category": cat, "source": Source(file, ln, cl)})
@@ -380,7 +385,7 @@ def _credit_from(id, title, provider, date, minutes, allocations, source_name, d
         "proof_sha256": proof_sha256,
         "submitted": tuple(Submission(c, dt.date.fromordinal(d), Source(file, ln, cl)) for c, d, ln, cl in submitted),
         "description": description, "semester_hours": _undec(semester), "quarter_hours": _undec(quarter), "file": file,
-        "index": index, "source": Source(file, line, col), "positions": positions,
+        "index": index, "source": Source(file, line, col), "positions": positions, "file_sha256": file_sha256,
     })
 
 

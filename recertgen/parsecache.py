@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .loader import FileRef, Parsed
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"recertgen-parse-cache\n"
 RACY_NS = 2_000_000_000
 

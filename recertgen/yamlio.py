@@ -17,6 +17,7 @@ what they expand to, and a file-size cap checked before parsing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,7 @@ class Parsed:
 
     root: Node | None
     problems: tuple[Problem, ...]
+    sha256: str = ""  # of the file's bytes, when they could be read
 
 
 def read_yaml_file(path: Path | str, rel: str) -> Parsed:
@@ -148,7 +150,8 @@ def parse_yaml_bytes(data: bytes, rel: str) -> Parsed:
     text, problem = decode(data, rel)
     if problem:
         return Parsed(None, (problem,))
-    return parse_yaml_text(text, rel)
+    parsed = parse_yaml_text(text, rel)
+    return Parsed(parsed.root, parsed.problems, hashlib.sha256(data).hexdigest())
 
 
 def decode(data: bytes, rel: str) -> tuple[str, Problem | None]:

@@ -301,3 +301,27 @@ def test_own_templates_that_show_the_commit_are_rendered_again_after_a_commit(ma
     second = (site / "credits/e00/index.html").read_text()
     commit = re.search(r'<p id="c">(\w+)</p>', second).group(1)
     assert commit != re.search(r'<p id="c">(\w+)</p>', first).group(1)
+
+
+def test_split_audit_parts_are_reused_unless_their_rows_change(many, tmp_path, firm_layout, monkeypatch):
+    from recertgen.site import build
+
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    before = snapshot(site)
+    parts = sorted(p for p in before if p.startswith("audit/cissp/2024-03-15/"))
+    assert len(parts) == 3
+    rendered = []
+    real = build._render
+    monkeypatch.setattr(build, "_render", lambda page, *rest: rendered.append(page.path) or real(page, *rest))
+    # a new title: same credits, same cycle summary; only the part listing it changes
+    (many.root / "ledger/credits/2025/e00.yaml").write_text(entry(0).replace("Talk 0", "Talk zero"))
+    assert build_site(load(many.root, AS_OF), site).ok
+    after = snapshot(site)
+    changed = [p for p in parts if after[p] != before[p]]
+    assert len(changed) == 1 and "Talk zero" in after[changed[0]][0].decode()
+    assert [p for p in rendered if p in parts] == changed, "the other parts are not even rendered"
+    assert all(after[p] == before[p] for p in parts if p not in changed), "other parts keep bytes and time"
+    fresh = tmp_path / "fresh"
+    assert build_site(load(many.root, AS_OF), fresh).ok
+    assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"

@@ -20,7 +20,8 @@ _STATE_RE = re.compile(r"^[A-Za-z]{2}$")
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
-def read_credit(node: YMap, rel: str, default_id: str, index: int | None, problems: list[Problem]) -> CreditEntry | None:
+def read_credit(node: YMap, rel: str, default_id: str, index: int | None, problems: list[Problem],
+                file_sha256: str = "") -> CreditEntry | None:
     r = MapReader(node, rel, problems, "a credit entry")
     r.unknown_keys(KEYS)
     entry_id = r.ident("id") if r.has("id") else default_id
@@ -74,6 +75,7 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
         index=index,
         source=r.here(),
         positions=spots(r.at, node),
+        file_sha256=file_sha256,
     )
 
 

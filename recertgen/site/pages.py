@@ -76,7 +76,7 @@ def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
     yield from entry_pages(data, common)
     if data.opportunities:
         yield from opportunity_pages(data, common)
-    yield from audit_pages(data)
+    yield from audit_pages(data, common)
 
 
 def credits_page(data: SiteData) -> Page:
@@ -151,7 +151,16 @@ def _entry_key(data: SiteData, entry) -> tuple:
         if location.path is not None:
             stat = location.path.stat()
             proof = (location.rel, stat.st_size, stat.st_mtime_ns)
-    return (entry.__reduce__()[1], counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
+    return (_record_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
+
+
+def _record_key(entry) -> tuple:
+    """What the entry says: the digest of the file it was read from (with
+    its place in the file and its id, which may depend on other files), or
+    every field when it was not read from a file."""
+    if entry.file_sha256:
+        return (entry.file_sha256, entry.file, entry.index, entry.id)
+    return entry.__reduce__()[1]
 
 
 def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
@@ -192,7 +201,7 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
         yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c))}, key)
 
 
-def audit_pages(data: SiteData) -> Iterator[Page]:
+def audit_pages(data: SiteData, common: str) -> Iterator[Page]:
     ledger, report = data.ledger, data.report
     cards = [views.cert_card(cert, ledger, report.as_of, data.recorded, chart_prefix="audit") for cert in report.certifications]
     if data.row_count <= AUDIT_IN_ONE_PAGE:
@@ -211,10 +220,14 @@ def audit_pages(data: SiteData) -> Iterator[Page]:
                 folder = f"audit/{cert.id}/{section.start}"
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
                 parts.append((section, number, len(chunks), path, len(chunk)))
+                # A part shows its certification, its cycle's summary, its rows and the commit.
+                key = _Lazy(lambda c=chunk, card=card, section=section, number=number, count=len(chunks): digest(
+                    common, data.site.commit, card, section, number, count,
+                    [(_entry_key(data, x.entry), x.credits, x.estimated, x.estimable, x.category) for x in c]))
                 yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
                     "card": card, "section": section, "number": number, "pages": len(chunks),
                     "rows": _Lazy(lambda c=chunk: views.entry_rows(ledger, c, data.recorded, data.urls)),
-                })
+                }, key)
         index.append((card, parts))
         yield Page(f"audit/{cert.id}/index.html", "audit_cert.html", f"Audit: {cert.name}", {"card": card, "parts": parts})
     yield Page("audit/index.html", "audit.html", "Audit report", {"sections": index, "split": True})
