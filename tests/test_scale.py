@@ -325,3 +325,36 @@ def test_split_audit_parts_are_reused_unless_their_rows_change(many, tmp_path, f
     fresh = tmp_path / "fresh"
     assert build_site(load(many.root, AS_OF), fresh).ok
     assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
+
+
+def test_audit_exports_after_edits_equal_a_full_build(many, tmp_path):
+    many.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2024-01-15\n")
+    many.write("ledger/proof/a.txt", "certificate A")
+    many.credit("2025/both", entry(40).replace("counts_toward: [cissp]", "counts_toward: [cissp, cisa]") + "proof: a.txt\n")
+    many.credit("2025/cisa-only", entry(41).replace("counts_toward: [cissp]", "counts_toward: [cisa]"))
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    exports = ["audit.csv", "certifications/cissp/audit.csv", "certifications/cisa/audit.csv", "certificates.zip"]
+
+    def rebuild_and_compare(label):
+        assert build_site(load(many.root, AS_OF), site).ok
+        fresh = tmp_path / f"fresh-{label}"
+        assert build_site(load(many.root, AS_OF), fresh).ok
+        for rel in exports:
+            assert (site / rel).read_bytes() == (fresh / rel).read_bytes(), f"{rel} after {label}"
+
+    before = snapshot(site)
+    (many.root / "ledger/credits/2025/e03.yaml").write_text(entry(3).replace("Talk 3", "Talk three"))  # cissp only
+    rebuild_and_compare("a title")
+    after = snapshot(site)
+    assert after["certifications/cisa/audit.csv"] == before["certifications/cisa/audit.csv"], "untouched: reused"
+    assert after["certificates.zip"] == before["certificates.zip"]
+    assert b"Talk three" in after["audit.csv"][0] and b"Talk three" in after["certifications/cissp/audit.csv"][0]
+    many.write("ledger/proof/a.txt", "certificate A, corrected")
+    rebuild_and_compare("a proof file")
+    (many.root / "ledger/credits/2025/both.yaml").write_text(
+        entry(40).replace("hours: 1", "hours: 3").replace("counts_toward: [cissp]", "counts_toward: [cissp, cisa]") + "proof: a.txt\n")
+    rebuild_and_compare("hours")
+    (many.root / "ledger/credits/2025/cisa-only.yaml").unlink()
+    rebuild_and_compare("a deletion")
+    assert b"Talk 41" not in (site / "certifications/cisa/audit.csv").read_bytes()

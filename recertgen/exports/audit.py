@@ -10,14 +10,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
 from ..amounts import fmt
-from ..engine.compute import CountedCredit, Report
-from ..model import Ledger
+from ..engine.compute import CertReport, CountedCredit, Report
+from ..model import Ledger, content_key
 from ..proofs import file_digest, locate
 
 COLUMNS = (
@@ -82,12 +83,13 @@ def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
     return days if days > DEBT_DAYS else None
 
 
-def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str]) -> list[AuditRow]:
+def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: list[CertReport] | None = None) -> list[AuditRow]:
+    """The rows of every certification, or of `certs` only."""
     digests = functools.partial(file_digest, ledger)
     keyed: list[tuple[tuple, AuditRow]] = []
     proofs: dict[str, tuple[str, Path | None, str]] = {}
     titles: dict[str, str] = {}
-    for cert in report.certifications:
+    for cert in (report.certifications if certs is None else certs):
         cycle_of: dict[dt.date, object] = {}  # many entries share a day; the first cycle containing it, as the engine counts
         for c in cert.counted:
             cycle = cycle_of.get(c.date, False)
@@ -112,6 +114,29 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str]) -> list
             )))
     keyed.sort(key=itemgetter(0))
     return [row for _, row in keyed]
+
+
+def rows_keys(cert: CertReport, ledger: Ledger, recorded: dict[str, str]) -> tuple[str, str]:
+    """Two digests of what a certification's audit rows say: all of them
+    (its audit CSV), and those with a proof file (its part of the
+    certificates ZIP). Equal digests mean equal files, so an unchanged
+    certification's files are reused instead of written again."""
+    digests = functools.partial(file_digest, ledger)
+    cycles = [(r.cycle.start, r.cycle.end, r.cycle.counts_from) for r in cert.cycles]
+    rows, proof_rows = [], []
+    for c in cert.counted:
+        entry = c.entry
+        proof = _proof(ledger, entry, digests)
+        row = (content_key(entry), c.credits, c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, ""))
+        rows.append(row)
+        if proof[1] is not None:
+            proof_rows.append(row)
+    head = (cert.id, cert.unit, cycles)
+    return _digest(head, rows), _digest(head, proof_rows)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

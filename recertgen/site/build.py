@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..api import Loaded
-from ..exports.audit import csv_text, csv_texts_by_cert
+from ..exports.audit import audit_rows, csv_text, csv_texts_by_cert
 from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
@@ -206,16 +206,53 @@ def _write_text(staging: Staging, file) -> None:
 
 
 def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
-    whole, by_cert = csv_texts_by_cert(data.rows)
-    staging.write_if_changed("audit.csv", whole.encode("utf-8"))
-    empty = csv_text([])
+    """Each certification's audit CSV, and the whole one (their bodies in
+    order of certification). A certification whose rows say what they said
+    last time keeps its file, and its body is read back from it; only the
+    others' rows are built and written."""
+    header = csv_text([])
+    bodies: dict[str, str] = {}
+    stale = []
     for cert in data.report.certifications:
-        staging.write_if_changed(f"certifications/{cert.id}/audit.csv", by_cert.get(cert.id, empty).encode("utf-8"))
+        rel = f"certifications/{cert.id}/audit.csv"
+        key = _export_key(data, "csv", data.audit_keys[cert.id][0])
+        body = _previous_body(staging, rel, key, header)
+        if body is None:
+            stale.append(cert)
+        else:
+            bodies[cert.id] = body
+    if stale:
+        _, fresh = csv_texts_by_cert(audit_rows(data.ledger, data.report, data.recorded, stale))
+        for cert in stale:
+            text = fresh.get(cert.id, header)
+            staging.write_if_changed(f"certifications/{cert.id}/audit.csv", text.encode("utf-8"))
+            staging.keys[f"certifications/{cert.id}/audit.csv"] = _export_key(data, "csv", data.audit_keys[cert.id][0])
+            bodies[cert.id] = text[len(header):]
+    staging.write_if_changed("audit.csv", (header + "".join(bodies[cert_id] for cert_id in sorted(bodies))).encode("utf-8"))
+
+
+def _export_key(data: SiteData, *parts) -> str:
+    """An export's key: its own inputs, and the code, settings and as-of
+    date that shape every file."""
+    return digest(code_fingerprint(), data.ledger.settings, data.report.as_of, *parts)
+
+
+def _previous_body(staging: Staging, rel: str, key: str, header: str) -> str | None:
+    """The previous build's file without its header, reused in place, when
+    its key is `key`."""
+    if staging.previous_keys.get(rel) != key:
+        return None
+    try:
+        text = (staging.out / rel).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(header) or not staging.reuse_keyed(rel, key):
+        return None
+    return text[len(header):]
 
 
 def _write_certificates(data: SiteData, staging: Staging) -> None:
-    zip_key = digest("zip", [(r.cert_id, r.cycle_start, r.entry.id, r.entry.date, r.entry.title, r.proof_sha256, r.counted.credits,
-                              str(r.proof_path)) for r in data.rows if r.proof_path is not None])
+    zip_key = _export_key(data, "zip", sorted((cert_id, keys[1]) for cert_id, keys in data.audit_keys.items()))
     if not staging.reuse_keyed("certificates.zip", zip_key):
         write_certificates_zip(data.rows, staging.path("certificates.zip"))
 

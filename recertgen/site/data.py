@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..api import Loaded
-from ..exports.audit import AuditRow, audit_rows
+from ..exports.audit import AuditRow, audit_rows, rows_keys
 from ..gitinfo import first_recorded, head_commit
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
@@ -31,6 +31,12 @@ class SiteData:
         """The audit trail, one row per entry × certification: built where
         first needed, which at scale is the worker writing the audit CSVs."""
         return audit_rows(self.ledger, self.report, self.recorded)
+
+    @cached_property
+    def audit_keys(self) -> dict[str, tuple[str, str]]:
+        """Per certification, digests of its audit rows and of those with
+        proof (`exports.audit.rows_keys`)."""
+        return {cert.id: rows_keys(cert, self.ledger, self.recorded) for cert in self.report.certifications}
 
     def credit_rows(self, start: int = 0, stop: int | None = None) -> tuple:
         """The credits page's rows for a stretch of `credit_entries`."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
+from ..model import content_key
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -151,16 +152,7 @@ def _entry_key(data: SiteData, entry) -> tuple:
         if location.path is not None:
             stat = location.path.stat()
             proof = (location.rel, stat.st_size, stat.st_mtime_ns)
-    return (_record_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
-
-
-def _record_key(entry) -> tuple:
-    """What the entry says: the digest of the file it was read from (with
-    its place in the file and its id, which may depend on other files), or
-    every field when it was not read from a file."""
-    if entry.file_sha256:
-        return (entry.file_sha256, entry.file, entry.index, entry.id)
-    return entry.__reduce__()[1]
+    return (content_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
 
 
 def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
