@@ -358,3 +358,22 @@ def test_audit_exports_after_edits_equal_a_full_build(many, tmp_path):
     (many.root / "ledger/credits/2025/cisa-only.yaml").unlink()
     rebuild_and_compare("a deletion")
     assert b"Talk 41" not in (site / "certifications/cisa/audit.csv").read_bytes()
+
+
+def test_credits_data_files_after_an_edit_equal_a_full_build(many, tmp_path, firm_layout):
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    before = snapshot(site)
+    data_files = sorted(p for p in before if p.startswith("credits/data-"))
+    assert len(data_files) == 3
+    (many.root / "ledger/credits/2025/e00.yaml").write_text(entry(0).replace("Talk 0", "Talk zero"))
+    assert build_site(load(many.root, AS_OF), site).ok
+    after = snapshot(site)
+    changed = [p for p in data_files if after[p] != before[p]]
+    assert len(changed) == 1 and b"Talk zero" in after[changed[0]][0]
+    fresh = tmp_path / "fresh"
+    assert build_site(load(many.root, AS_OF), fresh).ok
+    assert all((fresh / p).read_bytes() == after[p][0] for p in data_files)
+    many.write("recertgen.yaml", "sources: {pluralsight: Pluralsight Skills}\n")  # a label every file shows
+    assert build_site(load(many.root, AS_OF), site).ok
+    assert all(b"Pluralsight Skills" in (site / p).read_bytes() for p in data_files if b"pluralsight" in (site / p).read_bytes())

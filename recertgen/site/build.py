@@ -38,7 +38,7 @@ from ..proofs import PROOF_DIR, file_digest, locate
 from . import catalog, views
 from .data import SiteData, gather
 from .output import MARKER, Staging, check_output
-from .pages import Page, credit_data_file, credit_data_paths, digest, pages, resolve
+from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, digest, pages, resolve
 from .theme import asset_files, environment, root_prefix, theme_dirs
 
 MANIFEST_FORMAT = 1
@@ -194,15 +194,18 @@ def export_jobs(data: SiteData) -> list[ExportJob]:
     costliest first."""
     jobs = [ExportJob("audit.csv", _write_audit_csvs), ExportJob("certificates.zip", _write_certificates)]
     for number, path in enumerate(credit_data_paths(data)):
-        jobs.append(ExportJob(path, lambda d, s, n=number: _write_text(s, credit_data_file(d, n))))
+        jobs.append(ExportJob(path, lambda d, s, n=number: _write_credit_data(d, s, n)))
     if data.opportunities:
         jobs.append(ExportJob("opportunities/search-index.js", _write_search_index))
     jobs.append(ExportJob("summaries", _write_summaries))
     return jobs
 
 
-def _write_text(staging: Staging, file) -> None:
-    staging.write_if_changed(file.path, file.text.encode("utf-8"))
+def _write_credit_data(data: SiteData, staging: Staging, number: int) -> None:
+    file_path = credit_data_paths(data)[number]
+    if not staging.reuse_keyed(file_path, _export_key(data, "credits-data", credit_data_key(data, number))):
+        file = credit_data_file(data, number)
+        staging.write_if_changed(file.path, file.text.encode("utf-8"))
 
 
 def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
