@@ -73,9 +73,6 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         rendered = run_jobs([*export_jobs(data), *page_list], data, env, staging, progress)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
-        for rel, path in _proof_files(loaded):  # keyed by content, whose digest the checks already took
-            if not staging.reuse_keyed(rel, "sha256:" + file_digest(loaded.ledger, path)):
-                staging.copy(rel, path)
     except RenderFailed as failed:
         staging.abandon()
         return BuildResult(out, 0, 0, (failed.problem,))
@@ -192,7 +189,8 @@ def _render(page: Page, data: SiteData, env, staging: Staging) -> None:
 def export_jobs(data: SiteData) -> list[ExportJob]:
     """The files for auditors and other programs, beside the pages; the
     costliest first."""
-    jobs = [ExportJob("audit.csv", _write_audit_csvs), ExportJob("certificates.zip", _write_certificates)]
+    jobs = [ExportJob("audit.csv", _write_audit_csvs), ExportJob("certificates.zip", _write_certificates),
+            ExportJob("proof files", _copy_proofs)]
     for number, path in enumerate(credit_data_paths(data)):
         jobs.append(ExportJob(path, lambda d, s, n=number: _write_credit_data(d, s, n)))
     if data.opportunities:
@@ -273,8 +271,14 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
     staging.write_if_changed("deadlines.ics", deadlines_ics(report, data.ledger.settings.title).encode("utf-8"))
 
 
-def _proof_files(loaded: Loaded):
-    ledger = loaded.ledger
+def _copy_proofs(data: SiteData, staging: Staging) -> None:
+    """Proof files, keyed by their content (whose digest the checks took)."""
+    for rel, path in _proof_files(data.ledger):
+        if not staging.reuse_keyed(rel, "sha256:" + file_digest(data.ledger, path)):
+            staging.copy(rel, path)
+
+
+def _proof_files(ledger):
     seen = set()
     for entry in ledger.credits:
         if not entry.proof:
