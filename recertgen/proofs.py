@@ -99,6 +99,14 @@ def file_digest(ledger: Ledger, path: Path) -> str:
     return found
 
 
+SMALL_FILE = 1 << 20
+
+
 def sha256_of(path: Path) -> str:
+    """Small files (most certificates) in one read of their own size;
+    larger ones streamed (`hashlib.file_digest` allocates a 256 kB buffer
+    per call, which costs more than hashing a small file)."""
     with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size <= SMALL_FILE:
+            return hashlib.sha256(handle.read()).hexdigest()
         return hashlib.file_digest(handle, "sha256").hexdigest()
