@@ -45,10 +45,10 @@ def plan(credits: Iterable[CreditEntry], opportunities: Iterable[Opportunity]) -
     credits = list(credits)
     opportunities = list(opportunities)
     entry_urls, entry_groups = _place(
-        credits, "credits", lambda e: e.date.strftime("%Y-%m"), lambda e: (e.date, e.id), "Credits of"
+        credits, "credits", lambda e: e.date.isoformat()[:7], lambda e: (e.date, e.id), "Credits of"
     )
     opp_urls, opp_groups = _place(
-        opportunities, "opportunities", lambda o: o.date.strftime("%Y-%m") if o.date else "any-time",
+        opportunities, "opportunities", lambda o: o.date.isoformat()[:7] if o.date else "any-time",
         lambda o: (o.date is None, o.starts or o.date or "", o.title.lower(), o.id), "Opportunities of",
     )
     return Addresses(entry_urls, entry_groups, opp_urls, opp_groups)
