@@ -77,7 +77,7 @@ def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
     yield from entry_pages(data, common)
     if data.opportunities:
         yield from opportunity_pages(data, common)
-    yield from audit_pages(data, common)
+    yield from audit_pages(data, common, cards)
 
 
 def credits_page(data: SiteData) -> Page:
@@ -137,8 +137,9 @@ def certification_pages(data: SiteData, cards) -> Iterator[Page]:
             "cert": cert,
             "categories": views.category_rows(current) if current else (),
             "annual": views.annual_rows(current) if current else (),
-            "sections": views.cycle_sections(cert, ledger, data.recorded, data.urls, limit=ENTRIES_ON_CERT_PAGE if big else None),
-            "outside": views.entry_rows(ledger, cert.outside[-ENTRIES_ON_CERT_PAGE:], data.recorded, data.urls),
+            "sections": _Lazy(lambda cert=cert: views.cycle_sections(cert, ledger, data.recorded, data.urls,
+                                                                    limit=ENTRIES_ON_CERT_PAGE if big else None)),
+            "outside": _Lazy(lambda cert=cert: views.entry_rows(ledger, cert.outside[-ENTRIES_ON_CERT_PAGE:], data.recorded, data.urls)),
             "assertions": [
                 (a.assertion.date.isoformat(), fmt(a.assertion.total), fmt(a.ledger_total) if a.ledger_total is not None else "—",
                  a.assertion.note or "", "matches" if a.matches else "differs")
@@ -204,9 +205,9 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
         yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c))}, key)
 
 
-def audit_pages(data: SiteData, common: str) -> Iterator[Page]:
+def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[Page]:
     ledger, report = data.ledger, data.report
-    cards = [views.cert_card(cert, ledger, report.as_of, data.recorded, chart_prefix="audit") for cert in report.certifications]
+    cards = [views.with_chart_prefix(card, cert, report.as_of, "audit") for card, cert in zip(dashboard_cards, report.certifications)]
     if data.row_count <= AUDIT_IN_ONE_PAGE:
         sections = [(card, views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False))
                     for cert, card in zip(report.certifications, cards)]

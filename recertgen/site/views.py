@@ -8,7 +8,7 @@ tested), so a theme override cannot get the maths wrong.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 
@@ -249,6 +249,14 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
     )
 
 
+def with_chart_prefix(card: CertCard, cert: CertReport, as_of: dt.date, chart_prefix: str) -> CertCard:
+    """The same card with its chart's ids under another prefix (a page that
+    shows a certification's card twice needs distinct ids)."""
+    if card.chart is None or cert.current is None:
+        return card
+    return replace(card, chart=burn_up(f"{chart_prefix}-{cert.id}", cert.name, cert.unit, cert.current, as_of))
+
+
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
@@ -265,11 +273,14 @@ def _projection(c: CycleReport) -> str:
 
 
 def _proof_coverage(cert: CertReport) -> str:
-    counted = [c for c in cert.counted if c.credits > 0]
+    counted = with_proof = 0
+    for c in cert.counted:
+        if c.credits > 0:
+            counted += 1
+            with_proof += bool(c.entry.proof)
     if not counted:
         return "no entries yet"
-    with_proof = sum(1 for c in counted if c.entry.proof)
-    return f"{with_proof} of {len(counted)} entries have proof"
+    return f"{with_proof} of {counted} entries have proof"
 
 
 # -- tables -----------------------------------------------------------------------------
