@@ -202,16 +202,6 @@ class CreditEntry(Located):
         return bool(self.proof) and "://" in self.proof
 
 
-def content_key(entry: CreditEntry) -> tuple:
-    """What an entry says, for keys of the pages and files that show it: the
-    digest of the file it was read from (with its place in the file and its
-    id, which may depend on other files), or every field when it was not
-    read from a file."""
-    if entry.file_sha256:
-        return (entry.file_sha256, entry.file, entry.index, entry.id)
-    return entry.__reduce__()[1]
-
-
 @dataclass(frozen=True)
 class Opportunity(Located):
     id: str

@@ -26,9 +26,10 @@ def build(root, out, as_of, strict):
 
     Nothing is written when the check finds errors (exit 1): the previous
     site stays exactly as it was."""
-    target = out if out is not None else _default_out(root)
-    when = as_of or _today(root)
-    refs = _scan(root)  # once: to see whether anything changed, then to read
+    settings = _settings(root)  # None when unusable: load_or_exit reports it
+    target = out if out is not None else (root / settings.output if settings else None)
+    when = as_of or (today(settings) if settings else None)
+    refs = scan(root, settings.ledger) if settings else None  # once: to see whether anything changed, then to read
     if target is not None and up_to_date(root, target, when, strict, refs):
         click.echo(f"{target} is up to date (as of {when}): nothing changed since the last build")
         sys.exit(EXIT_OK)
@@ -53,28 +54,12 @@ def build(root, out, as_of, strict):
     sys.exit(EXIT_OK)
 
 
-def _default_out(root: Path) -> Path | None:
-    try:
-        settings, _ = read_settings_file(root)
-    except UnusableRoot:
-        return None  # load_or_exit reports it
-    return root / settings.output
-
-
-def _scan(root: Path):
+def _settings(root: Path):
     try:
         settings, _ = read_settings_file(root)
     except UnusableRoot:
         return None
-    return scan(root, settings.ledger)
-
-
-def _today(root: Path):
-    try:
-        settings, _ = read_settings_file(root)
-    except UnusableRoot:
-        return None
-    return today(settings)
+    return settings
 
 
 def _progress():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import io
 from dataclasses import dataclass
 from operator import itemgetter
@@ -18,7 +17,8 @@ from pathlib import Path
 
 from ..amounts import fmt
 from ..engine.compute import CertReport, CountedCredit, Report
-from ..model import Ledger, content_key
+from ..keys import content_key, digest
+from ..model import Ledger
 from ..proofs import file_digest, locate
 
 COLUMNS = (
@@ -132,11 +132,7 @@ def rows_keys(cert: CertReport, ledger: Ledger, recorded: dict[str, str]) -> tup
         if proof[1] is not None:
             proof_rows.append(row)
     head = (cert.id, cert.unit, cycles)
-    return _digest(head, rows), _digest(head, proof_rows)
-
-
-def _digest(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return digest(head, rows), digest(head, proof_rows)
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

@@ -31,6 +31,7 @@ from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
 from ..gitinfo import repository_state
+from ..keys import digest
 from ..loader import UnusableRoot, read_settings_file, scan
 from ..parsecache import code_fingerprint, default_folder
 from ..problems import Problem, Source, error
@@ -38,7 +39,7 @@ from ..proofs import PROOF_DIR, file_digest, locate
 from . import catalog, views
 from .data import SiteData, gather
 from .output import MARKER, Staging, check_output
-from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, digest, pages, resolve
+from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
 from .theme import asset_files, environment, root_prefix, theme_dirs
 
 MANIFEST_FORMAT = 1

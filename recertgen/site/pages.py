@@ -10,13 +10,12 @@ are rendered every time, and kept byte for byte when they come out equal.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
-from ..model import content_key
+from ..keys import content_key, digest
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -56,10 +55,6 @@ class DataFile:
 
     path: str
     text: str
-
-
-def digest(*parts) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
 def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
