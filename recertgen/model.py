@@ -56,8 +56,10 @@ class Located:
         return f"|{key}:" in self.positions
 
 
-def spots(reader_at, keys) -> str:
-    return "|" + "".join(f"{key}:{src.line}:{src.col}|" for key in keys for src in (reader_at(key),))
+def spots(node) -> str:
+    """The positions string of a record read from `node` (a YMap): where
+    each key's value was written."""
+    return "|" + "".join([f"{key}:{value.line}:{value.col}|" for key, value in node.items()])
 
 
 @dataclass(frozen=True)

@@ -91,31 +91,46 @@ class _Reader:
             raise _Decline
 
     def _block_map(self, indent: int) -> YMap:
+        """Keys at exactly `indent`. (The hot loop of reading a ledger: the
+        next-line search is written out here rather than called.)"""
         self._enter()
+        lines = self.lines
+        count = len(lines)
         mapping = YMap(self.i + 1, indent + 1)
         positions = mapping.key_pos
-        while True:
-            line = self._next_content()
-            if line is None or _indent(line) < indent:
-                break
-            if _indent(line) > indent or line.startswith(("---", "...")):
+        key_match = _KEY.match
+        i = self.i
+        while i < count:
+            line = lines[i]
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                i += 1
+                continue
+            depth = len(line) - len(stripped)
+            if depth != indent:
+                if depth < indent:
+                    break
                 raise _Decline
-            found = _KEY.match(line.rstrip(" "), indent)
+            found = key_match(stripped.rstrip(" ") if line[-1] == " " else stripped)
             if found is None:
                 raise _Decline
             name = found.group(1)
-            line_no = self.i + 1
-            if found.group(2) is None:
-                self.i += 1
-                value = self._nested(indent, line_no, found.end(1) + 2)
+            line_no = i + 1
+            value_text = found.group(2)
+            if value_text is None:
+                self.i = i + 1
+                value = self._nested(indent, line_no, indent + found.end(1) + 2)
             else:
-                value = self._inline(found.group(2), line_no, found.start(2) + 1, indent)
+                self.i = i
+                value = self._inline(value_text, line_no, indent + found.start(2) + 1, indent)
+            i = self.i
             if name in mapping:
                 first = positions[name][0]
                 self.problems.append(error(Source(self.rel, line_no, indent + 1), f"duplicate key '{name}' (first given at line {first})"))
                 continue
             mapping[name] = value
             positions[name] = (line_no, indent + 1)
+        self.i = i
         self.depth -= 1
         return mapping
 
@@ -153,23 +168,23 @@ class _Reader:
     def _inline(self, text: str, line_no: int, col: int, indent: int) -> Node:
         """A value written on the key's own line; self.i moves past it."""
         first = text[0]
+        if first not in _PLAIN_START:
+            if text[-1] == ":" or " #" in text or ": " in text:
+                raise _Decline
+            self.i += 1
+            return Scalar(text, True, line_no, col)
+        if first == "[":
+            self.i += 1
+            return self._flow_seq(text, line_no, col)
         if first == '"' or first == "'":
             quoted = (_DOUBLE if first == '"' else _SINGLE).match(text)
             if quoted is None:
                 raise _Decline
             self.i += 1
             return Scalar(quoted.group(1), False, line_no, col)
-        if first == "[":
-            self.i += 1
-            return self._flow_seq(text, line_no, col)
-        if first == "|":
-            if text != "|" and text != "|-":
-                raise _Decline
+        if text == "|" or text == "|-":
             return self._literal(text == "|", indent, line_no, col)
-        if first in _PLAIN_START or " #" in text or ": " in text or text[-1] == ":":
-            raise _Decline
-        self.i += 1
-        return Scalar(text, True, line_no, col)
+        raise _Decline
 
     def _flow_seq(self, text: str, line_no: int, col: int) -> YSeq:
         if text[-1] != "]":

@@ -36,7 +36,7 @@ def read_certification(node: YMap, rel: str, stem: str, problems: list[Problem])
         annual_basis=r.choice("annual_basis", ANNUAL_BASES),
         assertions=assertions,
         source=r.here(),
-        positions=spots(r.at, node),
+        positions=spots(node),
     )
     return cert if cert_id else None
 

@@ -74,7 +74,7 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
         file=rel,
         index=index,
         source=r.here(),
-        positions=spots(r.at, node),
+        positions=spots(node),
         file_sha256=file_sha256,
     )
 

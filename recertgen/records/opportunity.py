@@ -54,5 +54,5 @@ def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportuni
         description=r.text("description"),
         file=rel,
         source=r.here(),
-        positions=spots(r.at, node),
+        positions=spots(node),
     )
