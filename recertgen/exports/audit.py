@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..amounts import fmt
 from ..engine.compute import CertReport, CountedCredit, Report
-from ..keys import content_key, digest
+from ..keys import content_key, digest_lines
 from ..model import Ledger
 from ..proofs import file_digest, locate
 
@@ -127,12 +127,12 @@ def rows_keys(cert: CertReport, ledger: Ledger, recorded: dict[str, str]) -> tup
     for c in cert.counted:
         entry = c.entry
         proof = _proof(ledger, entry, digests)
-        row = (content_key(entry), c.credits, c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, ""))
+        row = repr((content_key(entry), str(c.credits), c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, "")))
         rows.append(row)
         if proof[1] is not None:
             proof_rows.append(row)
     head = (cert.id, cert.unit, cycles)
-    return digest(head, rows), digest(head, proof_rows)
+    return digest_lines(head, rows), digest_lines(head, proof_rows)
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

@@ -38,6 +38,11 @@ class SiteData:
         proof (`exports.audit.rows_keys`)."""
         return {cert.id: rows_keys(cert, self.ledger, self.recorded) for cert in self.report.certifications}
 
+    @cached_property
+    def entry_keys(self) -> dict:
+        """Memo of `pages._entry_key`, per process (each worker fills its own)."""
+        return {}
+
     def credit_rows(self, start: int = 0, stop: int | None = None) -> tuple:
         """The credits page's rows for a stretch of `credit_entries`."""
         return entry_views.credit_rows(self.ledger, self.entries, self.urls, self.credit_entries[start:stop])

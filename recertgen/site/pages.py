@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
-from ..keys import content_key, digest
+from ..keys import content_key, digest, digest_lines
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -115,9 +115,9 @@ def credit_data_key(data: SiteData, number: int) -> str:
     """A digest of everything the `number`th data file says, far cheaper
     than writing it (settings and code go into the caller's key)."""
     start = number * CREDITS_PER_DATA_FILE
-    return digest([
-        (content_key(e), [(cert.id, cert.name, c.credits) for cert, c, _ in data.entries.get(e.id, ())],
-         data.urls.entry[e.id], views.proof_href(data.ledger, e))
+    return digest_lines((), [
+        repr((content_key(e), [(cert.id, cert.name, str(c.credits)) for cert, c, _ in data.entries.get(e.id, ())],
+              data.urls.entry[e.id], views.proof_href(data.ledger, e)))
         for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]
     ])
 
@@ -146,27 +146,34 @@ def certification_pages(data: SiteData, cards) -> Iterator[Page]:
         })
 
 
-def _entry_key(data: SiteData, entry) -> tuple:
+def _entry_key(data: SiteData, entry) -> str:
     """Everything an entry's detail shows: its record, what it counts
-    toward, when it was recorded, and the state of its proof file."""
-    counted = tuple((cert.id, cert.name, c.credits, c.estimated, c.estimable, c.category, outside)
-                    for cert, c, outside in data.entries.get(entry.id, ()))
-    proof = None
-    if entry.proof:
-        from ..proofs import locate
+    toward, when it was recorded, and the state of its proof file. Worked
+    out once per entry and process: a month page and an audit part both
+    show the entry."""
+    memo = data.entry_keys
+    spot = (entry.file, entry.index)
+    found = memo.get(spot)
+    if found is None:
+        counted = tuple((cert.id, cert.name, str(c.credits), c.estimated, c.estimable, c.category, outside)
+                        for cert, c, outside in data.entries.get(entry.id, ()))
+        proof = None
+        if entry.proof:
+            from ..proofs import locate
 
-        location = locate(data.ledger, entry.proof)
-        if location.path is not None:
-            stat = location.path.stat()
-            proof = (location.rel, stat.st_size, stat.st_mtime_ns)
-    return (content_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id])
+            location = locate(data.ledger, entry.proof)
+            if location.path is not None:
+                stat = location.path.stat()
+                proof = (location.rel, stat.st_size, stat.st_mtime_ns)
+        found = memo[spot] = repr((content_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id]))
+    return found
 
 
 def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
     ledger = data.ledger
     if data.urls.grouped_entries:
         for group in data.urls.entry_groups:
-            key = _Lazy(lambda g=group: digest(common, [_entry_key(data, e) for e in g.items]))
+            key = _Lazy(lambda g=group: digest_lines(common, [_entry_key(data, e) for e in g.items]))
             yield Page(group.path, "credit_group.html", group.title, {
                 "entries": _Lazy(lambda g=group: [entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
             }, key)
@@ -220,9 +227,9 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
                 parts.append((section, number, len(chunks), path, len(chunk)))
                 # A part shows its certification, its cycle's summary, its rows and the commit.
-                key = _Lazy(lambda c=chunk, card=card, section=section, number=number, count=len(chunks): digest(
-                    common, data.site.commit, card, section, number, count,
-                    [(_entry_key(data, x.entry), x.credits, x.estimated, x.estimable, x.category) for x in c]))
+                key = _Lazy(lambda c=chunk, card=card, section=section, number=number, count=len(chunks): digest_lines(
+                    (common, data.site.commit, card, section, number, count),
+                    [f"{_entry_key(data, x.entry)} {x.credits} {x.estimated:d} {x.estimable:d} {x.category!r}" for x in c]))
                 yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
                     "card": card, "section": section, "number": number, "pages": len(chunks),
                     "rows": _Lazy(lambda c=chunk: views.entry_rows(ledger, c, data.recorded, data.urls)),
