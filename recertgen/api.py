@@ -48,9 +48,11 @@ def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | N
          resident: dict | None = None, progress=None) -> Loaded:
     """Read, validate and compute a ledger. Raises UnusableRoot only when
     the call cannot work at all; every problem in the files is a value.
-    (`refs`, `resident`, `progress`: see `read_ledger`.)"""
+    (`refs`, `resident`, `progress`: see `read_ledger`; `resident` also
+    keeps the certifications' reports, see `engine.compute`.)"""
     result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress)
     ledger = result.ledger
     when = as_of or today(ledger.settings)
-    problems, report = validate(ledger, when)
+    reports = resident.setdefault("reports", {}) if resident is not None else None
+    problems, report = validate(ledger, when, reports)
     return Loaded(ledger=ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)

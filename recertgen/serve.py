@@ -83,6 +83,7 @@ class Server:
         self.root = root.resolve()
         self.as_of = as_of
         self.echo = echo
+        self.discarding: list[threading.Thread] = []  # previous sites being removed
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())  # fails first if the port is taken
         self.workdir = Path(tempfile.mkdtemp(prefix="recertgen-serve-"))
         self.out = self.workdir / "site"
@@ -92,7 +93,7 @@ class Server:
         self.last_change = 0.0
         self.observer = Observer()
         self.watched: set[Path] = set()
-        self.caches: dict = {}  # the parse cache, kept in memory between rebuilds
+        self.caches: dict = {}  # the parse cache and the certifications' reports, kept between rebuilds
         self.serving = False  # the HTTP thread runs (shutting it down before then would wait forever)
 
     @property
@@ -110,7 +111,7 @@ class Server:
         if loaded.errors:
             self._failed(loaded.problems)
             return
-        result = build_site(loaded, self.out)
+        result = build_site(loaded, self.out, discard=self._discard)
         if not result.ok:
             self._failed(result.problems)
             return
@@ -121,6 +122,14 @@ class Server:
             self.state.has_site = True
         warnings = f", {len(loaded.warnings)} warnings" if loaded.warnings else ""
         self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warnings}")
+
+    def _discard(self, folder: Path) -> None:
+        """The previous site goes on a background thread: the new one is
+        already being served."""
+        self.discarding = [t for t in self.discarding if t.is_alive()]
+        thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+        thread.start()
+        self.discarding.append(thread)
 
     def _failed(self, problems) -> None:
         problems = tuple(sort_problems(problems))
@@ -199,6 +208,8 @@ class Server:
         self.httpd.server_close()
         if self.observer.is_alive():
             self.observer.join(timeout=5)
+        for thread in self.discarding:
+            thread.join()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _handler(self):

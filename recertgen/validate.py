@@ -26,6 +26,7 @@ from .proofs import file_digest, locate
 class Context:
     ledger: Ledger
     as_of: dt.date
+    memo: dict | None = None  # `compute`'s, kept between calls by `serve`
 
     @cached_property
     def rules(self) -> dict[str, CertRules]:
@@ -33,7 +34,7 @@ class Context:
 
     @cached_property
     def report(self) -> Report:
-        return compute(self.ledger, self.as_of)
+        return compute(self.ledger, self.as_of, self.memo)
 
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -287,8 +288,8 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(ledger: Ledger, as_of: dt.date) -> tuple[list[Problem], Report]:
-    ctx = Context(ledger, as_of)
+def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> tuple[list[Problem], Report]:
+    ctx = Context(ledger, as_of, memo)
     problems: list[Problem] = []
     for check in CHECKS:
         problems.extend(check(ctx))

@@ -142,6 +142,25 @@ def test_a_resident_cache_is_not_read_from_disk_again(many, monkeypatch):
     assert "ledger/credits/2025/e05.yaml" not in cache_for(many.root).entries, "the saved cache forgets deleted files"
 
 
+def test_serve_keeps_the_reports_of_certifications_an_edit_does_not_touch(many):
+    many.cert("pmp", "name: PMP\nprogram: pmi-pmp\ncertified: 2024-06-01\n")
+    many.credit("2025/pm", "title: Planning\nprovider: PMI\ndate: 2025-02-03\nhours: 2\ncounts_toward: [pmp]\n")
+    resident: dict = {}
+    first = load(many.root, AS_OF, resident=resident).report
+    (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("hours: 1", "hours: 3"))
+    second = load(many.root, AS_OF, resident=resident).report
+    assert second.cert("pmp") is first.cert("pmp"), "untouched: its report is kept"
+    assert second.cert("cissp") is not first.cert("cissp")
+    assert second.cert("cissp").current.credited == first.cert("cissp").current.credited + 2
+    assert second == load(many.root, AS_OF).report, "the same as computed afresh"
+    many.cert("pmp", "name: PMP (renamed)\nprogram: pmi-pmp\ncertified: 2024-06-01\n")
+    third = load(many.root, AS_OF, resident=resident).report
+    assert third.cert("pmp").rules.name == "PMP (renamed)"
+    later = load(many.root, AS_OF + dt.timedelta(days=30), resident=resident).report
+    assert later.cert("pmp") is not third.cert("pmp") and later.as_of == AS_OF + dt.timedelta(days=30)
+    assert later == load(many.root, AS_OF + dt.timedelta(days=30)).report
+
+
 def test_cache_can_be_turned_off(many, monkeypatch):
     monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
     assert parsecache.default_folder(None, many.root) is None

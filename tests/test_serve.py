@@ -3,6 +3,7 @@ files saved the ways editors save them, pages fetched over HTTP."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -198,4 +199,24 @@ def test_a_failure_before_serving_still_closes(cissp_ledger, monkeypatch):
     thread.join(10)
     assert not thread.is_alive(), "close() hung"
     assert raised and str(raised[0]) == "boom"
+    assert not server.workdir.exists()
+
+
+def test_the_previous_site_is_removed_after_a_rebuild(cissp_ledger):
+    """Rebuilds replace the site whole; the one replaced is removed in the
+    background, never left behind, and what is served is the new one."""
+    from recertgen.serve import Server
+
+    cissp_ledger.credit("2025/a", "title: First\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
+    try:
+        server.rebuild()
+        cissp_ledger.credit("2025/b", "title: Second\nprovider: P\ndate: 2025-03-02\nhours: 1\ncounts_toward: [cissp]\n")
+        server.rebuild()
+        assert "Second" in (server.out / "credits" / "index.html").read_text(encoding="utf-8")
+        for thread in server.discarding:
+            thread.join(10)
+        assert sorted(p.name for p in server.workdir.iterdir()) == ["site"]
+    finally:
+        server.close()
     assert not server.workdir.exists()

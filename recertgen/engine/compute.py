@@ -132,17 +132,49 @@ class Report:
         return self._by_id.get(cert_id)
 
 
-def compute(ledger: Ledger, as_of: dt.date) -> Report:
+def compute(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> Report:
+    """Every certification's report. `memo`, kept by a long-running caller
+    (`serve`) between calls, lets a certification whose inputs are the very
+    same objects as last time keep its report (see `_remembered_report`)."""
     by_cert: dict[str, list[tuple[CreditEntry, Allocation]]] = defaultdict(list)
     for entry in ledger.credits:
         for allocation in entry.allocations:
             by_cert[allocation.cert_id].append((entry, allocation))
     tolerance = ledger.settings.tolerance_days
     reports = tuple(
-        certification_report(resolve(cert, ledger.programs), by_cert.get(cert.id, ()), as_of, tolerance)
+        _remembered_report(cert, ledger, by_cert.get(cert.id, []), as_of, tolerance, memo)
         for cert in ledger.certifications
     )
+    if memo is not None:
+        for gone in set(memo) - {cert.id for cert in ledger.certifications}:
+            del memo[gone]
     return Report(as_of=as_of, tolerance_days=tolerance, certifications=reports)
+
+
+def _remembered_report(cert, ledger: Ledger, pairs: list, as_of: dt.date, tolerance: int, memo: dict | None) -> CertReport:
+    """A report is a pure function of the certification, its program, its
+    entries and allocations, the as-of date and the tolerance. Records read
+    from an unchanged file are the same objects from one `serve` rebuild to
+    the next (its parse cache stays in memory), and the memo holds the old
+    ones, so `is` says "unchanged" soundly; anything new is computed again."""
+    rules = resolve(cert, ledger.programs)
+    if memo is None:
+        return certification_report(rules, pairs, as_of, tolerance)
+    inputs = (cert, rules.program, as_of, tolerance, pairs)
+    previous = memo.get(cert.id)
+    if previous is not None and _same_objects(previous[0], inputs):
+        return previous[1]
+    report = certification_report(rules, pairs, as_of, tolerance)
+    memo[cert.id] = (inputs, report)
+    return report
+
+
+def _same_objects(old: tuple, new: tuple) -> bool:
+    cert, program, as_of, tolerance, pairs = old
+    if not (cert is new[0] and program is new[1] and as_of == new[2] and tolerance == new[3] and len(pairs) == len(new[4])):
+        return False
+    return all(entry is other_entry and allocation is other_allocation
+               for (entry, allocation), (other_entry, other_allocation) in zip(pairs, new[4]))
 
 
 def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Allocation]]) -> list[CountedCredit]:

@@ -58,10 +58,12 @@ class BuildResult:
         return not self.problems
 
 
-def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterable] | None = None) -> BuildResult:
+def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterable] | None = None,
+               discard: Callable[[Path], None] | None = None) -> BuildResult:
     """Render the site into a staging folder and swap it in. Template
     errors are problems (with the template's file and line), never
-    tracebacks; on any problem the previous site stays untouched."""
+    tracebacks; on any problem the previous site stays untouched.
+    (`discard`: how the previous site is removed, see `Staging.commit`.)"""
     root = loaded.ledger.root
     check_output(out, root)
     data = gather(loaded)
@@ -89,7 +91,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         "warnings": len(loaded.warnings),
         "keys": staging.keys,
     }
-    staging.commit()
+    staging.commit(discard)
     write_manifest(manifest_path, manifest)
     return BuildResult(out, len(page_list), staging.files, (), rendered)
 
