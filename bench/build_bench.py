@@ -64,7 +64,7 @@ SERVE_REBUILD = """
 import datetime as dt, gc, sys, time
 from pathlib import Path
 from recertgen.serve import Server
-gc.set_threshold(100_000, 50, 100)  # as the command line sets it
+gc.disable()  # as the command line does
 root, one = Path(sys.argv[1]), Path(sys.argv[2])
 server = Server(root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
 try:

@@ -12,6 +12,7 @@ watched, so a rebuild never triggers another.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html
 import json
 import shutil
@@ -33,6 +34,7 @@ from .problems import Problem, Source, error, format_problems, sort_problems
 from .site.build import build_site
 
 DEBOUNCE_SECONDS = 0.25
+IDLE_SECONDS = 1.0  # after a rebuild, before collecting its garbage
 LIVE_PATH = "/__recertgen/"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
 
@@ -95,6 +97,8 @@ class Server:
         self.watched: set[Path] = set()
         self.caches: dict = {}  # the parse cache and the certifications' reports, kept between rebuilds
         self.serving = False  # the HTTP thread runs (shutting it down before then would wait forever)
+        self.garbage = False  # a rebuild ran since the last collection
+        self.built_at = 0.0
 
     @property
     def url(self) -> str:
@@ -111,6 +115,7 @@ class Server:
         if loaded.errors:
             self._failed(loaded.problems)
             return
+        self.garbage, self.built_at = True, time.monotonic()
         result = build_site(loaded, self.out, discard=self._discard)
         if not result.ok:
             self._failed(result.problems)
@@ -122,6 +127,14 @@ class Server:
             self.state.has_site = True
         warnings = f", {len(loaded.warnings)} warnings" if loaded.warnings else ""
         self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warnings}")
+
+    def collect_garbage(self) -> None:
+        """The command line turns the cyclic collector off (see `cli`): a
+        rebuild is never interrupted by a full collection over every record
+        kept in memory. What cycles a rebuild leaves are collected here,
+        once it has been idle a moment, while nobody waits."""
+        gc.collect()
+        self.garbage = False
 
     def _discard(self, folder: Path) -> None:
         """The previous site goes on a background thread: the new one is
@@ -193,6 +206,8 @@ class Server:
                     for folder in self._folders():  # a templates/ folder created since start
                         self._watch_folder(folder, self.handler)
                     self.rebuild()
+                elif self.garbage and not self.changed.is_set() and time.monotonic() - self.built_at >= IDLE_SECONDS:
+                    self.collect_garbage()
         finally:
             self.close()
 

@@ -220,3 +220,34 @@ def test_the_previous_site_is_removed_after_a_rebuild(cissp_ledger):
     finally:
         server.close()
     assert not server.workdir.exists()
+
+
+def test_garbage_is_collected_once_idle(cissp_ledger):
+    """The command line runs without the cyclic collector; `serve` runs for
+    hours, so it collects after each rebuild, once idle."""
+    import gc
+    import threading
+
+    from recertgen.serve import Server
+
+    server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
+    collected = threading.Event()
+    real = server.collect_garbage
+
+    def collect():
+        real()
+        collected.set()
+
+    server.collect_garbage = collect
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        thread.start()
+        assert collected.wait(10), "no collection after the first build"
+        assert not server.garbage
+    finally:
+        server.stop()
+        thread.join(10)
+        if was_enabled:
+            gc.enable()

