@@ -23,8 +23,8 @@ def content_key(entry: CreditEntry) -> str:
     """What an entry says, for keys of the pages and files that show it: the
     digest of the file it was read from (with its place in the file and its
     id, which may depend on other files), or every field when it was not
-    read from a file. A string: keys of a hundred thousand entries are
-    hashed: a string without line breaks, for `digest_lines`."""
+    read from a file. A string without line breaks, for `digest_lines`:
+    the keys of a hundred thousand entries are hashed in one go."""
     if entry.file_sha256:  # a fixed-length digest, a quoted path, then no spaces: unambiguous
         return f"{entry.file_sha256} {entry.file!r} {entry.index} {entry.id}"
     return repr(entry.__reduce__()[1])

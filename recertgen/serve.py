@@ -106,6 +106,12 @@ class Server:
 
     # -- building ---------------------------------------------------------------
     def rebuild(self) -> None:
+        try:
+            self._rebuild()
+        finally:  # built or failed, it left garbage: collect it once idle
+            self.garbage, self.built_at = True, time.monotonic()
+
+    def _rebuild(self) -> None:
         start = time.perf_counter()
         try:
             loaded = load(self.root, self.as_of, resident=self.caches)
@@ -115,7 +121,6 @@ class Server:
         if loaded.errors:
             self._failed(loaded.problems)
             return
-        self.garbage, self.built_at = True, time.monotonic()
         result = build_site(loaded, self.out, discard=self._discard)
         if not result.ok:
             self._failed(result.problems)
