@@ -34,9 +34,35 @@ def _renderer() -> MarkdownIt:
     return md
 
 
+# Most descriptions are a sentence or two of plain prose. markdown-it takes
+# ~90 µs to find nothing to do in one; text made only of these characters,
+# each line starting with a letter, digit or opening quote and not ending in
+# a space, and no line like "1." (a list), has no Markdown in it: each
+# paragraph is its lines as they are, with `"` escaped (a test compares this
+# with markdown-it on thousands of texts).
+_PLAIN_LINE = re.compile(r"""(?![0-9]{1,9}[.)](?: |$))[^\W_("'‘“](?:[^\W_]|[ .,;:'"()?%/+=#@$^{}|~!–—‘’“”…-])*(?<! )""")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML markdown-it would make of plain prose, or None."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+        elif _PLAIN_LINE.fullmatch(line):
+            paragraphs[-1].append(line)
+        else:
+            return None
+    return "".join("<p>" + "\n".join(lines).replace('"', "&quot;") + "</p>\n" for lines in paragraphs if lines)
+
+
 def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
+    plain = _plain_paragraphs(text)
+    if plain is not None:
+        return Markup(plain)
     html = _renderer().render(text)
     # external links open normally but never pass the referrer or the opener
     html = html.replace('<a href="http', '<a rel="noopener noreferrer" href="http')
