@@ -45,14 +45,15 @@ def today(settings: Settings) -> dt.date:
 
 
 def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | None = None,
-         resident: dict | None = None, progress=None) -> Loaded:
+         resident: dict | None = None, progress=None, parallel: bool = False) -> Loaded:
     """Read, validate and compute a ledger. Raises UnusableRoot only when
     the call cannot work at all; every problem in the files is a value.
     (`refs`, `resident`, `progress`: see `read_ledger`; `resident` also
-    keeps the certifications' reports, see `engine.compute`.)"""
+    keeps the certifications' reports, see `engine.compute`; `parallel`:
+    see `validate`.)"""
     result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress)
     ledger = result.ledger
     when = as_of or today(ledger.settings)
     reports = resident.setdefault("reports", {}) if resident is not None else None
-    problems, report = validate(ledger, when, reports)
+    problems, report = validate(ledger, when, reports, parallel)
     return Loaded(ledger=ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)

@@ -286,17 +286,20 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
     two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
     whole path instead, so ids never depend on which file was read first.
     Explicit ids are checked for uniqueness by validation."""
-    written = [e.written("id") for e in entries]
-    files_by_id: dict[str, set[str]] = {}
-    explicit = set()
-    for entry, has_id in zip(entries, written):
-        if has_id:
+    explicit: set[str] = set()
+    first_file: dict[str, str] = {}  # derived id -> the first file deriving it
+    shared: set[str] = set()  # derived ids that more than one file derives
+    for entry in entries:
+        if entry.written("id"):
             explicit.add(entry.id)
-        else:
-            files_by_id.setdefault(entry.id, set()).add(entry.file)
+        elif first_file.setdefault(entry.id, entry.file) != entry.file:
+            shared.add(entry.id)
+    clashing = shared | (explicit & first_file.keys())
+    if not clashing:  # the usual case: every entry keeps its id
+        return entries
     result = []
-    for entry, has_id in zip(entries, written):
-        if not has_id and (len(files_by_id[entry.id]) > 1 or entry.id in explicit):
+    for entry in entries:
+        if entry.id in clashing and not entry.written("id"):
             path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
             entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)

@@ -8,6 +8,8 @@ dates) are enforced while reading, in `records/`.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable
@@ -288,9 +290,59 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> tuple[list[Problem], Report]:
+# Checks that read the computed report; the others read only the records.
+REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_assertions)
+PARALLEL_MIN_ENTRIES = 20_000  # below this, forking costs more than it saves
+
+
+def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None, parallel: bool = False) -> tuple[list[Problem], Report]:
+    """Every cross-record problem (in no particular order: callers sort
+    them) and the report. With `parallel`, a large ledger's record checks
+    run in a forked process while this one computes the report; only a
+    process without other threads may ask for it (the command line)."""
     ctx = Context(ledger, as_of, memo)
-    problems: list[Problem] = []
-    for check in CHECKS:
-        problems.extend(check(ctx))
-    return problems, ctx.report
+    if parallel and len(ledger.credits) >= PARALLEL_MIN_ENTRIES and hasattr(os, "fork"):
+        return _validate_forked(ctx), ctx.report
+    return [problem for check in CHECKS for problem in check(ctx)], ctx.report
+
+
+def _validate_forked(ctx: Context) -> list[Problem]:
+    """The record checks in a child, the report and its checks here; the
+    child sends back its problems and what it learnt of the proof files (so
+    exports need not resolve and hash them again). Should the child fail,
+    its checks run here: the result never depends on the fork."""
+    record_checks = [check for check in CHECKS if check not in REPORT_CHECKS]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: nothing but its checks, then gone without clean-up
+        os.close(read)
+        status = 1
+        try:
+            payload = _record_findings(ctx, record_checks)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    reader = os.fdopen(read, "rb")
+    try:
+        problems = [problem for check in REPORT_CHECKS for problem in check(ctx)]
+        payload = reader.read()
+    finally:
+        reader.close()  # before waiting: a child still writing then stops
+        _, status = os.waitpid(pid, 0)
+    try:
+        found, learnt = pickle.loads(payload) if status == 0 else (None, {})
+    except Exception:
+        found, learnt = None, {}
+    if found is None:
+        found = [problem for check in record_checks for problem in check(ctx)]
+    for key, value in learnt.items():
+        ctx.ledger.memo.setdefault(key, value)
+    return problems + found
+
+
+def _record_findings(ctx: Context, checks: list[Check]) -> bytes:
+    found = [problem for check in checks for problem in check(ctx)]
+    return pickle.dumps((found, ctx.ledger.memo), protocol=pickle.HIGHEST_PROTOCOL)

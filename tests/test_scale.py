@@ -161,6 +161,40 @@ def test_serve_keeps_the_reports_of_certifications_an_edit_does_not_touch(many):
     assert later == load(many.root, AS_OF + dt.timedelta(days=30)).report
 
 
+@pytest.fixture
+def troubled(many):
+    """A ledger with problems for every kind of check: duplicates, proofs,
+    dates, submissions, unknown sources, assertions."""
+    many.write("ledger/proof/2025/cert.pdf", b"%PDF-1.4 certificate")
+    many.credit("2025/dup", entry(1, month=2))  # the same activity as e01
+    many.credit("2025/late", entry(30).replace("date: 2025-01-04", "date: 2027-01-04") + "source: typo-platform\n")
+    many.credit("2025/proofed", entry(31) + "proof: 2025/cert.pdf\nproof_sha256: " + "0" * 64 + "\n")
+    many.credit("2025/missing", entry(32) + "proof: 2025/nowhere.pdf\nsubmitted:\n  pmp: 2025-01-01\n")
+    many.credit("2024/old", entry(33).replace("date: 2025-", "date: 2019-"))
+    return many
+
+
+def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
+    from recertgen import validate as validation
+    from recertgen.problems import sort_problems
+
+    monkeypatch.setattr(validation, "PARALLEL_MIN_ENTRIES", 0)
+    serial = load(troubled.root, AS_OF)
+    parallel = load(troubled.root, AS_OF, parallel=True)
+    messages = " | ".join(p.message for p in serial.problems)
+    for kind in ("already counts toward", "no longer matches", "proof file not found", "submitted to pmp",
+                 "not listed in recertgen.yaml sources", "after the as-of date", "outside every cycle"):
+        assert kind in messages, kind  # both the record checks and the report's
+    assert [p.as_text() for p in parallel.problems] == [p.as_text() for p in serial.problems]
+    assert parallel.report == serial.report
+    assert any(key[0] == "digest" for key in parallel.ledger.memo), "what the child learnt of proofs is kept"
+
+    # a child that fails is replaced by the checks run here: same result
+    monkeypatch.setattr(validation, "_record_findings", lambda *a: (_ for _ in ()).throw(RuntimeError("child fails")))
+    fallback = load(troubled.root, AS_OF, parallel=True)
+    assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in sort_problems(serial.problems)]
+
+
 def test_cache_can_be_turned_off(many, monkeypatch):
     monkeypatch.setenv("RECERTGEN_CACHE_DIR", "off")
     assert parsecache.default_folder(None, many.root) is None

@@ -43,7 +43,7 @@ def load_or_exit(root: Path, as_of: dt.date | None, refs=None) -> Loaded:
     """The ledger, or exit 2 with a clear message when the call is unusable.
     Parsing thousands of new files shows a progress bar on a terminal."""
     try:
-        return load(root, as_of, refs, progress=_reading_bar if sys.stderr.isatty() else None)
+        return load(root, as_of, refs, progress=_reading_bar if sys.stderr.isatty() else None, parallel=True)
     except UnusableRoot as exc:
         if exc.problems:
             click.echo(format_problems(exc.problems, "text"), err=True)
