@@ -163,6 +163,9 @@ def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path
         "cisa/2024-01-01_2026-12-31/2025-06-01_course.pdf",
         "cissp/2024-03-15_2027-03-14/2025-03-14_talk.pdf",
     ]
+    exported = cli("export", "certificates", two_certs.root, "-o", tmp_path / "all.zip", "--as-of", "2026-11-15")
+    assert exported.exit_code == 0
+    assert (tmp_path / "all.zip").read_bytes() == (one / "certificates.zip").read_bytes(), "the site's ZIP is the export's"
 
 
 def test_export_certificates_for_one_certification(two_certs, cli, tmp_path):

@@ -83,8 +83,11 @@ def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
     return days if days > DEBT_DAYS else None
 
 
-def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: list[CertReport] | None = None) -> list[AuditRow]:
-    """The rows of every certification, or of `certs` only."""
+def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: list[CertReport] | None = None,
+               proof_files_only: bool = False) -> list[AuditRow]:
+    """The rows of every certification, or of `certs` only; with
+    `proof_files_only`, only the rows whose proof is a file (what the
+    certificates ZIP holds: a tenth of the rows, in the same order)."""
     digests = functools.partial(file_digest, ledger)
     keyed: list[tuple[tuple, AuditRow]] = []
     proofs: dict[str, tuple[str, Path | None, str]] = {}
@@ -96,10 +99,14 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
             if cycle is False:
                 cycle = cycle_of[c.date] = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
             entry = c.entry
+            if proof_files_only and not entry.proof:
+                continue
             if entry.id not in proofs:
                 proofs[entry.id] = _proof(ledger, entry, digests)
                 titles[entry.id] = entry.title.lower()
             proof, path, digest = proofs[entry.id]
+            if proof_files_only and path is None:
+                continue
             start = cycle.start if cycle else None
             keyed.append(((cert.id, start or dt.date.min, entry.date, titles[entry.id], entry.file, entry.index or 0), AuditRow(
                 cert_id=cert.id,

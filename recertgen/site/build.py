@@ -258,7 +258,8 @@ def _previous_body(staging: Staging, rel: str, key: str, header: str) -> str | N
 def _write_certificates(data: SiteData, staging: Staging) -> None:
     zip_key = _export_key(data, "zip", sorted((cert_id, keys[1]) for cert_id, keys in data.audit_keys.items()))
     if not staging.reuse_keyed("certificates.zip", zip_key):
-        write_certificates_zip(data.rows, staging.path("certificates.zip"))
+        write_certificates_zip(audit_rows(data.ledger, data.report, data.recorded, proof_files_only=True),
+                               staging.path("certificates.zip"))
 
 
 def _write_search_index(data: SiteData, staging: Staging) -> None:

@@ -1,6 +1,6 @@
 """Everything the pages need, gathered once before anything is written;
-the long row lists (audit trail, credits page) are built where first
-needed, which at scale is the worker writing them."""
+the long row lists (audit trail, credits page) are built by the jobs
+that write them, on whichever core runs the job."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..api import Loaded
-from ..exports.audit import AuditRow, audit_rows, rows_keys
+from ..exports.audit import rows_keys
 from ..gitinfo import first_recorded, head_commit
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
@@ -25,12 +25,6 @@ class SiteData:
     entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
     urls: Addresses
     credit_entries: tuple  # the credits page's entries, newest first
-
-    @cached_property
-    def rows(self) -> list[AuditRow]:
-        """The audit trail, one row per entry × certification: built where
-        first needed, which at scale is the worker writing the audit CSVs."""
-        return audit_rows(self.ledger, self.report, self.recorded)
 
     @cached_property
     def audit_keys(self) -> dict[str, tuple[str, str]]:
