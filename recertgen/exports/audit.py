@@ -123,23 +123,24 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     return [row for _, row in keyed]
 
 
-def rows_keys(cert: CertReport, ledger: Ledger, recorded: dict[str, str]) -> tuple[str, str]:
-    """Two digests of what a certification's audit rows say: all of them
-    (its audit CSV), and those with a proof file (its part of the
-    certificates ZIP). Equal digests mean equal files, so an unchanged
-    certification's files are reused instead of written again."""
+def rows_key(cert: CertReport, ledger: Ledger, recorded: dict[str, str], proof_files_only: bool = False) -> str:
+    """A digest of what a certification's audit rows say: all of them (its
+    audit CSV), or with `proof_files_only` those whose proof is a file (its
+    part of the certificates ZIP, a tenth of the rows). Equal digests mean
+    equal files, so an unchanged certification's files are reused instead
+    of written again."""
     digests = functools.partial(file_digest, ledger)
     cycles = [(r.cycle.start, r.cycle.end, r.cycle.counts_from) for r in cert.cycles]
-    rows, proof_rows = [], []
+    rows = []
     for c in cert.counted:
         entry = c.entry
+        if proof_files_only and not entry.proof:
+            continue
         proof = _proof(ledger, entry, digests)
-        row = repr((content_key(entry), str(c.credits), c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, "")))
-        rows.append(row)
-        if proof[1] is not None:
-            proof_rows.append(row)
-    head = (cert.id, cert.unit, cycles)
-    return digest_lines(head, rows), digest_lines(head, proof_rows)
+        if proof_files_only and proof[1] is None:
+            continue
+        rows.append(repr((content_key(entry), str(c.credits), c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, ""))))
+    return digest_lines((cert.id, cert.unit, cycles), rows)
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

@@ -219,7 +219,7 @@ def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
     stale = []
     for cert in data.report.certifications:
         rel = f"certifications/{cert.id}/audit.csv"
-        key = _export_key(data, "csv", data.audit_keys[cert.id][0])
+        key = _export_key(data, "csv", data.audit_keys[cert.id])
         body = _previous_body(staging, rel, key, header)
         if body is None:
             stale.append(cert)
@@ -230,7 +230,7 @@ def _write_audit_csvs(data: SiteData, staging: Staging) -> None:
         for cert in stale:
             text = fresh.get(cert.id, header)
             staging.write_if_changed(f"certifications/{cert.id}/audit.csv", text.encode("utf-8"))
-            staging.keys[f"certifications/{cert.id}/audit.csv"] = _export_key(data, "csv", data.audit_keys[cert.id][0])
+            staging.keys[f"certifications/{cert.id}/audit.csv"] = _export_key(data, "csv", data.audit_keys[cert.id])
             bodies[cert.id] = text[len(header):]
     staging.write_if_changed("audit.csv", (header + "".join(bodies[cert_id] for cert_id in sorted(bodies))).encode("utf-8"))
 
@@ -256,7 +256,7 @@ def _previous_body(staging: Staging, rel: str, key: str, header: str) -> str | N
 
 
 def _write_certificates(data: SiteData, staging: Staging) -> None:
-    zip_key = _export_key(data, "zip", sorted((cert_id, keys[1]) for cert_id, keys in data.audit_keys.items()))
+    zip_key = _export_key(data, "zip", sorted(data.certificate_keys.items()))
     if not staging.reuse_keyed("certificates.zip", zip_key):
         write_certificates_zip(audit_rows(data.ledger, data.report, data.recorded, proof_files_only=True),
                                staging.path("certificates.zip"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..api import Loaded
-from ..exports.audit import rows_keys
+from ..exports.audit import rows_key
 from ..gitinfo import first_recorded, head_commit
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
@@ -27,10 +27,14 @@ class SiteData:
     credit_entries: tuple  # the credits page's entries, newest first
 
     @cached_property
-    def audit_keys(self) -> dict[str, tuple[str, str]]:
-        """Per certification, digests of its audit rows and of those with
-        proof (`exports.audit.rows_keys`)."""
-        return {cert.id: rows_keys(cert, self.ledger, self.recorded) for cert in self.report.certifications}
+    def audit_keys(self) -> dict[str, str]:
+        """Per certification, the digest of its audit rows (`exports.audit.rows_key`)."""
+        return {cert.id: rows_key(cert, self.ledger, self.recorded) for cert in self.report.certifications}
+
+    @cached_property
+    def certificate_keys(self) -> dict[str, str]:
+        """Per certification, the digest of its rows with a proof file."""
+        return {cert.id: rows_key(cert, self.ledger, self.recorded, proof_files_only=True) for cert in self.report.certifications}
 
     @cached_property
     def entry_keys(self) -> dict:
