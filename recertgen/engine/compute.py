@@ -178,7 +178,8 @@ def _same_objects(old: tuple, new: tuple) -> bool:
 
 
 def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Allocation]]) -> list[CountedCredit]:
-    counted = []
+    """Every allocation's credits, in date order (then file and place in it)."""
+    keyed = []  # (date, file, place, arrival, counted): sorted as plain tuples, no key function per item
     estimated: dict[tuple, object] = {}
     for entry, allocation in allocations:
         if allocation.credits is not None:
@@ -191,19 +192,17 @@ def settle_all(rules: CertRules, allocations: Iterable[tuple[CreditEntry, Alloca
             settled = estimated.get(shape)
             if settled is None:
                 settled = estimated[shape] = settle(entry, allocation, rules)
-        counted.append(
-            CountedCredit(
-                entry=entry,
-                allocation=allocation,
-                credits=settled.credits if settled.credits is not None else ZERO,
-                estimated=settled.estimated,
-                estimable=settled.credits is not None,
-                category=settled.category,
-                date=entry.date,
-            )
-        )
-    counted.sort(key=lambda c: (c.entry.date, c.entry.file, c.entry.index or 0))
-    return counted
+        keyed.append((entry.date, entry.file, entry.index or 0, len(keyed), CountedCredit(
+            entry=entry,
+            allocation=allocation,
+            credits=settled.credits if settled.credits is not None else ZERO,
+            estimated=settled.estimated,
+            estimable=settled.credits is not None,
+            category=settled.category,
+            date=entry.date,
+        )))
+    keyed.sort()
+    return [item[-1] for item in keyed]
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -221,7 +220,7 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         reports.append(report)
         carried = report.carried_out
     current = choose_current(reports, as_of)
-    outside = tuple(c for c in counted if not any(cy.contains(c.date) for cy in cycle_list))
+    outside = tuple(_outside(counted, cycle_list))
     checks = tuple(_check_assertions(rules, counted, cycle_list, tolerance))
     status = headline(current)
     return CertReport(
@@ -235,6 +234,17 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         assertions=checks,
         warnings=tuple(_warnings(current, checks, as_of)),
     )
+
+
+def _outside(counted: list[CountedCredit], cycle_list) -> Iterable[CountedCredit]:
+    """Credits dated in no cycle (asked once per day: entries share days by the thousand)."""
+    inside: dict[dt.date, bool] = {}
+    for c in counted:
+        found = inside.get(c.date)
+        if found is None:
+            found = inside[c.date] = any(cycle.contains(c.date) for cycle in cycle_list)
+        if not found:
+            yield c
 
 
 def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | None:
