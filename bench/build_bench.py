@@ -4,9 +4,9 @@
 
 In one run, on one machine, it measures:
 - the parse floor: PyYAML's C loader (`yaml.load(..., CSafeLoader)`) over
-  every ledger file, the cost any YAML-reading tool pays;
-- `check` cold (no parse cache) and warm (cache filled);
-- a cold `build` (no cache, no previous site), its peak memory;
+  every ledger file, the cost any YAML-reading tool pays (best of two);
+- `check` cold (no parse cache; best of two) and warm (cache filled);
+- a cold `build` (no cache, no previous site; best of two), its peak memory;
 - a no-change `build` (nothing to do);
 - a `build` after one credit file changed;
 - `serve`'s rebuild after one credit file changed (a resident process);
@@ -108,12 +108,19 @@ def main() -> None:
     files = sum(1 for _ in (root / "ledger").rglob("*.yaml"))
 
     floor = parse_floor(root)
-    shutil.rmtree(cache, ignore_errors=True)
-    check_cold, _, _ = run(["check", str(root), *as_of], env)
+    # Like the floor, the cold runs count their best of two: a run is only
+    # ever slowed by the machine, never sped up.
+    check_cold = float("inf")
+    for _ in range(2):
+        shutil.rmtree(cache, ignore_errors=True)
+        check_cold = min(check_cold, run(["check", str(root), *as_of], env)[0])
     check_warm, _, _ = run(["check", str(root), *as_of], env)
-    shutil.rmtree(cache, ignore_errors=True)
-    shutil.rmtree(site, ignore_errors=True)
-    cold, memory, built = run(["build", str(root), "--out", str(site), *as_of], env)
+    cold, memory = float("inf"), 0
+    for _ in range(2):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        seconds, peak, built = run(["build", str(root), "--out", str(site), *as_of], env)
+        cold, memory = min(cold, seconds), max(memory, peak)
     unchanged, _, said = run(["build", str(root), "--out", str(site), *as_of], env)
     one = sorted((root / "ledger" / "credits").rglob("*.yaml"))[files // 3]
     text = one.read_text()
