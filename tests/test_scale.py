@@ -282,6 +282,25 @@ def test_no_change_build_does_nothing(many, cli):
     assert "Built" in cli(*args).output
 
 
+def test_the_ledger_named_another_way_is_the_same_ledger(many, cli, monkeypatch, tmp_path):
+    """`recertgen build .` in the repository and `recertgen build /abs/path`
+    from elsewhere read the same files: nothing to do the second time, and
+    after an edit only what it touches is written again."""
+    many.write("ledger/proof/2025/cert.pdf", b"%PDF-1.4 certificate")
+    many.credit("2025/proofed", entry(31) + "proof: 2025/cert.pdf\n")
+    out = tmp_path / "site"
+    assert cli("build", many.root, "--out", out, "--as-of", "2026-11-15").exit_code == 0
+    monkeypatch.chdir(many.root.parent)
+    again = cli("build", many.root.name, "--out", out, "--as-of", "2026-11-15")
+    assert again.exit_code == 0 and "up to date" in again.output
+    (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("Talk 4", "Talk four"))
+    before = snapshot(out)
+    assert cli("build", many.root.name, "--out", out, "--as-of", "2026-11-15").exit_code == 0
+    after = snapshot(out)
+    kept = [rel for rel in ("certificates.zip", "certifications/cissp/index.html", "index.html") if after[rel] == before[rel]]
+    assert "certificates.zip" in kept, "the ZIP's key does not depend on how the root was named"
+
+
 def test_other_as_of_date_is_not_up_to_date(many, cli):
     assert cli("build", many.root, "--as-of", "2026-11-15").exit_code == 0
     assert not up_to_date(many.root, many.root / "site", dt.date(2026, 11, 16))

@@ -139,7 +139,10 @@ def rows_key(cert: CertReport, ledger: Ledger, recorded: dict[str, str], proof_f
         proof = _proof(ledger, entry, digests)
         if proof_files_only and proof[1] is None:
             continue
-        rows.append(repr((content_key(entry), str(c.credits), c.category, proof[0], str(proof[1]), proof[2], recorded.get(entry.file, ""))))
+        # the proof by its repository path (proof[0]), never the absolute one: keys must not
+        # depend on how the ledger's folder was named on the command line
+        rows.append(repr((content_key(entry), str(c.credits), c.category, proof[0], proof[1] is not None, proof[2],
+                          recorded.get(entry.file, ""))))
     return digest_lines((cert.id, cert.unit, cycles), rows)
 
 

@@ -300,11 +300,12 @@ def theme_fingerprint(root: Path) -> str:
     """The templates and assets in use (the ledger's own and the built-in
     theme) and the code that fills them."""
     parts = [code_fingerprint()]
-    for folder in theme_dirs(root):
+    for number, folder in enumerate(theme_dirs(root)):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 stat = path.stat()
-                parts.append((str(path), stat.st_size, stat.st_mtime_ns))
+                # relative: the same ledger reached by another path has the same theme
+                parts.append((number, path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns))
     return digest(*parts)
 
 
@@ -316,10 +317,12 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
     while it ran then differs next time, and is not mistaken for built."""
     files = list(scanned) or [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
     proofs = []
-    for folder, _, names in sorted(os.walk(root / ledger_folder / PROOF_DIR)):
+    base = str(root / ledger_folder / PROOF_DIR)
+    for folder, _, names in sorted(os.walk(base)):
         for name in sorted(names):
-            stat = os.stat(os.path.join(folder, name))
-            proofs.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns))  # the same, however the root was named
     settings = root / "recertgen.yaml"
     settings_stat = settings.stat() if settings.exists() else None
     return digest(
