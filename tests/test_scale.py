@@ -15,7 +15,8 @@ import pytest
 from recertgen import loader, parsecache
 from recertgen.api import load
 from recertgen.site import addresses, pages
-from recertgen.site.build import build_site, up_to_date
+from recertgen.site.build import build_site
+from recertgen.site.freshness import up_to_date
 
 AS_OF = dt.date(2026, 11, 15)
 

@@ -8,7 +8,7 @@ import click
 from ..problems import format_problems
 from ..api import today
 from ..loader import UnusableRoot, read_settings_file, scan
-from ..site.build import build_site, up_to_date
+from ..site.freshness import up_to_date
 from ..site.output import OutputRefused
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
@@ -40,6 +40,8 @@ def build(root, out, as_of, strict):
         click.echo("recertgen: build stopped; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
     target = out if out is not None else root / loaded.ledger.settings.output
+    from ..site.build import build_site  # here: the templates and exports load only when there is work
+
     try:
         result = build_site(loaded, target, progress=_progress())
     except OutputRefused as exc:

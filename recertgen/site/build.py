@@ -12,9 +12,6 @@ as-of date and commit), `up_to_date` says so before anything is parsed.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -30,19 +27,17 @@ from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
-from ..gitinfo import repository_state
 from ..keys import digest
-from ..loader import UnusableRoot, read_settings_file, scan
-from ..parsecache import code_fingerprint, default_folder
+from ..parsecache import code_fingerprint
 from ..problems import Problem, Source, error
-from ..proofs import PROOF_DIR, file_digest, locate
+from ..proofs import file_digest, locate
 from . import catalog, views
 from .data import SiteData, gather
-from .output import MARKER, Staging, check_output
+from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
+from .output import Staging, check_output
 from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
-from .theme import asset_files, environment, root_prefix, theme_dirs
+from .theme import asset_files, environment, root_prefix
 
-MANIFEST_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -294,97 +289,6 @@ def _proof_files(ledger):
         yield views.site_proof_path(location.rel, ledger), location.path
 
 
-# -- knowing when nothing changed ---------------------------------------------------------
-
-def theme_fingerprint(root: Path) -> str:
-    """The templates and assets in use (the ledger's own and the built-in
-    theme) and the code that fills them."""
-    parts = [code_fingerprint()]
-    for number, folder in enumerate(theme_dirs(root)):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                # relative: the same ledger reached by another path has the same theme
-                parts.append((number, path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns))
-    return digest(*parts)
-
-
-def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: str | None = None, scanned: tuple = ()) -> str:
-    """Everything a build reads, by name, size and time: the ledger's files,
-    its proof files, the settings, the theme, the code, git's state and the
-    as-of date. Equal fingerprints mean an identical site. A build passes
-    the files as it found them before reading (`scanned`): a file changed
-    while it ran then differs next time, and is not mistaken for built."""
-    files = list(scanned) or [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
-    proofs = []
-    base = str(root / ledger_folder / PROOF_DIR)
-    for folder, _, names in sorted(os.walk(base)):
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns))  # the same, however the root was named
-    settings = root / "recertgen.yaml"
-    settings_stat = settings.stat() if settings.exists() else None
-    return digest(
-        as_of.isoformat(), theme or theme_fingerprint(root), files, proofs,
-        (settings_stat.st_size, settings_stat.st_mtime_ns) if settings_stat else None,
-        repository_state(root),
-    )
-
-
-def manifest_file(root: Path, cache_setting: str | None, out: Path) -> Path | None:
-    """What the last build of `out` was made from lives beside the parse
-    cache, not in the site: the site's bytes depend only on the ledger."""
-    folder = default_folder(cache_setting, root)
-    if folder is None:
-        return None
-    return folder / f"site-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
-
-
-def read_manifest(path: Path | None, out: Path) -> dict:
-    """The previous build's manifest, only if that build's site is still
-    there (a site copied in from elsewhere is not trusted)."""
-    if path is None or not (out / MARKER).is_file():
-        return {}
-    try:
-        manifest = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
-
-
-def write_manifest(path: Path | None, manifest: dict) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = path.with_suffix(".tmp")
-        temp.write_text(json.dumps(manifest, sort_keys=True) + "\n")
-        os.replace(temp, path)
-    except OSError:
-        pass  # only costs speed next time
-
-
-def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = False, refs: list | None = None) -> bool:
-    """True when the site in `out` was built from exactly these inputs (and,
-    with `strict`, without warnings): then there is nothing to do. `refs`:
-    the ledger's files as just scanned, if the caller has them."""
-    if as_of is None:
-        return False
-    try:
-        settings, _ = read_settings_file(root)
-    except UnusableRoot:
-        return False
-    manifest = read_manifest(manifest_file(root, settings.cache, out), out)
-    if not manifest or (strict and manifest.get("warnings")):
-        return False
-    scanned = tuple((r.rel, r.size, r.mtime_ns) for r in refs) if refs is not None else ()
-    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=scanned):
-        return False
-    folder = str(out)
-    return all(os.path.isfile(os.path.join(folder, path)) for path in manifest.get("keys", {}))
-
-
 def _template_problem(exc: Exception, root: Path) -> Problem:
     """Point at the template line: syntax errors carry it; runtime errors
     (an undefined name in an override) leave it in the traceback."""
@@ -406,4 +310,4 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
     return error(Source(rel, line or 1, 1), f"template error: {message}")
 
 
-__all__ = ["BuildResult", "Page", "build_site", "up_to_date", "inputs_fingerprint"]
+__all__ = ["BuildResult", "Page", "build_site"]

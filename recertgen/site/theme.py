@@ -11,9 +11,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from typing import TYPE_CHECKING
 
 from ..amounts import fmt
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 ASSETS = "assets"
 
@@ -56,7 +59,11 @@ def own_templates_mention(root: Path, word: str) -> bool:
     return False
 
 
-def environment(root: Path) -> Environment:
+def environment(root: Path) -> "Environment":
+    # jinja2 is loaded here, not with this module: `build` tells "nothing
+    # changed" from the theme's files without it
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+
     dirs = theme_dirs(root)
     loader = ChoiceLoader([
         FileSystemLoader([str(d) for d in dirs]),
@@ -71,11 +78,10 @@ def environment(root: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["amount"] = fmt
-    env.globals["url"] = page_url
+    env.globals["url"] = pass_context(page_url)
     return env
 
 
-@pass_context
 def page_url(context, target: str) -> str:
     """A link from the page being rendered to a site path, made relative so
     the site works from disk and under any sub-path. Absolute URLs pass.
