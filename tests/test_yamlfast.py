@@ -191,3 +191,19 @@ def test_small_mutations_of_real_files_read_alike():
                 text = "\n".join(lines)
         accepted += read_alike(text)
     assert accepted > 1000
+
+
+@pytest.mark.parametrize("size", [0, 100, 65535, 65536, 65537, 3 * 65536, 200_001])
+def test_reading_a_file_gives_all_its_bytes(tmp_path, size):
+    """Files are read in blocks of 64 KiB: at, around and well past a block's
+    size the reader sees exactly the file's bytes."""
+    from recertgen.yamlio import parse_yaml_bytes, read_yaml_file
+
+    body = b"title: T\n" + b"# " + b"x" * max(size - 12, 0) + b"\n"
+    data = body[:size] if size else b""
+    path = tmp_path / "f.yaml"
+    path.write_bytes(data)
+    read, direct = read_yaml_file(path, "f.yaml"), parse_yaml_bytes(data, "f.yaml")
+    assert shape(read.root) == shape(direct.root)
+    assert [p.message for p in read.problems] == [p.message for p in direct.problems]
+    assert read.sha256 == direct.sha256
