@@ -60,21 +60,25 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
         return ProofLocation(None, None, None, f"proof path names no file: {text!r}")
     rel = "/".join(prefix + parts)
     path = ledger.root.joinpath(*prefix, *parts)
-    real = _real(ledger, str(path))
-    if real is None:
+    found = _real(ledger, str(path))
+    if found is None:
         return ProofLocation(rel, None, None, f"proof file not found: {rel}")
-    base = _real(ledger, os.path.join(str(ledger.root), *prefix)) or ""
+    real, is_file = found
+    base_key = ("real", "proof folder")
+    base = ledger.memo.get(base_key)
+    if base is None:
+        base = ledger.memo[base_key] = os.path.realpath(os.path.join(str(ledger.root), *prefix))
     if not real.startswith(base + os.sep):
         return ProofLocation(rel, None, None, f"proof {rel} is a link leading outside {'/'.join(prefix)}/")
-    if not os.path.isfile(real):
+    if not is_file:
         return ProofLocation(rel, None, None, f"proof {rel} is not a file")
     return ProofLocation(rel, path, None, None)
 
 
-def _real(ledger: Ledger, path: str) -> str | None:
-    """The real path (symlinks resolved), or None when it does not exist.
-    Folders are resolved once per ledger; a file costs one lstat unless it
-    is itself a link."""
+def _real(ledger: Ledger, path: str) -> tuple[str, bool] | None:
+    """The real path (symlinks resolved) and whether it is a regular file,
+    or None when it does not exist. Folders are resolved once per ledger; a
+    file costs one lstat unless it is itself a link."""
     parent, name = os.path.split(path)
     key = ("real", parent)
     real_parent = ledger.memo.get(key)
@@ -86,8 +90,8 @@ def _real(ledger: Ledger, path: str) -> str | None:
         return None
     if stat.S_ISLNK(info.st_mode):
         resolved = os.path.realpath(os.path.join(real_parent, name))
-        return resolved if os.path.exists(resolved) else None
-    return os.path.join(real_parent, name)
+        return (resolved, os.path.isfile(resolved)) if os.path.exists(resolved) else None
+    return os.path.join(real_parent, name), stat.S_ISREG(info.st_mode)
 
 
 def file_digest(ledger: Ledger, path: Path) -> str:

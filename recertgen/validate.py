@@ -164,15 +164,18 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
     """The same activity counted twice toward one certification inflates
     the total an auditor will reject: same title, provider and date, or the
     same proof file."""
-    seen: dict[tuple, object] = {}
-    for entry in ctx.ledger.credits:
-        proof = locate(ctx.ledger, entry.proof).rel if entry.proof and not entry.proof_is_url else None
-        title, provider = entry.title.strip().lower(), entry.provider.strip().lower()
+    activities: dict[tuple, object] = {}  # (certification, title, provider, date) -> first entry
+    proofs: dict[tuple, object] = {}  # (certification, proof file) -> first entry
+    ledger = ctx.ledger
+    for entry in ledger.credits:
+        proof = entry.proof
+        proof = locate(ledger, proof).rel if proof and "://" not in proof else None
+        title, provider, date = entry.title.strip().lower(), entry.provider.strip().lower(), entry.date
         for allocation in entry.allocations:
-            first = seen.setdefault(("activity", allocation.cert_id, title, provider, entry.date), entry)
+            first = activities.setdefault((allocation.cert_id, title, provider, date), entry)
             what = "the same activity (title, provider and date)"
             if first is entry and proof:
-                first = seen.setdefault(("proof", allocation.cert_id, proof), entry)
+                first = proofs.setdefault((allocation.cert_id, proof), entry)
                 what = "the same proof file"
             if first is not entry:
                 yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
