@@ -202,6 +202,17 @@ def test_proof_symlink_leading_outside_is_refused(cissp_ledger, tmp_path):
     assert any("ledger/credits/a.yaml:6:8: error:" in p and "link leading outside" in p for p in cissp_ledger.problems())
 
 
+def test_proof_that_is_a_folder_or_a_link_inside(cissp_ledger):
+    (cissp_ledger.root / "ledger/proof/folder.pdf").mkdir(parents=True)
+    cissp_ledger.write("ledger/proof/real.pdf", "x")
+    os.symlink(cissp_ledger.root / "ledger/proof/real.pdf", cissp_ledger.root / "ledger/proof/alias.pdf")
+    cissp_ledger.credit("a", entry(proof="folder.pdf"))
+    cissp_ledger.credit("b", entry(proof="alias.pdf", title="Another talk"))
+    problems = cissp_ledger.problems()
+    assert any("ledger/credits/a.yaml:6:8: error:" in p and "ledger/proof/folder.pdf is not a file" in p for p in problems)
+    assert not any("credits/b.yaml" in p for p in problems), "a link to a file inside the proof folder is fine"
+
+
 def test_problems_from_many_files_are_all_reported(cissp_ledger):
     cissp_ledger.credit("a", entry(title=None))
     cissp_ledger.credit("b", entry(date="2025-13-01"))
