@@ -7,7 +7,8 @@ the previous site instead of rendered, and a file that comes out byte for
 byte as before is linked too, so unchanged files keep their bytes and
 timestamps; the swap still replaces the whole folder at once. When no
 input changed at all (same files, sizes and times, same theme, settings,
-as-of date and commit), `up_to_date` says so before anything is parsed.
+as-of date and commit), `freshness.up_to_date` says so before anything
+is parsed.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_
 from .output import Staging, check_output
 from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
 from .theme import asset_files, environment, root_prefix
-
 
 
 @dataclass(frozen=True)
