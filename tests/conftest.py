@@ -4,6 +4,7 @@ it as inline YAML, the front door, and the CLI through Click's runner."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import textwrap
 from pathlib import Path
 
@@ -78,6 +79,11 @@ def cli():
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None):
-        return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+        collecting = gc.isenabled()
+        try:
+            return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+        finally:  # the command line turns the cyclic collector off for its run; the test process keeps it
+            if collecting:
+                gc.enable()
 
     return run
