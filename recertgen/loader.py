@@ -94,7 +94,8 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     the rest are parsed, on all cores when there are many. `refs` is a scan
     the caller already made (`build` scans once to see whether anything
     changed at all). `resident` keeps parse caches in memory between calls
-    (`serve`), so a rebuild does not load its cache file again. `progress`,
+    (`serve`), so a rebuild does not load its cache file again nor write it
+    (`parsecache.save_resident` does, when the caller likes). `progress`,
     when given, is called with the number of files to parse when there are
     many, and returns a context manager with `update(n)` (a progress bar)."""
     root = Path(root)
@@ -112,7 +113,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
 
         cache = open_cache(root, settings.cache, resident)
     parsed = parse_files(root, refs, cache, workers, progress)
-    if cache is not None:
+    if cache is not None and resident is None:  # a resident cache is saved by its keeper
         cache.save()
     by_kind: dict[str, list] = {kind: [] for kind, _ in KINDS}
     for ref in refs:

@@ -114,6 +114,8 @@ class ParseCache:
                     return None
             except OSError:
                 return None
+        if number == -1:  # parsed since the last save, not yet in a blob
+            return self._pending.get(ref.rel)
         return self._blob(number).get(ref.rel)
 
     def _blob(self, number: int) -> dict:
@@ -185,7 +187,9 @@ class ParseCache:
         live: dict[int, list[str]] = {}
         for rel, entry in self.entries.items():
             live.setdefault(entry[3], []).append(rel)
-        moved = dict(self._pending)
+        # pending results still current: a file deleted or parsed again in a
+        # batch since (a resident cache lives through many reads) is not
+        moved = {rel: parsed for rel, parsed in self._pending.items() if self.entries.get(rel, (0, 0, 0, None))[3] == -1}
         for number in list(self.blobs):
             users = live.get(number, [])
             if not users:
@@ -222,7 +226,7 @@ def _without_gc(function, *args):
 
 def open_cache(root: Path, setting: str | None, resident: dict | None = None) -> ParseCache | None:
     """The ledger's parse cache; with `resident`, the one kept there from
-    the last call (its file is still rewritten after each read)."""
+    the last call, which its keeper saves when it suits it (`save_resident`)."""
     folder = default_folder(setting, root)
     if folder is None:
         return None
@@ -235,3 +239,11 @@ def open_cache(root: Path, setting: str | None, resident: dict | None = None) ->
     cache = resident[key]
     cache.seen = set()
     return cache
+
+
+def save_resident(resident: dict) -> None:
+    """Save the parse caches a long-running caller keeps (`serve`, when idle
+    and when it stops): reading does not rewrite them on every call."""
+    for value in list(resident.values()):
+        if isinstance(value, ParseCache):
+            value.save()

@@ -30,11 +30,12 @@ from watchdog.observers import Observer
 
 from .api import load
 from .loader import SETTINGS_FILE, UnusableRoot
+from .parsecache import save_resident
 from .problems import Problem, Source, error, format_problems, sort_problems
 from .site.build import build_site
 
 DEBOUNCE_SECONDS = 0.25
-IDLE_SECONDS = 1.0  # after a rebuild, before collecting its garbage
+IDLE_SECONDS = 1.0  # after a rebuild, before tidying up after it
 LIVE_PATH = "/__recertgen/"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp")
 
@@ -97,7 +98,7 @@ class Server:
         self.watched: set[Path] = set()
         self.caches: dict = {}  # the parse cache and the certifications' reports, kept between rebuilds
         self.serving = False  # the HTTP thread runs (shutting it down before then would wait forever)
-        self.garbage = False  # a rebuild ran since the last collection
+        self.untidy = False  # a rebuild ran since the last tidy-up
         self.built_at = 0.0
 
     @property
@@ -108,8 +109,8 @@ class Server:
     def rebuild(self) -> None:
         try:
             self._rebuild()
-        finally:  # built or failed, it left garbage: collect it once idle
-            self.garbage, self.built_at = True, time.monotonic()
+        finally:  # built or failed, it left garbage and a changed parse cache: tidy up once idle
+            self.untidy, self.built_at = True, time.monotonic()
 
     def _rebuild(self) -> None:
         start = time.perf_counter()
@@ -133,13 +134,15 @@ class Server:
         warnings = f", {len(loaded.warnings)} warnings" if loaded.warnings else ""
         self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warnings}")
 
-    def collect_garbage(self) -> None:
-        """The command line turns the cyclic collector off (see `cli`): a
-        rebuild is never interrupted by a full collection over every record
-        kept in memory. What cycles a rebuild leaves are collected here,
-        once it has been idle a moment, while nobody waits."""
+    def tidy_up(self) -> None:
+        """What a rebuild leaves, done once it has been idle a moment, while
+        nobody waits: the parse cache is saved (a 40 MB file at 100,000
+        entries, not rewritten on every save of a file), and the cycles it
+        left are collected (the command line turns the cyclic collector off,
+        see `cli`, so no rebuild is interrupted by a full collection)."""
+        save_resident(self.caches)
         gc.collect()
-        self.garbage = False
+        self.untidy = False
 
     def _discard(self, folder: Path) -> None:
         """The previous site goes on a background thread: the new one is
@@ -211,8 +214,8 @@ class Server:
                     for folder in self._folders():  # a templates/ folder created since start
                         self._watch_folder(folder, self.handler)
                     self.rebuild()
-                elif self.garbage and not self.changed.is_set() and time.monotonic() - self.built_at >= IDLE_SECONDS:
-                    self.collect_garbage()
+                elif self.untidy and not self.changed.is_set() and time.monotonic() - self.built_at >= IDLE_SECONDS:
+                    self.tidy_up()
         finally:
             self.close()
 
@@ -230,6 +233,7 @@ class Server:
             self.observer.join(timeout=5)
         for thread in self.discarding:
             thread.join()
+        save_resident(self.caches)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _handler(self):

@@ -140,7 +140,11 @@ def test_a_resident_cache_is_not_read_from_disk_again(many, monkeypatch):
     assert "Talk four" in titles and "Talk 4" not in titles and "Talk 5" not in titles
     assert len(second.ledger.credits) == len(first.ledger.credits) - 1
     monkeypatch.setattr(parsecache.ParseCache, "_load", real)
-    assert "ledger/credits/2025/e05.yaml" not in cache_for(many.root).entries, "the saved cache forgets deleted files"
+    assert not cache_for(many.root).entries, "its keeper saves it, not each read"
+    parsecache.save_resident(resident)
+    saved = cache_for(many.root).entries
+    assert "ledger/credits/2025/e04.yaml" in saved
+    assert "ledger/credits/2025/e05.yaml" not in saved, "the saved cache forgets deleted files"
 
 
 def test_serve_keeps_the_reports_of_certifications_an_edit_does_not_touch(many):
@@ -194,6 +198,21 @@ def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
     monkeypatch.setattr(validation, "_record_findings", lambda *a: (_ for _ in ()).throw(RuntimeError("child fails")))
     fallback = load(troubled.root, AS_OF, parallel=True)
     assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in sort_problems(serial.problems)]
+
+
+def test_a_resident_cache_saved_late_keeps_the_newest_parse(many, monkeypatch):
+    """`serve` saves its cache when idle, after several reads: a file parsed
+    one way, then again another way, must be saved as it was read last."""
+    resident: dict = {}
+    load(many.root, AS_OF, resident=resident)  # a dozen files: parsed here, pending in the cache
+    (many.root / "ledger/credits/2025/e04.yaml").write_text(entry(4).replace("Talk 4", "Talk four"))
+    (many.root / "ledger/credits/2025/e05.yaml").unlink()
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)  # the edit is parsed by the workers, in a batch
+    load(many.root, AS_OF, resident=resident)
+    parsecache.save_resident(resident)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 10**9)
+    titles = {e.title for e in load(many.root, AS_OF).ledger.credits}  # from the saved cache
+    assert "Talk four" in titles and "Talk 4" not in titles and "Talk 5" not in titles
 
 
 def test_cache_can_be_turned_off(many, monkeypatch):

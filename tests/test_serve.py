@@ -222,9 +222,10 @@ def test_the_previous_site_is_removed_after_a_rebuild(cissp_ledger):
     assert not server.workdir.exists()
 
 
-def test_garbage_is_collected_once_idle(cissp_ledger):
+def test_it_tidies_up_once_idle(cissp_ledger):
     """The command line runs without the cyclic collector; `serve` runs for
-    hours, so it collects after each rebuild, once idle."""
+    hours, so it collects after each rebuild, once idle, and saves the parse
+    cache then rather than on every rebuild."""
     import gc
     import threading
 
@@ -232,22 +233,44 @@ def test_garbage_is_collected_once_idle(cissp_ledger):
 
     server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
     collected = threading.Event()
-    real = server.collect_garbage
+    real = server.tidy_up
 
     def collect():
         real()
         collected.set()
 
-    server.collect_garbage = collect
+    server.tidy_up = collect
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         thread.start()
         assert collected.wait(10), "no collection after the first build"
-        assert not server.garbage
+        assert not server.untidy
     finally:
         server.stop()
         thread.join(10)
         if was_enabled:
             gc.enable()
+
+
+def test_the_parse_cache_is_saved_when_idle_not_on_every_rebuild(cissp_ledger):
+    from recertgen import parsecache
+    from recertgen.serve import Server
+
+    cissp_ledger.credit("2025/a", "title: First\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
+
+    def on_disk():
+        return parsecache.ParseCache(Path(os.environ["RECERTGEN_CACHE_DIR"]), server.root).entries
+
+    try:
+        server.rebuild()
+        assert not on_disk(), "a rebuild does not write the cache file"
+        server.tidy_up()
+        assert "ledger/credits/2025/a.yaml" in on_disk()
+        cissp_ledger.credit("2025/b", "title: Second\nprovider: P\ndate: 2025-03-02\nhours: 1\ncounts_toward: [cissp]\n")
+        server.rebuild()
+    finally:
+        server.close()
+    assert "ledger/credits/2025/b.yaml" in on_disk(), "closing saves it too"
