@@ -198,11 +198,14 @@ def decode(data: bytes, rel: str) -> tuple[str, Problem | None]:
 
 
 def parse_yaml_text(text: str, rel: str) -> Parsed:
-    if not text.strip() or all(_is_comment_or_blank(line) for line in text.splitlines()):
-        return _fail(rel, 1, 1, "file is empty: nothing to read")
     from .yamlfast import parse_common  # imported here: it builds on this module's nodes
 
-    return parse_common(text, rel) or parse_events(text, rel)
+    quick = parse_common(text, rel)  # never takes an empty file: it finds no mapping there
+    if quick is not None:
+        return quick
+    if not text.strip() or all(_is_comment_or_blank(line) for line in text.splitlines()):
+        return _fail(rel, 1, 1, "file is empty: nothing to read")
+    return parse_events(text, rel)
 
 
 def parse_events(text: str, rel: str) -> Parsed:

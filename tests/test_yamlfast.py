@@ -89,6 +89,7 @@ def test_snippets_read_alike_or_are_declined(text):
 
 
 @pytest.mark.parametrize("text", [
+    "", "   \n", "# only a comment\n", "---\n", "...\n",  # empty files: their own error, before libyaml
     "a: &x v\n", "a: !!str v\n", "a: {b: 1}\n", "a: x\r\nb: y\r\n", "a:\tx\n", "a: x\n  y\n", 'a: "q\\n"\n',
     "a: x # c\n", "a: >\n  x\n", "---\na: 1\n", "a: x\u2028y\n", "".join(" " * (2 * depth) + f"k{depth}:\n" for depth in range(12)) + " " * 24 + "v: 1\n",
 ])
