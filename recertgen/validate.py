@@ -168,8 +168,7 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
     proofs: dict[tuple, object] = {}  # (certification, proof file) -> first entry
     ledger = ctx.ledger
     for entry in ledger.credits:
-        proof = entry.proof
-        proof = locate(ledger, proof).rel if proof and "://" not in proof else None
+        proof = locate(ledger, entry.proof).rel if entry.proof and not entry.proof_is_url else None
         title, provider, date = entry.title.strip().lower(), entry.provider.strip().lower(), entry.date
         for allocation in entry.allocations:
             first = activities.setdefault((allocation.cert_id, title, provider, date), entry)
