@@ -314,8 +314,16 @@ def _validate_forked(ctx: Context) -> list[Problem]:
     exports need not resolve and hash them again). Should the child fail,
     its checks run here: the result never depends on the fork."""
     record_checks = [check for check in CHECKS if check not in REPORT_CHECKS]
-    read, write = os.pipe()
-    pid = os.fork()
+    try:
+        read, write = os.pipe()
+    except OSError:  # out of file descriptors: check here
+        return [problem for check in CHECKS for problem in check(ctx)]
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes or memory: check here
+        os.close(read)
+        os.close(write)
+        return [problem for check in CHECKS for problem in check(ctx)]
     if pid == 0:  # the child: nothing but its checks, then gone without clean-up
         os.close(read)
         status = 1

@@ -181,7 +181,6 @@ def troubled(many):
 
 def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
     from recertgen import validate as validation
-    from recertgen.problems import sort_problems
 
     monkeypatch.setattr(validation, "PARALLEL_MIN_ENTRIES", 0)
     serial = load(troubled.root, AS_OF)
@@ -194,10 +193,17 @@ def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
     assert parallel.report == serial.report
     assert any(key[0] == "digest" for key in parallel.ledger.memo), "what the child learnt of proofs is kept"
 
-    # a child that fails is replaced by the checks run here: same result
+    # no fork to be had, or a child that fails: the checks run here, same result
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(validation.os, "fork", no_fork)
+        unforked = load(troubled.root, AS_OF, parallel=True)
+    assert [p.as_text() for p in unforked.problems] == [p.as_text() for p in serial.problems]
     monkeypatch.setattr(validation, "_record_findings", lambda *a: (_ for _ in ()).throw(RuntimeError("child fails")))
     fallback = load(troubled.root, AS_OF, parallel=True)
-    assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in sort_problems(serial.problems)]
+    assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in serial.problems]
 
 
 def test_a_resident_cache_saved_late_keeps_the_newest_parse(many, monkeypatch):
