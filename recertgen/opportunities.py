@@ -32,20 +32,28 @@ class Estimate:
 
 
 def qualifies(opp: Opportunity, cert: CertReport) -> bool:
-    targets = set(opp.counts_toward)
+    targets = opp.counts_toward  # a name or two: a tuple is searched faster than a set is built
     return cert.id in targets or (cert.rules.program is not None and cert.rules.program.id in targets)
 
 
-def estimates(opp: Opportunity, report: Report) -> tuple[Estimate, ...]:
+def estimates(opp: Opportunity, report: Report, memo: dict | None = None) -> tuple[Estimate, ...]:
     """For each certification held: listed ones first; all of them when the
-    opportunity names none (it may still qualify)."""
+    opportunity names none (it may still qualify). `memo`, shared over one
+    report's opportunities, keeps what a certification gives a delivery and
+    a duration: catalogs repeat them by the thousand."""
     result = []
     for cert in report.certifications:
         listed = qualifies(opp, cert)
         if opp.counts_toward and not listed:
             continue
-        credits = estimate(opp, cert.rules)
-        result.append(Estimate(cert.id, cert.name, cert.unit, credits, _days_gained(cert, credits, report.as_of), listed))
+        shape = (cert.id, opp.delivery, opp.minutes)
+        found = memo.get(shape) if memo is not None else None
+        if found is None:
+            credits = estimate(opp, cert.rules)
+            found = (credits, _days_gained(cert, credits, report.as_of))
+            if memo is not None:
+                memo[shape] = found
+        result.append(Estimate(cert.id, cert.name, cert.unit, found[0], found[1], listed))
     return tuple(result)
 
 

@@ -257,3 +257,20 @@ def test_two_copies_of_a_ledger_build_identical_sites_to_the_last_byte(small, cl
     a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
     assert a == b
+
+
+def test_opportunity_estimates_shared_by_shape_are_the_ones_worked_out_alone():
+    """The cards' estimates are remembered per certification, delivery and
+    duration over one report: the same as working each out alone."""
+    import datetime as dt
+
+    from recertgen.api import load
+    from recertgen.opportunities import estimates
+
+    loaded = load(Path(__file__).resolve().parent.parent, dt.date(2026, 11, 15))
+    assert len(loaded.ledger.opportunities) > 10
+    memo: dict = {}
+    shared = [estimates(o, loaded.report, memo) for o in loaded.ledger.opportunities]
+    alone = [estimates(o, loaded.report) for o in loaded.ledger.opportunities]
+    assert shared == alone
+    assert len(memo) < sum(len(e) for e in alone), "shapes repeat, so the memo is used"

@@ -76,8 +76,9 @@ def sorted_opportunities(ledger: Ledger) -> list[Opportunity]:
     return sorted(ledger.opportunities, key=lambda o: (o.date is None, o.starts or o.date or dt.date.max, o.title.lower(), o.id))
 
 
-def card(opp: Opportunity, report: Report, urls: Addresses) -> OpportunityCard:
-    rows = tuple(_estimate_row(e) for e in estimates(opp, report))
+def card(opp: Opportunity, report: Report, urls: Addresses, memo: dict | None = None) -> OpportunityCard:
+    """(`memo`: see `opportunities.estimates`.)"""
+    rows = tuple(_estimate_row(e) for e in estimates(opp, report, memo))
     day = opp.date
     when = "any time"
     if opp.starts and opp.ends and opp.ends != opp.starts:

@@ -65,7 +65,8 @@ def gather(loaded: Loaded) -> SiteData:
     recorded = first_recorded(root)
     opportunities = catalog.sorted_opportunities(ledger)
     urls = plan(ledger.credits, opportunities)
-    cards = [catalog.card(o, report, urls) for o in opportunities]
+    memo: dict = {}
+    cards = [catalog.card(o, report, urls, memo) for o in opportunities]
     entries = entry_views.entry_index(report)
     return SiteData(
         loaded=loaded,
