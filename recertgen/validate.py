@@ -305,7 +305,7 @@ def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None, parallel:
     ctx = Context(ledger, as_of, memo)
     if parallel and len(ledger.credits) >= PARALLEL_MIN_ENTRIES and hasattr(os, "fork"):
         return _validate_forked(ctx), ctx.report
-    return [problem for check in CHECKS for problem in check(ctx)], ctx.report
+    return _run(ctx, CHECKS), ctx.report
 
 
 def _validate_forked(ctx: Context) -> list[Problem]:
@@ -317,13 +317,13 @@ def _validate_forked(ctx: Context) -> list[Problem]:
     try:
         read, write = os.pipe()
     except OSError:  # out of file descriptors: check here
-        return [problem for check in CHECKS for problem in check(ctx)]
+        return _run(ctx, CHECKS)
     try:
         pid = os.fork()
     except OSError:  # out of processes or memory: check here
         os.close(read)
         os.close(write)
-        return [problem for check in CHECKS for problem in check(ctx)]
+        return _run(ctx, CHECKS)
     if pid == 0:  # the child: nothing but its checks, then gone without clean-up
         os.close(read)
         status = 1
@@ -337,7 +337,7 @@ def _validate_forked(ctx: Context) -> list[Problem]:
     os.close(write)
     reader = os.fdopen(read, "rb")
     try:
-        problems = [problem for check in REPORT_CHECKS for problem in check(ctx)]
+        problems = _run(ctx, REPORT_CHECKS)
         payload = reader.read()
     finally:
         reader.close()  # before waiting: a child still writing then stops
@@ -347,12 +347,15 @@ def _validate_forked(ctx: Context) -> list[Problem]:
     except Exception:
         found, learnt = None, {}
     if found is None:
-        found = [problem for check in record_checks for problem in check(ctx)]
+        found = _run(ctx, record_checks)
     for key, value in learnt.items():
         ctx.ledger.memo.setdefault(key, value)
     return problems + found
 
 
 def _record_findings(ctx: Context, checks: list[Check]) -> bytes:
-    found = [problem for check in checks for problem in check(ctx)]
-    return pickle.dumps((found, ctx.ledger.memo), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((_run(ctx, checks), ctx.ledger.memo), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _run(ctx: Context, checks) -> list[Problem]:
+    return [problem for check in checks for problem in check(ctx)]

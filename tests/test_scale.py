@@ -36,6 +36,12 @@ def many(cissp_ledger):
     return cissp_ledger
 
 
+def full_build(ledger_root: Path, folder: Path) -> dict[str, bytes]:
+    """What a build from scratch writes, to hold an incremental one against."""
+    assert build_site(load(ledger_root, AS_OF), folder).ok
+    return {p: v[0] for p, v in snapshot(folder).items()}
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".recertgen-site"}
@@ -276,9 +282,7 @@ def test_one_change_rewrites_only_what_it_touches(many, tmp_path):
     assert untouched and all(after[p][1] == before[p][1] for p in untouched), "unchanged files keep their timestamps"
     assert after["credits/e03/index.html"][0] != before["credits/e03/index.html"][0]
     assert after["credits/e05/index.html"] == before["credits/e05/index.html"]
-    fresh = tmp_path / "fresh"
-    assert build_site(load(many.root, AS_OF), fresh).ok
-    assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
+    assert full_build(many.root, tmp_path / "fresh") == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
 
 
 def test_a_changed_proof_file_is_copied_again_and_the_others_kept(many, tmp_path):
@@ -420,9 +424,7 @@ def test_split_audit_parts_are_reused_unless_their_rows_change(many, tmp_path, f
     assert len(changed) == 1 and "Talk zero" in after[changed[0]][0].decode()
     assert [p for p in rendered if p in parts] == changed, "the other parts are not even rendered"
     assert all(after[p] == before[p] for p in parts if p not in changed), "other parts keep bytes and time"
-    fresh = tmp_path / "fresh"
-    assert build_site(load(many.root, AS_OF), fresh).ok
-    assert {p: v[0] for p, v in snapshot(fresh).items()} == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
+    assert full_build(many.root, tmp_path / "fresh") == {p: v[0] for p, v in after.items()}, "same bytes as a full build"
 
 
 def test_audit_exports_after_edits_equal_a_full_build(many, tmp_path):
@@ -469,9 +471,8 @@ def test_credits_data_files_after_an_edit_equal_a_full_build(many, tmp_path, fir
     after = snapshot(site)
     changed = [p for p in data_files if after[p] != before[p]]
     assert len(changed) == 1 and b"Talk zero" in after[changed[0]][0]
-    fresh = tmp_path / "fresh"
-    assert build_site(load(many.root, AS_OF), fresh).ok
-    assert all((fresh / p).read_bytes() == after[p][0] for p in data_files)
+    fresh = full_build(many.root, tmp_path / "fresh")
+    assert all(fresh[p] == after[p][0] for p in data_files)
     many.write("recertgen.yaml", "sources: {pluralsight: Pluralsight Skills}\n")  # a label every file shows
     assert build_site(load(many.root, AS_OF), site).ok
     assert all(b"Pluralsight Skills" in (site / p).read_bytes() for p in data_files if b"pluralsight" in (site / p).read_bytes())
