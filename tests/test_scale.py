@@ -438,10 +438,9 @@ def test_audit_exports_after_edits_equal_a_full_build(many, tmp_path):
 
     def rebuild_and_compare(label):
         assert build_site(load(many.root, AS_OF), site).ok
-        fresh = tmp_path / f"fresh-{label}"
-        assert build_site(load(many.root, AS_OF), fresh).ok
+        fresh = full_build(many.root, tmp_path / f"fresh-{label}")
         for rel in exports:
-            assert (site / rel).read_bytes() == (fresh / rel).read_bytes(), f"{rel} after {label}"
+            assert (site / rel).read_bytes() == fresh[rel], f"{rel} after {label}"
 
     before = snapshot(site)
     (many.root / "ledger/credits/2025/e03.yaml").write_text(entry(3).replace("Talk 3", "Talk three"))  # cissp only
