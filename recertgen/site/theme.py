@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..amounts import fmt
@@ -59,7 +58,7 @@ def own_templates_mention(root: Path, word: str) -> bool:
     return False
 
 
-def environment(root: Path) -> "Environment":
+def environment(root: Path) -> Environment:
     # jinja2 is loaded here, not with this module: `build` tells "nothing
     # changed" from the theme's files without it
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
