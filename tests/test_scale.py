@@ -475,3 +475,20 @@ def test_credits_data_files_after_an_edit_equal_a_full_build(many, tmp_path, fir
     many.write("recertgen.yaml", "sources: {pluralsight: Pluralsight Skills}\n")  # a label every file shows
     assert build_site(load(many.root, AS_OF), site).ok
     assert all(b"Pluralsight Skills" in (site / p).read_bytes() for p in data_files if b"pluralsight" in (site / p).read_bytes())
+
+
+def test_what_an_entry_shows_from_elsewhere_reaches_its_pages_and_data(many, tmp_path, firm_layout):
+    """An entry's pages and data rows show its certification's name and
+    whether its proof file exists; both live outside its own file."""
+    many.credit("2025/with-proof", entry(50) + "proof: later.txt\n")
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    cert_file = next((many.root / "ledger/certifications").glob("*.yaml"))
+    cert_file.write_text(cert_file.read_text().replace("name: ", "name: Renamed ", 1))
+    many.write("ledger/proof/later.txt", "the certificate, found at last")
+    result = build_site(load(many.root, AS_OF), site)
+    assert result.ok
+    after = {p: v[0] for p, v in snapshot(site).items()}
+    assert after == full_build(many.root, tmp_path / "fresh"), "same bytes as a full build"
+    assert any(b"Renamed " in v for p, v in after.items() if p.startswith("credits/data-"))
+    assert any(b"proof/later.txt" in v for p, v in after.items() if p.startswith("credits/data-"))

@@ -141,8 +141,8 @@ def rows_key(cert: CertReport, ledger: Ledger, recorded: dict[str, str], proof_f
             continue
         # the proof by its repository path (proof[0]), never the absolute one: keys must not
         # depend on how the ledger's folder was named on the command line
-        rows.append(repr((content_key(entry), str(c.credits), c.category, proof[0], proof[1] is not None, proof[2],
-                          recorded.get(entry.file, ""))))
+        rows.append(f"{content_key(entry)}\t{c.credits} {c.category!r} {proof[0]!r} {proof[1] is not None:d} {proof[2]}\t"
+                    f"{recorded.get(entry.file, '')}")
     return digest_lines((cert.id, cert.unit, cycles), rows)
 
 

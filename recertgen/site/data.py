@@ -37,6 +37,11 @@ class SiteData:
         return {cert.id: rows_key(cert, self.ledger, self.recorded, proof_files_only=True) for cert in self.report.certifications}
 
     @cached_property
+    def cert_names(self) -> dict[str, str]:
+        """Each certification's id and name as they go into entry keys."""
+        return {cert.id: f"{cert.id!r} {cert.name!r}" for cert in self.report.certifications}
+
+    @cached_property
     def entry_keys(self) -> dict:
         """Memo of `pages._entry_key`, per process (each worker fills its own)."""
         return {}

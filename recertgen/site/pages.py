@@ -16,6 +16,7 @@ from typing import Iterator
 
 from ..amounts import fmt
 from ..keys import content_key, digest, digest_lines
+from ..proofs import locate
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -113,13 +114,10 @@ def credit_data_file(data: SiteData, number: int) -> DataFile:
 
 def credit_data_key(data: SiteData, number: int) -> str:
     """A digest of everything the `number`th data file says, far cheaper
-    than writing it (settings and code go into the caller's key)."""
+    than writing it: its entries' keys, which hold all a row shows (the
+    settings and code go into the caller's key)."""
     start = number * CREDITS_PER_DATA_FILE
-    return digest_lines((), [
-        repr((content_key(e), [(cert.id, cert.name, str(c.credits)) for cert, c, _ in data.entries.get(e.id, ())],
-              data.urls.entry[e.id], views.proof_href(data.ledger, e)))
-        for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]
-    ])
+    return digest_lines((), [_entry_key(data, e) for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]])
 
 
 def certification_pages(data: SiteData, cards) -> Iterator[Page]:
@@ -149,23 +147,24 @@ def certification_pages(data: SiteData, cards) -> Iterator[Page]:
 def _entry_key(data: SiteData, entry) -> str:
     """Everything an entry's detail shows: its record, what it counts
     toward, when it was recorded, and the state of its proof file. Worked
-    out once per entry and process: a month page and an audit part both
-    show the entry."""
+    out once per entry and process (a month page, an audit part and a
+    credits data file all show the entry), as one line of text: f-strings,
+    with every free-form value repr'd, cost a third of a tuple's repr."""
     memo = data.entry_keys
     spot = (entry.file, entry.index)
     found = memo.get(spot)
     if found is None:
-        counted = tuple((cert.id, cert.name, str(c.credits), c.estimated, c.estimable, c.category, outside)
-                        for cert, c, outside in data.entries.get(entry.id, ()))
-        proof = None
+        names = data.cert_names
+        counted = "".join([f"{names[cert.id]} {c.credits} {c.estimated:d}{c.estimable:d}{outside:d} {c.category!r};"
+                           for cert, c, outside in data.entries.get(entry.id, ())])
+        proof = ""
         if entry.proof:
-            from ..proofs import locate
-
             location = locate(data.ledger, entry.proof)
             if location.path is not None:
                 stat = location.path.stat()
-                proof = (location.rel, stat.st_size, stat.st_mtime_ns)
-        found = memo[spot] = repr((content_key(entry), counted, data.recorded.get(entry.file, ""), proof, data.urls.entry[entry.id]))
+                proof = f"{location.rel!r} {stat.st_size} {stat.st_mtime_ns}"
+        found = memo[spot] = (f"{content_key(entry)}\t{counted}\t{data.recorded.get(entry.file, '')}\t{proof}\t"
+                              f"{data.urls.entry[entry.id]}")
     return found
 
 
