@@ -492,3 +492,53 @@ def test_what_an_entry_shows_from_elsewhere_reaches_its_pages_and_data(many, tmp
     assert after == full_build(many.root, tmp_path / "fresh"), "same bytes as a full build"
     assert any(b"Renamed " in v for p, v in after.items() if p.startswith("credits/data-"))
     assert any(b"proof/later.txt" in v for p, v in after.items() if p.startswith("credits/data-"))
+
+
+def test_exports_started_early_in_a_child_equal_a_serial_build(many, tmp_path, firm_layout, monkeypatch):
+    from recertgen.site import build as site_build
+
+    many.write("ledger/proof/a.txt", "certificate A")
+    many.credit("2025/with-proof", entry(60) + "proof: a.txt\n")
+    serial = full_build(many.root, tmp_path / "serial")
+    monkeypatch.setattr(site_build, "EARLY_MIN_ENTRIES", 0)
+    started = []
+    real_start = site_build._EarlyExports.start
+    monkeypatch.setattr(site_build._EarlyExports, "start", classmethod(
+        lambda cls, *a: started.append(1) or real_start.__func__(cls, *a)))
+
+    def parallel_build(folder: Path) -> dict[str, bytes]:
+        result = build_site(load(many.root, AS_OF), folder, parallel=True)
+        assert result.ok, result.problems
+        return {p: v[0] for p, v in snapshot(folder).items()}
+
+    assert parallel_build(tmp_path / "parallel") == serial
+    assert started, "the exports really started in a child"
+    assert parallel_build(tmp_path / "parallel") == serial, "and again, reusing the previous site"
+    for early in ("audit.csv", "certificates.zip", "proof/a.txt"):
+        assert any(p.endswith(early) for p in serial), early
+
+    # no fork to be had, or a child that dies: the exports are written here, same bytes
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(site_build.os, "fork", no_fork)
+        assert parallel_build(tmp_path / "unforked") == serial
+    with monkeypatch.context() as patch:
+        patch.setattr(site_build.pickle, "dumps", lambda *a, **k: os._exit(3))
+        assert parallel_build(tmp_path / "child-died") == serial
+
+
+def test_a_failing_early_export_fails_the_build_and_keeps_the_site(many, tmp_path, monkeypatch):
+    from recertgen.site import build as site_build
+
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    before = snapshot(site)
+    monkeypatch.setattr(site_build, "EARLY_MIN_ENTRIES", 0)
+    monkeypatch.setattr(site_build, "csv_texts_by_cert", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
+    (many.root / "ledger/credits/2025/e03.yaml").write_text(entry(3).replace("Talk 3", "Talk three"))  # its CSV is stale
+    result = build_site(load(many.root, AS_OF), site, parallel=True)
+    assert not result.ok and "disk on fire" in result.problems[0].message
+    assert snapshot(site) == before
+    assert not list(tmp_path.glob(".site.building-*")), "the staging folder is gone"

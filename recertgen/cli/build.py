@@ -43,7 +43,7 @@ def build(root, out, as_of, strict):
     from ..site.build import build_site  # here: the templates and exports load only when there is work
 
     try:
-        result = build_site(loaded, target, progress=_progress())
+        result = build_site(loaded, target, progress=_progress(), parallel=True)
     except OutputRefused as exc:
         click.echo(f"recertgen: {exc}", err=True)
         sys.exit(EXIT_UNUSABLE)

@@ -15,16 +15,14 @@ from .addresses import Addresses, plan
 
 
 @dataclass(frozen=True)
-class SiteData:
+class Basis:
+    """What the exports need: the loaded ledger and report, and what git
+    says. Known before the pages' data is gathered, so the exports can
+    start on another core while it is (`build.build_site`)."""
+
     loaded: Loaded
-    site: views.SiteInfo
     recorded: dict[str, str]  # file -> date of the commit that first added it
     commit: str | None
-    opportunities: list  # sorted by date, undated last
-    opportunity_cards: list
-    entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
-    urls: Addresses
-    credit_entries: tuple  # the credits page's entries, newest first
 
     @cached_property
     def audit_keys(self) -> dict[str, str]:
@@ -35,6 +33,29 @@ class SiteData:
     def certificate_keys(self) -> dict[str, str]:
         """Per certification, the digest of its rows with a proof file."""
         return {cert.id: rows_key(cert, self.ledger, self.recorded, proof_files_only=True) for cert in self.report.certifications}
+
+    @property
+    def ledger(self):
+        return self.loaded.ledger
+
+    @property
+    def report(self):
+        return self.loaded.report
+
+
+def basis(loaded: Loaded) -> Basis:
+    root = loaded.ledger.root
+    return Basis(loaded, first_recorded(root), head_commit(root))
+
+
+@dataclass(frozen=True)
+class SiteData(Basis):
+    site: views.SiteInfo
+    opportunities: list  # sorted by date, undated last
+    opportunity_cards: list
+    entries: dict  # entry id -> what it counts toward (entry_views.entry_index)
+    urls: Addresses
+    credit_entries: tuple  # the credits page's entries, newest first
 
     @cached_property
     def cert_names(self) -> dict[str, str]:
@@ -54,20 +75,10 @@ class SiteData:
     def row_count(self) -> int:
         return sum(len(cert.counted) for cert in self.report.certifications)
 
-    @property
-    def ledger(self):
-        return self.loaded.ledger
 
-    @property
-    def report(self):
-        return self.loaded.report
-
-
-def gather(loaded: Loaded) -> SiteData:
+def gather(loaded: Loaded, base: Basis | None = None) -> SiteData:
+    base = base if base is not None else basis(loaded)
     ledger, report = loaded.ledger, loaded.report
-    root = ledger.root
-    commit = head_commit(root)
-    recorded = first_recorded(root)
     opportunities = catalog.sorted_opportunities(ledger)
     urls = plan(ledger.credits, opportunities)
     memo: dict = {}
@@ -75,9 +86,9 @@ def gather(loaded: Loaded) -> SiteData:
     entries = entry_views.entry_index(report)
     return SiteData(
         loaded=loaded,
-        site=views.site_info(ledger, report, commit, bool(ledger.opportunities)),
-        recorded=recorded,
-        commit=commit,
+        recorded=base.recorded,
+        commit=base.commit,
+        site=views.site_info(ledger, report, base.commit, bool(ledger.opportunities)),
         opportunities=opportunities,
         opportunity_cards=cards,
         entries=entries,

@@ -83,17 +83,17 @@ def credits_page(data: SiteData) -> Page:
         "rows": _Lazy(lambda: data.credit_rows(0, LISTED_CREDITS if big else None)),
         "count": count,
         "total": _Lazy(lambda: fmt(entry_views.credits_total(data.credit_entries, data.entries))),
-        "data_files": credit_data_paths(data),
+        "data_files": credit_data_paths(data.ledger),
         "sources": entry_views.source_choices(data.ledger),
         "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
         "presets": PRESETS,
     })
 
 
-def credit_data_paths(data: SiteData) -> list[str]:
+def credit_data_paths(ledger) -> list[str]:
     """At firm scale the credits page filters over data files instead of
     table rows; one file per CREDITS_PER_DATA_FILE rows."""
-    count = len(data.credit_entries)
+    count = len(ledger.credits)
     if count <= IN_PAGE_CREDITS:
         return []
     return [f"credits/data-{n + 1}.js" for n in range((count + CREDITS_PER_DATA_FILE - 1) // CREDITS_PER_DATA_FILE)]
