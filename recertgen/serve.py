@@ -122,7 +122,7 @@ class Server:
         if loaded.errors:
             self._failed(loaded.problems)
             return
-        result = build_site(loaded, self.out, discard=self._discard)
+        result = build_site(loaded, self.out, discard=self._discard, fingerprint_inputs=False)
         if not result.ok:
             self._failed(result.problems)
             return

@@ -95,12 +95,12 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     for cert in (report.certifications if certs is None else certs):
         cycle_of: dict[dt.date, object] = {}  # many entries share a day; the first cycle containing it, as the engine counts
         for c in cert.counted:
-            cycle = cycle_of.get(c.date, False)
-            if cycle is False:
-                cycle = cycle_of[c.date] = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
             entry = c.entry
             if proof_files_only and not entry.proof:
                 continue
+            cycle = cycle_of.get(c.date, False)
+            if cycle is False:
+                cycle = cycle_of[c.date] = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
             if entry.id not in proofs:
                 proofs[entry.id] = _proof(ledger, entry, digests)
                 titles[entry.id] = entry.title.lower()
