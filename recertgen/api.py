@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .engine.compute import Report
 from .loader import FileRef, UnusableRoot, read_ledger
 from .model import Ledger, Settings
 from .problems import Problem, sort_problems
-from .validate import validate
+from .validate import validate, validate_deferred
 
-__all__ = ["Loaded", "UnusableRoot", "load", "today"]
+__all__ = ["Loaded", "UnusableRoot", "load", "load_deferred", "today"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,33 @@ def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | N
     (`refs`, `resident`, `progress`: see `read_ledger`; `resident` also
     keeps the certifications' reports, see `engine.compute`; `parallel`:
     see `validate`.)"""
+    result, when, reports = _read(root, as_of, refs, resident, progress)
+    problems, report = validate(result.ledger, when, reports, parallel)
+    return Loaded(ledger=result.ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)
+
+
+def load_deferred(root: Path | str, as_of: dt.date | None = None,
+                  resident: dict | None = None) -> tuple[Loaded, Callable[[], tuple[Problem, ...]]]:
+    """`load` whose record checks may still be running (`validate_deferred`):
+    `Loaded.problems` holds what reading and the report found, and the
+    callable waits for the rest and returns every problem, sorted. A
+    caller must not publish anything before the callable says there is
+    no error."""
+    result, when, reports = _read(root, as_of, None, resident, None)
+    problems, report, pending = validate_deferred(result.ledger, when, reports)
+    found = tuple(sort_problems([*result.problems, *problems]))
+    everything: list[tuple[Problem, ...]] = []
+
+    def complete() -> tuple[Problem, ...]:
+        if not everything:
+            everything.append(tuple(sort_problems([*found, *pending.result()])))
+        return everything[0]
+
+    return Loaded(ledger=result.ledger, problems=found, report=report, as_of=when), complete
+
+
+def _read(root, as_of, refs, resident, progress):
     result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress)
-    ledger = result.ledger
-    when = as_of or today(ledger.settings)
+    when = as_of or today(result.ledger.settings)
     reports = resident.setdefault("reports", {}) if resident is not None else None
-    problems, report = validate(ledger, when, reports, parallel)
-    return Loaded(ledger=ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)
+    return result, when, reports

@@ -28,7 +28,7 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .api import load
+from .api import load_deferred
 from .loader import SETTINGS_FILE, UnusableRoot
 from .parsecache import save_resident
 from .problems import Problem, Source, error, format_problems, sort_problems
@@ -115,14 +115,23 @@ class Server:
     def _rebuild(self) -> None:
         start = time.perf_counter()
         try:
-            loaded = load(self.root, self.as_of, resident=self.caches)
+            loaded, complete = load_deferred(self.root, self.as_of, resident=self.caches)
         except UnusableRoot as exc:
             self._failed(exc.problems or (error(Source(SETTINGS_FILE), str(exc)),))
             return
-        if loaded.errors:
-            self._failed(loaded.problems)
+        try:
+            if loaded.errors:
+                self._failed(complete())
+                return
+            # The record checks rarely find anything after an edit: the site is
+            # built while they run, and swapped in only once they found no error.
+            result = build_site(loaded, self.out, discard=self._discard, fingerprint_inputs=False,
+                                confirm=lambda: tuple(p for p in complete() if p.is_error))
+        finally:
+            problems = complete()  # and the checking child is gone, whatever happened
+        if any(p.is_error for p in problems):
+            self._failed(problems)
             return
-        result = build_site(loaded, self.out, discard=self._discard, fingerprint_inputs=False)
         if not result.ok:
             self._failed(result.problems)
             return
@@ -131,8 +140,9 @@ class Server:
             self.state.ok = True
             self.state.problems = ()
             self.state.has_site = True
-        warnings = f", {len(loaded.warnings)} warnings" if loaded.warnings else ""
-        self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warnings}")
+        warnings = sum(1 for p in problems if not p.is_error)
+        warned = f", {warnings} warnings" if warnings else ""
+        self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warned}")
 
     def tidy_up(self) -> None:
         """What a rebuild leaves, done once it has been idle a moment, while

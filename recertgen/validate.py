@@ -303,54 +303,87 @@ def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None, parallel:
     run in a forked process while this one computes the report; only a
     process without other threads may ask for it (the command line)."""
     ctx = Context(ledger, as_of, memo)
-    if parallel and len(ledger.credits) >= PARALLEL_MIN_ENTRIES and hasattr(os, "fork"):
-        return _validate_forked(ctx), ctx.report
+    if parallel and len(ledger.credits) >= PARALLEL_MIN_ENTRIES:
+        pending = PendingChecks.start(ctx)
+        return _run(ctx, REPORT_CHECKS) + pending.result(), ctx.report
     return _run(ctx, CHECKS), ctx.report
 
 
-def _validate_forked(ctx: Context) -> list[Problem]:
-    """The record checks in a child, the report and its checks here; the
-    child sends back its problems and what it learnt of the proof files (so
-    exports need not resolve and hash them again). Should the child fail,
-    its checks run here: the result never depends on the fork."""
-    record_checks = [check for check in CHECKS if check not in REPORT_CHECKS]
-    try:
-        read, write = os.pipe()
-    except OSError:  # out of file descriptors: check here
-        return _run(ctx, CHECKS)
-    try:
-        pid = os.fork()
-    except OSError:  # out of processes or memory: check here
-        os.close(read)
-        os.close(write)
-        return _run(ctx, CHECKS)
-    if pid == 0:  # the child: nothing but its checks, then gone without clean-up
-        os.close(read)
-        status = 1
+def validate_deferred(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> tuple[list[Problem], Report, "PendingChecks"]:
+    """The report and its checks now, a large ledger's record checks later:
+    they run in a forked process while the caller gets on with the site,
+    and `PendingChecks.result()` has their problems (`serve`, whose edits
+    otherwise wait for checks that rarely find anything)."""
+    ctx = Context(ledger, as_of, memo)
+    pending = PendingChecks.start(ctx) if len(ledger.credits) >= PARALLEL_MIN_ENTRIES else PendingChecks(ctx)
+    return _run(ctx, REPORT_CHECKS), ctx.report, pending
+
+
+class PendingChecks:
+    """The record checks, running in a forked child: it sends back its
+    problems and what it learnt of the proof files (so exports need not
+    resolve and hash them again). When no child could be had — or it
+    fails — the checks run here in `result()`: the outcome never depends
+    on the fork."""
+
+    def __init__(self, ctx: Context, pid: int = 0, pipe: int = -1) -> None:
+        self.ctx, self.pid, self.pipe = ctx, pid, pipe  # no pid: no child, the checks run in `result()`
+        self.found: list[Problem] | None = None
+
+    @classmethod
+    def start(cls, ctx: Context) -> "PendingChecks":
+        if not hasattr(os, "fork"):
+            return cls(ctx)
         try:
-            payload = _record_findings(ctx, record_checks)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    reader = os.fdopen(read, "rb")
-    try:
-        problems = _run(ctx, REPORT_CHECKS)
-        payload = reader.read()
-    finally:
-        reader.close()  # before waiting: a child still writing then stops
-        _, status = os.waitpid(pid, 0)
-    try:
-        found, learnt = pickle.loads(payload) if status == 0 else (None, {})
-    except Exception:
+            read, write = os.pipe()
+        except OSError:  # out of file descriptors: check here
+            return cls(ctx)
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: check here
+            os.close(read)
+            os.close(write)
+            return cls(ctx)
+        if pid == 0:  # the child: nothing but its checks, then gone without clean-up
+            os.close(read)
+            status = 1
+            try:
+                payload = _record_findings(ctx, _record_checks())
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        return cls(ctx, pid, read)
+
+    def result(self) -> list[Problem]:
+        """The record checks' problems, waiting for the child if need be."""
+        if self.found is not None:
+            return self.found
         found, learnt = None, {}
-    if found is None:
-        found = _run(ctx, record_checks)
-    for key, value in learnt.items():
-        ctx.ledger.memo.setdefault(key, value)
-    return problems + found
+        if self.pid:
+            reader = os.fdopen(self.pipe, "rb")
+            try:
+                payload = reader.read()
+            finally:
+                reader.close()  # before waiting: a child still writing then stops
+                _, status = os.waitpid(self.pid, 0)
+                self.pid = 0
+            try:
+                found, learnt = pickle.loads(payload) if status == 0 else (None, {})
+            except Exception:
+                found, learnt = None, {}
+        if found is None:
+            found = _run(self.ctx, _record_checks())
+        for key, value in learnt.items():
+            self.ctx.ledger.memo.setdefault(key, value)
+        self.found = found
+        return found
+
+
+def _record_checks() -> list[Check]:
+    return [check for check in CHECKS if check not in REPORT_CHECKS]
 
 
 def _record_findings(ctx: Context, checks: list[Check]) -> bytes:

@@ -212,6 +212,19 @@ def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
     assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in serial.problems]
 
 
+def test_deferred_checks_find_what_loading_finds(troubled, monkeypatch):
+    from recertgen import validate
+    from recertgen.api import load_deferred
+
+    expected = [p.as_text() for p in load(troubled.root, AS_OF).problems]
+    for threshold in (0, 10**9):  # checks in a child, and checks here
+        monkeypatch.setattr(validate, "PARALLEL_MIN_ENTRIES", threshold)
+        loaded, complete = load_deferred(troubled.root, AS_OF)
+        assert set(p.as_text() for p in loaded.problems) <= set(expected)
+        assert [p.as_text() for p in complete()] == expected
+        assert complete() is complete(), "worked out once"
+
+
 def test_a_resident_cache_saved_late_keeps_the_newest_parse(many, monkeypatch):
     """`serve` saves its cache when idle, after several reads: a file parsed
     one way, then again another way, must be saved as it was read last."""

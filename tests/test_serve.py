@@ -274,3 +274,42 @@ def test_the_parse_cache_is_saved_when_idle_not_on_every_rebuild(cissp_ledger):
     finally:
         server.close()
     assert "ledger/credits/2025/b.yaml" in on_disk(), "closing saves it too"
+
+
+def test_checks_still_running_while_the_site_is_built_hold_back_a_bad_edit(cissp_ledger, monkeypatch):
+    """A large ledger's record checks run in a child while `serve` builds;
+    an edit they find an error in is never swapped in, and the next good
+    save is."""
+    from recertgen import validate
+    from recertgen.serve import Server
+
+    monkeypatch.setattr(validate, "PARALLEL_MIN_ENTRIES", 0)
+    forks = []
+    real_start = validate.PendingChecks.start.__func__
+    monkeypatch.setattr(validate.PendingChecks, "start", classmethod(lambda cls, ctx: forks.append(1) or real_start(cls, ctx)))
+    cissp_ledger.credit("2025/a", "title: First\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    lines: list[str] = []
+    server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lines.append)
+    try:
+        server.rebuild()
+        assert server.state.ok and forks, "built, with the checks in a child"
+        good = (server.out / "credits" / "index.html").read_bytes()
+        # the same activity twice: only the record checks (in the child) see it
+        cissp_ledger.credit("2025/b", "title: First\nprovider: P\ndate: 2025-03-01\nhours: 2\ncounts_toward: [cissp]\n")
+        server.rebuild()
+        assert not server.state.ok
+        assert any("already counts toward cissp" in p.message for p in server.state.problems)
+        assert (server.out / "credits" / "index.html").read_bytes() == good, "the last good site stays"
+        assert not list(server.workdir.glob(".site.building-*")), "nothing half-built is left"
+        cissp_ledger.credit("2025/b", "title: Second\nprovider: P\ndate: 2025-03-02\nhours: 2\ncounts_toward: [cissp]\n")
+        server.rebuild()
+        assert server.state.ok and "Second" in (server.out / "credits" / "index.html").read_text(encoding="utf-8")
+        # a warning found by the checks is counted, and does not stop the site
+        cissp_ledger.credit("2025/c", "title: Third\nprovider: P\ndate: 2025-03-03\nhours: 1\ncounts_toward: [cissp]\nsource: nowhere\n")
+        cissp_ledger.write("recertgen.yaml", "sources: [pluralsight]\n")
+        server.rebuild()
+        assert server.state.ok and "Third" in (server.out / "credits" / "index.html").read_text(encoding="utf-8")
+        assert lines[-1].endswith("1 warnings"), lines[-1]
+    finally:
+        server.close()
+

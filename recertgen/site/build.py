@@ -57,7 +57,7 @@ class BuildResult:
 
 def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterable] | None = None,
                discard: Callable[[Path], None] | None = None, parallel: bool = False,
-               fingerprint_inputs: bool = True) -> BuildResult:
+               fingerprint_inputs: bool = True, confirm: Callable[[], tuple[Problem, ...]] | None = None) -> BuildResult:
     """Render the site into a staging folder and swap it in. Template
     errors are problems (with the template's file and line), never
     tracebacks; on any problem the previous site stays untouched.
@@ -66,7 +66,10 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     the pages' data is gathered, see `_EarlyExports` — only for a process
     without other threads, the command line; `fingerprint_inputs`: the
     manifest records what the site was built from, for `build`'s "nothing
-    changed" — `serve` has no use for it, and at firm scale it costs 0.1 s.)"""
+    changed" — `serve` has no use for it, and at firm scale it costs 0.1 s;
+    `confirm`: called once everything is written, before the swap; the
+    errors it returns stop the build as a template error would — checks
+    still running while the site was built, see `api.load_deferred`.)"""
     root = loaded.ledger.root
     check_output(out, root)
     manifest_path = manifest_file(root, loaded.ledger.settings.cache, out)
@@ -89,6 +92,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
             started.finish(staging)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
+        blocked = confirm() if confirm is not None else ()
     except RenderFailed as failed:
         _stop(early)
         staging.abandon()
@@ -101,6 +105,9 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         _stop(early)
         staging.abandon()
         raise
+    if blocked:
+        staging.abandon()
+        return BuildResult(out, 0, 0, tuple(blocked))
     manifest = {
         "format": MANIFEST_FORMAT,
         "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme, loaded.ledger.scanned)
