@@ -364,3 +364,32 @@ def test_every_program_derives_and_rolls_its_cycles(ledger, program):
     for cycle in cycles:
         assert cycle.end == cycle.start.replace(year=cycle.start.year + years) - dt.timedelta(days=1)
     assert cycles[-1].start <= as_of <= cycles[-1].end
+
+
+def test_a_year_short_of_its_category_minimum_keeps_the_cycle_from_complete(ledger):
+    """California: 20 hours in each year of the period, 12 of them technical
+    (RULES §8a). A cycle total of 84 does not make it complete while one year
+    had only non-technical hours."""
+    ledger.cert("cpa", "name: CPA\nprogram: cpa-ca\ncertified: 2024-07-01\n")
+    ledger.credit("y1", "title: Soft skills\nprovider: P\ndate: 2024-09-01\ncounts_toward: {cpa: {credits: 20, category: non-technical}}\n")
+    ledger.credit("y2", "title: Tax update\nprovider: P\ndate: 2025-09-01\ncounts_toward: {cpa: {credits: 60, category: technical}}\n")
+    ledger.credit("ethics", "title: Ethics\nprovider: P\ndate: 2025-10-01\ncounts_toward: {cpa: {credits: 4, category: ethics}}\n")
+    cert = ledger.load(D(2026, 6, 1)).report.cert("cpa")
+    first_year = cert.current.annual[0]
+    assert first_year.earned >= 20 and first_year.status == "missed"
+    assert cert.current.credited >= 80
+    assert cert.current.status != "complete"
+    ledger.credit("y1-tech", "title: Audit update\nprovider: P\ndate: 2024-10-01\ncounts_toward: {cpa: {credits: 12, category: technical}}\n")
+    assert ledger.load(D(2026, 6, 1)).report.cert("cpa").current.status == "complete"
+
+
+def test_comptia_work_experience_counts_three_a_year(ledger):
+    ledger.cert("secplus", "name: Security+\nprogram: comptia-security-plus\ncertified: 2024-01-10\n")
+    ledger.credit("work", "- title: Job year one\n  provider: Employer\n  date: 2024-06-01\n"
+                          "  counts_toward: {secplus: {credits: 9, category: work-experience}}\n"
+                          "- title: Job year two\n  provider: Employer\n  date: 2025-06-01\n"
+                          "  counts_toward: {secplus: {credits: 3, category: work-experience}}\n")
+    current = ledger.load(D(2026, 6, 1)).report.cert("secplus").current
+    work = next(c for c in current.categories if c.name == "work-experience")
+    assert work.counted == Decimal(6), "3 of year one's 9, and year two's 3"
+    assert current.earned == Decimal(6)

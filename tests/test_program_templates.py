@@ -219,10 +219,20 @@ def test_e1_nasba_100_minutes_is_two_credits(program_id):
     assert estimate(program_id, 100, "group-live") == Decimal("2")
 
 
-@pytest.mark.parametrize("program_id", CPA)
+@pytest.mark.parametrize("program_id", ["cpa-ca", "cpa-tx"])  # boards that take the Standards' fifths
 def test_e2_nasba_140_minutes_is_two_and_four_fifths(program_id):
     assert estimate(program_id, 140, "group-live") == Decimal("2.8")
     assert estimate(program_id, 140) == Decimal("2.8")
+
+
+def test_new_york_increments_take_the_conservative_reading():
+    """RULES §8b: New York's sources conflict (halves accepted / rounded down
+    to whole credits), a U value: estimates take the reading that gives
+    less, and an explicit claim of fifths or halves is still accepted."""
+    assert estimate("cpa-ny", 140, "group-live") == Decimal("2")
+    assert estimate("cpa-ny", 70) == Decimal("1")
+    assert estimate("cpa-ny", 40, "group-live") == 0
+    assert program("cpa-ny").confidence_of("estimate.increment") == "unconfirmed"
 
 
 @pytest.mark.parametrize("program_id", CPA)
@@ -289,3 +299,17 @@ def test_cisco_credits_are_per_catalog_item(program_id):
     assert rule.minutes_per_credit is None
     with pytest.raises(ValueError):
         credits_from_minutes(Decimal(60), rule)
+
+
+@pytest.mark.parametrize("program_id", ISACA)
+def test_isaca_volunteering_is_one_cpe_an_hour(program_id):
+    assert estimate(program_id, 120, "volunteering") == Decimal("2")
+    assert estimate(program_id, 120, "group-live") == Decimal("2.25")  # 50-minute hours for the rest
+    assert {c.name: c.max for c in program(program_id).annual_categories}["volunteering"] == 20
+
+
+@pytest.mark.parametrize(("program_id", "total", "cap"), [("pmi-pmp", 60, 20), ("pmi-acp", 30, 10), ("pmi-capm", 15, 5)])
+def test_pmi_carry_over_cap_never_exceeds_a_third_of_the_total(program_id, total, cap):
+    carry = program(program_id).carry_over
+    assert (program(program_id).required, carry.max, carry.window_months) == (total, cap, 12)
+    assert program(program_id).confidence_of("carry_over.max") == "unconfirmed"

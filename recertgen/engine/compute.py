@@ -281,7 +281,10 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
     annual, period_totals = annual_periods_status(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
     categories, earned = cycle_categories(cycle.categories, period_totals, ZERO, None)
     categories, credited = cycle_categories(cycle.categories, period_totals, carried_in, carry_category)
-    minimums_met = all(c.met for c in categories) and all(a.remaining <= 0 for a in annual if a.minimum)
+    # every minimum: the cycle's categories, each year's total and each year's categories
+    # (California: 20 a year, of which 12 technical)
+    minimums_met = (all(c.met for c in categories) and all(a.remaining <= 0 for a in annual if a.minimum)
+                    and all(c.met for a in annual for c in a.categories))
     p = pace(credited, cycle.required, cycle.start, cycle.end, as_of, tolerance, minimums_met)
     remaining = max(cycle.required - credited, ZERO)
     days_left = max((cycle.end - as_of).days, 0)
