@@ -261,6 +261,9 @@ class EstimateRule:
     fixed: Decimal | None = None
     min_minutes: Decimal | None = None
     bounds_claims: bool = True  # False where credit comes from a word count, not the clock (NASBA self-study)
+    # An explicit claim may be up to this many times what the duration yields:
+    # NASBA instructors get the presentation plus up to twice it for preparation.
+    claim_factor: Decimal = Decimal("1")
 
 
 @dataclass(frozen=True)

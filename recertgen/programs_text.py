@@ -104,4 +104,6 @@ def _rule(rule: EstimateRule) -> str:
         text += f"; nothing below {_num(rule.minimum)}"
     if rule.first_increment:
         text += f"; steps of {_num(rule.first_increment)} below one credit"
+    if rule.claim_factor != 1:
+        text += f"; a claim may be up to {_num(rule.claim_factor)} times that"
     return text

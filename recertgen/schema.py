@@ -192,6 +192,7 @@ def program_schema() -> dict:
         "fixed": _amount("a fixed credit per module (nano-learning)"),
         "min_minutes": _amount("a module's minimum length"),
         "bounds_claims": {"type": "boolean"},
+        "claim_factor": _amount("a claim may be up to this many times what the duration yields (instructors' preparation)"),
     }}
     estimate = dict(rule)
     estimate["properties"] = {**rule["properties"],

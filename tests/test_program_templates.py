@@ -313,3 +313,19 @@ def test_pmi_carry_over_cap_never_exceeds_a_third_of_the_total(program_id, total
     carry = program(program_id).carry_over
     assert (program(program_id).required, carry.max, carry.window_months) == (total, cap, 12)
     assert program(program_id).confidence_of("carry_over.max") == "unconfirmed"
+
+
+@pytest.mark.parametrize("program_id", [*CPA, "acfe-cfe"])
+def test_e10_instructors_may_claim_preparation_up_to_twice_the_presentation(program_id, ledger):
+    """RULES §8 and E10: an 8-credit course, first presentation: up to 24
+    for the instructor (16 preparation + 8); the estimate stays at 8."""
+    ledger.cert("cpa", f"name: Licence\nprogram: {program_id}\ncertified: 2024-07-01\n")
+    taught = "title: Taught a course\nprovider: Firm\ndate: 2025-03-01\nminutes: 400\ndelivery: teaching\n"
+    ledger.credit("taught", taught + "counts_toward: {cpa: 24}\n")
+    ledger.credit("estimated", taught.replace("Taught a course", "Taught it again") + "counts_toward: [cpa]\n")
+    loaded = ledger.load(dt.date(2025, 6, 1))
+    assert not loaded.errors, loaded.errors
+    counted = {c.entry.title: c.credits for c in loaded.report.cert("cpa").counted}
+    assert counted == {"Taught a course": Decimal(24), "Taught it again": Decimal(8)}
+    ledger.credit("taught", taught + "counts_toward: {cpa: 24.5}\n")
+    assert any("more than the rule allows" in p.message for p in ledger.load(dt.date(2025, 6, 1)).errors)

@@ -28,9 +28,9 @@ CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
-    "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims",
+    "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims", "claim_factor",
 )
-RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims")
+RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor")
 CARRY_KEYS = ("max", "window_months", "categories")
 ANCHORS = ("certified", "next-january")
 CONFIDENCE_WORDS = {
@@ -165,6 +165,7 @@ def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
         fixed=pick("fixed"),
         min_minutes=pick("min_minutes"),
         bounds_claims=_boolean(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
+        claim_factor=pick("claim_factor"),
     )
 
 
