@@ -146,6 +146,18 @@ def test_export_refuses_a_ledger_with_errors(two_certs, cli):
     assert cli("export", "csv", two_certs.root).exit_code == 1
 
 
+
+def test_exports_never_write_into_the_ledger(two_certs, cli):
+    """SPEC §4: only add, log and init write into the ledger."""
+    credit = next((two_certs.root / "ledger" / "credits").rglob("*.yaml"))
+    before = credit.read_bytes()
+    for args in (["certificates", "-o", credit], ["csv", "-o", credit], ["csv", "-o", two_certs.root / "ledger" / "new.csv"],
+                 ["certificates", "-o", two_certs.root / "templates" / "c.zip"]):
+        result = cli("export", args[0], two_certs.root, *args[1:], "--as-of", "2026-11-15")
+        assert result.exit_code == 2 and "refusing to write" in result.output, args
+    assert credit.read_bytes() == before
+    assert not (two_certs.root / "ledger" / "new.csv").exists() and not (two_certs.root / "templates").exists()
+
 def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path):
     one = build(cli, two_certs, tmp_path / "one")
     two = build(cli, two_certs, tmp_path / "two")

@@ -18,8 +18,10 @@ def export():
     """Write the audit CSV or the proof files, filtered, to a file."""
 
 
-def _rows(root, as_of, cert):
+def _rows(root, as_of, cert, output: Path | None):
     loaded = load_or_exit(root, as_of)
+    if output is not None:
+        _refuse_the_ledger(output, loaded.ledger)
     if loaded.errors:
         click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
         click.echo("recertgen: the ledger has errors; nothing was exported", err=True)
@@ -29,6 +31,18 @@ def _rows(root, as_of, cert):
         click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids)}", err=True)
         sys.exit(EXIT_UNUSABLE)
     return audit_rows(loaded.ledger, loaded.report, first_recorded(loaded.ledger.root))
+
+
+def _refuse_the_ledger(output: Path, ledger) -> None:
+    """Only `add`, `log` and `init` write into the ledger (SPEC §4): an
+    export aimed into the ledger or templates folder would replace or add a
+    file there, so it is refused before anything is written."""
+    target = output.resolve()
+    for folder in (ledger.root / ledger.settings.ledger, ledger.root / "templates"):
+        if target.is_relative_to(folder.resolve()):
+            click.echo(f"recertgen: refusing to write {output}: it is inside the {folder.name} folder, "
+                       "which only add, log and init write into", err=True)
+            sys.exit(EXIT_UNUSABLE)
 
 
 @export.command("csv")
@@ -41,7 +55,7 @@ def _rows(root, as_of, cert):
 @as_of_option
 def export_csv(root, cert, start, end, source, output, as_of):
     """The audit CSV (one row per entry × certification), as in site/audit.csv."""
-    rows = filter_rows(_rows(root, as_of, cert), cert=cert, start=start, end=end, source=source)
+    rows = filter_rows(_rows(root, as_of, cert, output), cert=cert, start=start, end=end, source=source)
     text = to_csv(rows)
     if output is None:
         click.echo(text, nl=False)
@@ -58,6 +72,6 @@ def export_csv(root, cert, start, end, source, output, as_of):
 @as_of_option
 def export_certificates(root, cert, output, as_of):
     """The proof files in a ZIP, by certification and cycle, with a manifest."""
-    rows = filter_rows(_rows(root, as_of, cert), cert=cert)
+    rows = filter_rows(_rows(root, as_of, cert, output), cert=cert)
     count = write_certificates_zip(rows, output)
     click.echo(f"Wrote {count} proof files to {output}", err=True)
