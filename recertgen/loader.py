@@ -73,6 +73,14 @@ class FileRef(NamedTuple):
     inner: str  # relative to its kind's folder (the entry id derives from it)
     size: int
     mtime_ns: int
+    # Changed by any write and by any change of the times themselves: a file
+    # rewritten to the same size whose modification time was then put back
+    # (cp -p, rsync -a, touch -r) is not the file that was cached.
+    ctime_ns: int = 0
+
+    @property
+    def stamp(self) -> tuple[int, int]:
+        return self.mtime_ns, self.ctime_ns
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
         files_read=len(refs) + (root / SETTINGS_FILE).is_file(),
-        scanned=tuple((r.rel, r.size, r.mtime_ns) for r in refs),
+        scanned=tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs),
     )
     return ReadResult(ledger, tuple(problems))
 
@@ -165,7 +173,7 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
         elif name.endswith(YAML_SUFFIXES) and entry.is_file():
             stat = entry.stat()
             path = inner + name
-            refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns))
+            refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
 
 
 _name = operator.attrgetter("name")

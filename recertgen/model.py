@@ -341,7 +341,7 @@ class Ledger:
     programs: Mapping[str, Program]
     files_read: int = 0
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-load answers about files (proofs)
-    scanned: tuple = field(default=(), compare=False, repr=False)  # (path, size, mtime_ns) of each file, as found before reading
+    scanned: tuple = field(default=(), compare=False, repr=False)  # (path, size, mtime_ns, ctime_ns) of each file, as found before reading
 
     def certification(self, cert_id: str) -> Certification | None:
         for cert in self.certifications:

@@ -66,7 +66,7 @@ class ParseCache:
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         self.path = folder / f"parse-{key}.pickle"
         self.root = root
-        self.entries: dict[str, tuple] = {}  # rel -> (size, mtime_ns, digest or None, blob number)
+        self.entries: dict[str, tuple] = {}  # rel -> (size, (mtime_ns, ctime_ns), digest or None, blob number)
         self.blobs: dict[int, bytes] = {}
         self._unpickled: dict[int, dict] = {}
         self._pending: dict[str, Parsed] = {}
@@ -105,8 +105,8 @@ class ParseCache:
         entry = self.entries.get(ref.rel)
         if entry is None:
             return None
-        size, mtime_ns, digest, number = entry
-        if size != ref.size or mtime_ns != ref.mtime_ns:
+        size, stamp, digest, number = entry
+        if size != ref.size or stamp != ref.stamp:
             return None
         if digest is not None:  # racy when cached: the bytes must still be the same
             try:
@@ -148,7 +148,7 @@ class ParseCache:
             except OSError:
                 self.entries.pop(ref.rel, None)
                 return False
-        self.entries[ref.rel] = (ref.size, ref.mtime_ns, digest, number)
+        self.entries[ref.rel] = (ref.size, ref.stamp, digest, number)
         self.dirty = True
         return True
 

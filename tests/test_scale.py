@@ -80,6 +80,22 @@ def test_same_size_and_time_but_new_bytes_is_caught_when_racy(many):
     assert "Talk X" in {e.title for e in load(many.root, AS_OF).ledger.credits}
 
 
+
+def test_new_bytes_with_the_old_size_and_time_put_back_are_caught_long_after(many, monkeypatch, tmp_path):
+    """cp -p, rsync -a and touch -r put a modification time back; a file
+    rewritten to the same size that way, long after it was cached (no digest
+    kept), is still read again, and `build` does not call the site up to date."""
+    path = many.root / "ledger/credits/2025/e02.yaml"
+    monkeypatch.setattr(parsecache, "RACY_NS", 0)  # as if cached long ago: no digest to fall back on
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    stat = path.stat()
+    path.write_text(path.read_text().replace("Talk 2\n", "Talk Y\n"))  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert not up_to_date(many.root, site, AS_OF)
+    assert "Talk Y" in {e.title for e in load(many.root, AS_OF).ledger.credits}
+
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"recertgen-parse-cache\n" + b"\0" * 32 + b"not a pickle"])
 def test_a_corrupt_cache_is_ignored_and_rebuilt(many, damage):
     expected = load(many.root, AS_OF).ledger.credits

@@ -31,7 +31,7 @@ def theme_fingerprint(root: Path) -> str:
             if path.is_file():
                 stat = path.stat()
                 # relative: the same ledger reached by another path has the same theme
-                parts.append((number, path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns))
+                parts.append((number, path.relative_to(folder).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
     return digest(*parts)
 
 
@@ -41,19 +41,19 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
     as-of date. Equal fingerprints mean an identical site. A build passes
     the files as it found them before reading (`scanned`): a file changed
     while it ran then differs next time, and is not mistaken for built."""
-    files = list(scanned) or [(r.rel, r.size, r.mtime_ns) for r in scan(root, ledger_folder)]
+    files = list(scanned) or [(r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in scan(root, ledger_folder)]
     proofs = []
     base = str(root / ledger_folder / PROOF_DIR)
     for folder, _, names in sorted(os.walk(base)):
         for name in sorted(names):
             path = os.path.join(folder, name)
             stat = os.stat(path)
-            proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns))  # the same, however the root was named
+            proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))  # the same, however the root was named
     settings = root / "recertgen.yaml"
     settings_stat = settings.stat() if settings.exists() else None
     return digest(
         as_of.isoformat(), theme or theme_fingerprint(root), files, proofs,
-        (settings_stat.st_size, settings_stat.st_mtime_ns) if settings_stat else None,
+        (settings_stat.st_size, settings_stat.st_mtime_ns, settings_stat.st_ctime_ns) if settings_stat else None,
         repository_state(root),
     )
 
@@ -104,7 +104,7 @@ def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = Fals
     manifest = read_manifest(manifest_file(root, settings.cache, out), out)
     if not manifest or (strict and manifest.get("warnings")):
         return False
-    scanned = tuple((r.rel, r.size, r.mtime_ns) for r in refs) if refs is not None else ()
+    scanned = tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs) if refs is not None else ()
     if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=scanned):
         return False
     folder = str(out)

@@ -162,7 +162,7 @@ def _entry_key(data: SiteData, entry) -> str:
             location = locate(data.ledger, entry.proof)
             if location.path is not None:
                 stat = location.path.stat()
-                proof = f"{location.rel!r} {stat.st_size} {stat.st_mtime_ns}"
+                proof = f"{location.rel!r} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}"
         found = memo[spot] = (f"{content_key(entry)}\t{counted}\t{data.recorded.get(entry.file, '')}\t{proof}\t"
                               f"{data.urls.entry[entry.id]}")
     return found
