@@ -291,6 +291,17 @@ def test_isc2_group_a_rollover_from_the_last_six_months(ledger):
     assert second.carried_in == Decimal(15)
     assert second.earned == Decimal(0)
     assert second.credited == Decimal(15)
+    # summary.json's cycle holds together: earned counts what was carried in, as delta_days does
+    import json
+
+    from recertgen.exports.summary import summary_json
+
+    summary = json.loads(summary_json(ledger.load(D(2024, 2, 1)).report))["certifications"][0]
+    start, end = D.fromisoformat(summary["cycle"]["start"]), D.fromisoformat(summary["cycle"]["end"])
+    total, elapsed = (end - start).days + 1, (D(2024, 2, 1) - start).days + 1
+    assert summary["earned"] == 15.0
+    assert summary["delta_days"] == int(Decimal("15") * total // Decimal(summary["required"])) - elapsed
+    assert summary["remaining"] == summary["required"] - summary["earned"]
 
 
 def test_rollover_is_capped(ledger):

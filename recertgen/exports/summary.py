@@ -27,7 +27,9 @@ def _certification(cert: CertReport) -> dict:
         **base,
         "cycle": {"start": current.start.isoformat(), "end": current.end.isoformat()},
         "required": current.required,
-        "earned": current.earned,
+        # credits carried in from the last cycle (ISC2, PMI, IIA, ACFE rules) count in this one, as in
+        # delta_days, remaining and status, and as the terminal and the site show; none carried: the same
+        "earned": current.credited,
         "expected": current.pace.expected,
         "remaining": current.remaining,
         "delta_days": current.pace.delta_days,
