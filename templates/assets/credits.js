@@ -63,7 +63,11 @@
   }
   function shift(iso, days, years) {
     var d = new Date(iso + "T00:00:00Z");
-    if (years) { d.setUTCFullYear(d.getUTCFullYear() + years); }
+    if (years) {
+      var month = d.getUTCMonth();
+      d.setUTCFullYear(d.getUTCFullYear() + years);
+      if (d.getUTCMonth() !== month) { d.setUTCDate(0); }  // 29 February in a common year: the 28th
+    }
     d.setUTCDate(d.getUTCDate() + days);
     return d.toISOString().slice(0, 10);
   }

@@ -12,6 +12,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from recertgen.api import load
+from recertgen.site.build import build_site
+
 from .conftest import AS_OF
 
 PRESETS = ("all", "ytd", "7d", "30d", "last-year")
@@ -140,4 +143,15 @@ def test_over_http_under_a_sub_path(page, http_site, demo_loaded, outbound):
     page.click("nav >> text=Audit report")
     expect(page.locator("h1")).to_have_text("Audit report")
     assert outbound.leaks == []
+    assert page.errors == []
+
+
+def test_last_twelve_months_from_a_leap_day(page, ledger, tmp_path):
+    """The 12 months ending on 29 February 2024 start on 1 March 2023."""
+    ledger.cert("custom", "name: Custom\nbody: Body\ncycles:\n  - {start: 2022-01-01, end: 2024-12-31, required: 40}\n")
+    for day, credits in (("2023-02-28", 1), ("2023-03-01", 2), ("2023-03-02", 4)):
+        ledger.credit(day, f"title: On {day}\nprovider: P\ndate: {day}\ncounts_toward: {{custom: {credits}}}\n")
+    assert build_site(load(ledger.root, dt.date(2024, 2, 29)), tmp_path / "site").ok
+    open_credits(page, tmp_path / "site", "?preset=last-year")
+    expect(page.locator("#total-credits")).to_have_text("6.00")
     assert page.errors == []
