@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from recertgen import __version__
 from recertgen.cli import main
 
@@ -105,8 +107,10 @@ def test_check_defaults_to_the_current_directory(cissp_ledger, cli, monkeypatch)
     assert cli("check").exit_code == 0
 
 
-def test_status_bad_as_of_exits_2(cissp_ledger, cli):
-    result = cli("status", cissp_ledger.root, "--as-of", "2026-02-30")
+@pytest.mark.parametrize("day", ["2026-02-30", "20260203", "2026-W05-2", "2026-2-3"])
+def test_status_bad_as_of_exits_2(cissp_ledger, cli, day):
+    """Dates are YYYY-MM-DD (SPEC §2), not every form ISO 8601 allows."""
+    result = cli("status", cissp_ledger.root, "--as-of", day)
     assert result.exit_code == 2
     assert "not a date" in result.output
 

@@ -4,6 +4,7 @@ library outcomes into output and exit codes at one edge."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -20,9 +21,14 @@ def parse_date(ctx, param, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
+        if not _ISO_DATE.fullmatch(value.strip()):  # fromisoformat also takes 20260331 and 2026-W13-2
+            raise ValueError(value)
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def root_argument(func):
