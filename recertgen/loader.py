@@ -259,7 +259,7 @@ def _mappings(node: Node, rel: str, problems: list[Problem], what: str, allow_li
 
 def _program_records(node: Node, rel: str, stem: str, problems: list[Problem], sha256: str):
     for _, item in _mappings(node, rel, problems, "a program", allow_list=False):
-        program = read_program(item, rel, problems, builtin=False, source_index=source_index())
+        program = read_program(item, rel, problems, builtin=False, source_index=source_index(), stem=stem)
         if program is not None:
             yield program
 

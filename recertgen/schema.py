@@ -227,7 +227,7 @@ def program_schema() -> dict:
         "confidence": {"type": "object", "additionalProperties": {"enum": ["O", "Om", "S", "U", "confirmed", "verify", "unconfirmed"]}},
         "notes": {"type": "array", "items": {"type": "string"}},
     }
-    return _object(props, program.KEYS, ("id", "name", "body", "cycle"), title="ledger/programs/<id>.yaml")
+    return _object(props, program.KEYS, ("name", "body", "cycle"), title="ledger/programs/<id>.yaml (id: the file name by default)")
 
 
 BUILDERS = {

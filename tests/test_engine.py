@@ -404,3 +404,22 @@ def test_comptia_work_experience_counts_three_a_year(ledger):
     work = next(c for c in current.categories if c.name == "work-experience")
     assert work.counted == Decimal(6), "3 of year one's 9, and year two's 3"
     assert current.earned == Decimal(6)
+
+
+def test_a_ledger_defines_its_own_program(ledger):
+    """SPEC §3: ledger/programs/*.yaml with the same keys as the built-in
+    templates; like a certification, the file's stem is its id by default."""
+    ledger.write("ledger/programs/acme-cert.yaml", (
+        "name: ACME Certified\nbody: ACME\nunit: CEU\ncycle: {years: 2, anchor: certified}\nrequired: 30\n"
+        "estimate: {minutes_per_credit: 60, increment: 0.5}\n"))
+    ledger.write("ledger/programs/other.yaml", "id: acme-two\nname: ACME Two\nbody: ACME\ncycle: {years: 1}\nrequired: 5\n")
+    ledger.cert("acme", "name: ACME\nprogram: acme-cert\ncertified: 2025-01-10\n")
+    ledger.credit("a", "title: Course\nprovider: ACME\ndate: 2025-03-01\nminutes: 100\ncounts_toward: [acme]\n")
+    loaded = ledger.load(D(2025, 6, 1))
+    assert loaded.problems == ()
+    assert {"acme-cert", "acme-two"} <= set(loaded.ledger.programs)
+    cert = loaded.report.cert("acme")
+    assert (cert.current.start, cert.current.end) == (D(2025, 1, 10), D(2027, 1, 9))
+    assert cert.current.earned == Decimal("1.5")  # 100 minutes at 60 a credit, rounded down to halves
+    ledger.write("ledger/programs/Bad Name.yaml", "name: X\nbody: Y\nrequired: 1\n")
+    assert any("not a valid program id" in p.message for p in ledger.load(D(2025, 6, 1)).errors)

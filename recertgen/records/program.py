@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping
 
-from ..fields import MapReader
+from ..fields import ID_RE, MapReader
 from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
@@ -45,11 +45,14 @@ CONFIDENCE_WORDS = {
 
 
 def read_program(
-    node: YMap, rel: str, problems: list[Problem], builtin: bool, source_index: Mapping[str, SourceRef]
+    node: YMap, rel: str, problems: list[Problem], builtin: bool, source_index: Mapping[str, SourceRef],
+    stem: str | None = None,
 ) -> Program | None:
+    """A program template. A ledger's own program, like a certification,
+    takes its file's stem as id when it gives none (`stem`)."""
     r = MapReader(node, rel, problems, "a program")
     r.unknown_keys(KEYS)
-    program_id = r.ident("id", required=True)
+    program_id = r.ident("id", required=True) if stem is None or r.has("id") else _stem_id(r, stem)
     name = r.text("name", required=True)
     body = r.text("body", required=True)
     unit = r.choice("unit", UNITS) or "CPE"
@@ -148,6 +151,13 @@ def _delivery_categories(r: MapReader, names: set[str]) -> dict[str, str]:
             continue
         result[delivery] = value.text
     return result
+
+
+def _stem_id(r: MapReader, stem: str) -> str | None:
+    if ID_RE.match(stem):
+        return stem
+    r.error(r.here(), f"file name {stem!r} is not a valid program id: rename the file or give 'id' (lowercase letters, digits, hyphens)")
+    return None
 
 
 def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
