@@ -93,6 +93,16 @@ def test_broken_settings_exit_2_with_the_line(cissp_ledger, cli):
     assert "recertgen.yaml:2:11: error: unknown timezone 'Mars/Olympus'" in result.output
 
 
+
+def test_broken_settings_in_json_are_json_on_standard_output(cissp_ledger, cli):
+    """A program reading `check --format json` finds the problem where it looks."""
+    cissp_ledger.write("recertgen.yaml", "title: Mine\ntimezone: Mars/Olympus\n")
+    result = cli("check", cissp_ledger.root, "--format", "json")
+    assert result.exit_code == 2
+    problems = json.loads(result.stdout)
+    assert [(p["path"], p["line"], p["severity"]) for p in problems] == [("recertgen.yaml", 2, "error")]
+    assert "unknown timezone" in problems[0]["message"]
+
 def test_settings_may_move_the_ledger_folder(tmp_path, cli):
     root = tmp_path / "repo"
     (root / "records" / "certifications").mkdir(parents=True)

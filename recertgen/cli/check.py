@@ -19,6 +19,6 @@ def check(root, strict, fmt, as_of):
 
     Exit 0 when clean, 1 when problems were found, 2 when ROOT or its
     settings are unusable."""
-    loaded = load_or_exit(root, as_of)
+    loaded = load_or_exit(root, as_of, fmt=fmt)
     click.echo(format_problems(loaded.problems, fmt, loaded.ledger.files_read))
     sys.exit(EXIT_PROBLEMS if loaded.failed(strict) else EXIT_OK)

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from ..api import Loaded, load
-from ..loader import UnusableRoot
-from ..problems import format_problems
+from ..loader import SETTINGS_FILE, UnusableRoot
+from ..problems import Source, error, format_problems
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -45,15 +45,19 @@ def as_of_option(func):
     )(func)
 
 
-def load_or_exit(root: Path, as_of: dt.date | None, refs=None) -> Loaded:
+def load_or_exit(root: Path, as_of: dt.date | None, refs=None, fmt: str = "text") -> Loaded:
     """The ledger, or exit 2 with a clear message when the call is unusable.
-    Parsing thousands of new files shows a progress bar on a terminal."""
+    Parsing thousands of new files shows a progress bar on a terminal.
+    With a machine `fmt` (json, github), the settings' problems are also
+    printed in it on standard output, where a program reading it looks."""
     try:
         return load(root, as_of, refs, progress=_reading_bar if sys.stderr.isatty() else None, parallel=True)
     except UnusableRoot as exc:
         if exc.problems:
             click.echo(format_problems(exc.problems, "text"), err=True)
         click.echo(f"recertgen: {exc}", err=True)
+        if fmt != "text":
+            click.echo(format_problems(exc.problems or (error(Source(SETTINGS_FILE), str(exc)),), fmt))
         sys.exit(EXIT_UNUSABLE)
 
 
