@@ -4,6 +4,7 @@ Outside a git repository everything here is simply empty."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
@@ -58,6 +59,69 @@ def first_recorded(root: Path) -> dict[str, str]:
                 path = path[len(prefix) + 1:]
             dates[path] = date  # the log runs newest first: the last write is the first add
     return dates
+
+
+def recorded_dates(ledger) -> dict[str, str]:
+    """When each entry was first recorded: its file's first commit, and for
+    an entry in a list, the oldest commit among its own lines (an item
+    appended a year after the file was added was recorded then, not with
+    the file). Keys: the file, and `file#index` for list items; look them up
+    with `recorded_at`."""
+    dates = first_recorded(ledger.root)
+    if not dates:
+        return dates
+    items: dict[str, list] = {}
+    for entry in ledger.credits:
+        if entry.index is not None and entry.file in dates:
+            items.setdefault(entry.file, []).append(entry)
+    for file, entries in items.items():
+        lines = _line_dates(ledger.root, file)
+        if lines is None:
+            continue
+        entries.sort(key=lambda e: e.source.line)
+        for entry, following in zip(entries, [*entries[1:], None]):
+            last = following.source.line - 1 if following is not None else len(lines)
+            committed = [day for day in lines[entry.source.line - 1:last] if day]
+            dates[f"{file}#{entry.index}"] = min(committed) if committed else ""
+    return dates
+
+
+def recorded_at(recorded: dict[str, str], entry) -> str:
+    """The date `recorded_dates` found for this entry ("" if none)."""
+    if entry.index is not None:
+        found = recorded.get(f"{entry.file}#{entry.index}")
+        if found is not None:
+            return found
+    return recorded.get(entry.file, "")
+
+
+def _line_dates(root: Path, rel: str) -> list[str] | None:
+    """The committer date of each line of a file as committed ("" for lines
+    not committed yet), from `git blame`."""
+    out = _git(root, "blame", "--porcelain", "--", rel)
+    if out is None:
+        return None
+    when: dict[str, str] = {}
+    commit, lines, times = None, [], {}
+    for line in out.splitlines():
+        if line.startswith("\t"):
+            lines.append(when.get(commit, ""))
+        elif line.startswith("committer-time "):
+            times[commit] = int(line.split()[1])
+        elif line.startswith("committer-tz "):
+            when[commit] = _local_day(times.get(commit, 0), line.split()[1]) if commit.strip("0") else ""
+        else:
+            head = line.split(" ", 1)[0]
+            if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
+                commit = head
+    return lines
+
+
+def _local_day(epoch: int, tz: str) -> str:
+    """The day in the committer's own zone, as `git log --format=%cs` says it."""
+    sign = -1 if tz.startswith("-") else 1
+    offset = dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5])) * sign
+    return (dt.datetime.fromtimestamp(epoch, dt.timezone.utc) + offset).date().isoformat()
 
 
 def repository_state(root: Path) -> tuple | None:

@@ -215,6 +215,27 @@ def test_recorded_at_is_the_first_commit_of_each_file(ledger, cli):
     assert "Documentation debt" in (site / "index.html").read_text()
 
 
+
+def test_recorded_at_of_an_item_appended_to_a_list_is_its_own_commit(ledger, cli):
+    """SPEC §5: the commit that first added the *entry*. An item appended to
+    a list file later was recorded then, not when the file was added; an
+    item edited later keeps its first date; one not committed has none."""
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    item = "- title: {0}\n  provider: P\n  date: 2025-0{1}-01\n  hours: 1\n  counts_toward: [cissp]\n"
+    git(ledger.root, "init", "-q")
+    ledger.credit("talks", item.format("First", 1))
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "first", date="2025-01-05")
+    ledger.credit("talks", item.format("First", 1) + item.format("Second", 2))
+    git(ledger.root, "commit", "-qam", "second", date="2025-07-07")
+    ledger.credit("talks", item.format("First", 1).replace("hours: 1", "hours: 2") + item.format("Second", 2) + item.format("Third", 3))
+    site = build(cli, ledger)
+    rows = {r["title"]: r["recorded_at"] for r in read_csv(site / "audit.csv")}
+    assert rows == {"First": "2025-01-05", "Second": "2025-07-07", "Third": ""}
+    exported = cli("export", "csv", ledger.root, "--as-of", "2026-11-15")
+    assert {r["title"]: r["recorded_at"] for r in csv.DictReader(io.StringIO(exported.output))} == rows
+    assert "recorded 156 days after the activity" in (site / "audit" / "index.html").read_text()
+
 def test_recorded_at_in_a_ledger_below_the_repository_top(tmp_path, cli):
     top = tmp_path / "top"
     root = top / "people" / "dana"

@@ -8,7 +8,7 @@ import click
 from ..exports.audit import audit_rows, filter_rows, to_csv
 from ..exports.certificates import write_certificates_zip
 from ..fields import did_you_mean
-from ..gitinfo import first_recorded
+from ..gitinfo import recorded_dates
 from ..problems import format_problems
 from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, parse_date, root_argument
 
@@ -30,7 +30,7 @@ def _rows(root, as_of, cert, output: Path | None):
     if cert is not None and cert not in ids:
         click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids)}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    return audit_rows(loaded.ledger, loaded.report, first_recorded(loaded.ledger.root))
+    return audit_rows(loaded.ledger, loaded.report, recorded_dates(loaded.ledger))
 
 
 def _refuse_the_ledger(output: Path, ledger) -> None:

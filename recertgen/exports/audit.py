@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..amounts import fmt
 from ..engine.compute import CertReport, CountedCredit, Report
+from ..gitinfo import recorded_at
 from ..keys import content_key, digest_lines
 from ..model import Ledger
 from ..proofs import file_digest, locate
@@ -117,7 +118,7 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
                 proof=proof,
                 proof_path=path,
                 proof_sha256=digest,
-                recorded_at=recorded.get(entry.file, ""),
+                recorded_at=recorded_at(recorded, entry),
             )))
     keyed.sort(key=itemgetter(0))
     return [row for _, row in keyed]
@@ -142,7 +143,7 @@ def rows_key(cert: CertReport, ledger: Ledger, recorded: dict[str, str], proof_f
         # the proof by its repository path (proof[0]), never the absolute one: keys must not
         # depend on how the ledger's folder was named on the command line
         rows.append(f"{content_key(entry)}\t{c.credits} {c.category!r} {proof[0]!r} {proof[1] is not None:d} {proof[2]}\t"
-                    f"{recorded.get(entry.file, '')}")
+                    f"{recorded_at(recorded, entry)}")
     return digest_lines((cert.id, cert.unit, cycles), rows)
 
 

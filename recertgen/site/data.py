@@ -9,7 +9,7 @@ from functools import cached_property
 
 from ..api import Loaded
 from ..exports.audit import rows_key
-from ..gitinfo import first_recorded, head_commit
+from ..gitinfo import head_commit, recorded_dates
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
 
@@ -45,7 +45,7 @@ class Basis:
 
 def basis(loaded: Loaded) -> Basis:
     root = loaded.ledger.root
-    return Basis(loaded, first_recorded(root), head_commit(root))
+    return Basis(loaded, recorded_dates(loaded.ledger), head_commit(root))
 
 
 @dataclass(frozen=True)

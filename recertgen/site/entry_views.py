@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..amounts import ZERO, fmt, two_places
 from ..engine.compute import Report
+from ..gitinfo import recorded_at
 from ..model import CreditEntry, Ledger, Settings
 from ..proofs import file_digest, locate
 from .addresses import Addresses
@@ -149,9 +150,10 @@ def entry_detail(entry: CreditEntry, ledger: Ledger, index: EntryIndex, recorded
         facts.append(Fact("Proof SHA-256", digest))
     for sub in entry.submitted:
         facts.append(Fact(f"Reported to {sub.cert_id}", sub.date.isoformat()))
-    if recorded.get(entry.file):
+    when = recorded_at(recorded, entry)
+    if when:
         debt = _debt_text(entry, recorded)
-        facts.append(Fact("Recorded", recorded[entry.file] + (f" ({debt}: documentation debt)" if debt else "")))
+        facts.append(Fact("Recorded", when + (f" ({debt}: documentation debt)" if debt else "")))
     facts.append(Fact("File", entry.file + (f" (item {entry.index + 1})" if entry.index is not None else "")))
     allocations = []
     warnings = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
+from ..gitinfo import recorded_at
 from ..keys import content_key, digest, digest_lines
 from ..proofs import locate
 from . import catalog, entry_views, views
@@ -163,7 +164,7 @@ def _entry_key(data: SiteData, entry) -> str:
             if location.path is not None:
                 stat = location.path.stat()
                 proof = f"{location.rel!r} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}"
-        found = memo[spot] = (f"{content_key(entry)}\t{counted}\t{data.recorded.get(entry.file, '')}\t{proof}\t"
+        found = memo[spot] = (f"{content_key(entry)}\t{counted}\t{recorded_at(data.recorded, entry)}\t{proof}\t"
                               f"{data.urls.entry[entry.id]}")
     return found
 

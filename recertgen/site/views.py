@@ -15,6 +15,7 @@ from decimal import Decimal
 from ..amounts import ZERO, fmt
 from ..engine.compute import CertReport, CycleReport, Report
 from ..engine.pace import delta_words
+from ..gitinfo import recorded_at
 from ..model import CreditEntry, Ledger, Program
 from ..exports.audit import documentation_debt
 from ..programs_text import describe_program
@@ -195,7 +196,7 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
     rules = cert.rules
     c = cert.current
     coverage = _proof_coverage(cert)
-    late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded.get(x.entry.file, ""))) if recorded else 0
+    late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded_at(recorded, x.entry))) if recorded else 0
     base = dict(
         id=cert.id,
         name=cert.name,
@@ -336,7 +337,7 @@ def entry_rows(ledger: Ledger, counted, recorded: dict[str, str], urls: Addresse
             proof_href=proof_href(ledger, e),
             proof_label=_proof_label(e),
             proof_sha256=e.proof_sha256 or "",
-            recorded_at=recorded.get(e.file, ""),
+            recorded_at=recorded_at(recorded, e),
             debt=_debt_text(e, recorded),
             source=ledger.settings.source_label(e.source_name),
         ))
@@ -344,7 +345,7 @@ def entry_rows(ledger: Ledger, counted, recorded: dict[str, str], urls: Addresse
 
 
 def _debt_text(entry: CreditEntry, recorded: dict[str, str]) -> str:
-    days = documentation_debt(entry.date, recorded.get(entry.file, ""))
+    days = documentation_debt(entry.date, recorded_at(recorded, entry))
     return f"recorded {days} days after the activity" if days else ""
 
 
