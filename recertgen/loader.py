@@ -312,6 +312,30 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
             path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
             entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)
+    return _numbered_apart(result, explicit)
+
+
+def _numbered_apart(entries: list[CreditEntry], explicit: set[str]) -> list[CreditEntry]:
+    """Path ids can still meet (`pair.yaml`'s first item and `pair-1.yaml`):
+    then all but the first by path get `-2`, `-3`… — never an error for ids
+    nobody wrote, and the same ids whatever order the files were read in."""
+    derived: dict[str, list[int]] = {}
+    for position, entry in enumerate(entries):
+        if not entry.written("id"):
+            derived.setdefault(entry.id, []).append(position)
+    clashes = {i: spots for i, spots in derived.items() if len(spots) > 1 or i in explicit}
+    if not clashes:
+        return entries
+    taken = explicit | set(derived)
+    result = list(entries)
+    for entry_id, spots in sorted(clashes.items()):
+        spots.sort(key=lambda k: (entries[k].file, entries[k].index or 0))
+        for position in spots[0 if entry_id in explicit else 1:]:
+            number = 2
+            while f"{entry_id}-{number}" in taken:
+                number += 1
+            taken.add(f"{entry_id}-{number}")
+            result[position] = replace(entries[position], id=f"{entry_id}-{number}")
     return result
 
 

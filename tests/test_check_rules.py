@@ -236,3 +236,20 @@ def test_amounts_are_exact_decimals_from_the_text(cissp_ledger):
     (credit,) = cissp_ledger.load().ledger.credits
     assert credit.allocations[0].credits == Decimal("1.10")
     assert credit.minutes == Decimal("66.00")
+
+
+def test_ids_nobody_wrote_never_clash(cissp_ledger):
+    """Ids derive from the file path and list index (SPEC §2); files whose
+    derived ids meet get distinct ones, the same whatever the reading order,
+    and only ids someone wrote can be 'already used'."""
+    item = "- title: {0}\n  provider: P\n  date: 2025-03-0{1}\n  hours: 1\n  counts_toward: [cissp]\n"
+    cissp_ledger.credit("2025/pair", item.format("A", 1) + item.format("B", 2))
+    cissp_ledger.credit("2025/pair-1", item.format("C", 3)[2:].replace("\n  ", "\n"))
+    cissp_ledger.credit("2024/pair-1", item.format("D", 4)[2:].replace("\n  ", "\n"))
+    loaded = cissp_ledger.load()
+    assert loaded.problems == (), loaded.problems
+    ids = {e.title: e.id for e in loaded.ledger.credits}
+    assert len(set(ids.values())) == 4
+    assert ids["B"] == "pair-2"
+    again = cissp_ledger.load()
+    assert {e.title: e.id for e in again.ledger.credits} == ids
