@@ -294,7 +294,7 @@ class Program:
     unit: str
     unit_label: str
     cycle_months: int
-    cycle_anchor: str  # "certified" or "next-january"
+    cycle_anchor: str  # "certified", "next-january" or "anniversary-month" (ANCHORS)
     required: Decimal | None
     annual_minimum: Decimal | None
     annual_basis: str
@@ -315,6 +315,7 @@ class Program:
     notes: tuple[str, ...]
     builtin: bool
     source: Source
+    cycle_ends_month_end: bool = False  # GIAC: a cycle ends on the last day of the month it would end in
 
     def rule_for(self, delivery: str | None) -> EstimateRule:
         return self.estimate_by_delivery.get(delivery or "", self.estimate)

@@ -80,9 +80,12 @@ def _cycle(p: Program) -> str:
 
 
 def _anchor(p: Program) -> str:
+    ends = ", ending on the last day of a month" if p.cycle_ends_month_end else ""
     if p.cycle_anchor == "next-january":
-        return "1 January after certification" + (" (earlier credits count toward the first cycle)" if p.counts_from_certified else "")
-    return "on the certification date"
+        return "1 January after certification" + (" (earlier credits count toward the first cycle)" if p.counts_from_certified else "") + ends
+    if p.cycle_anchor == "anniversary-month":
+        return "the 1st of the month after the first anniversary month (nothing is due before), each ending with an anniversary month"
+    return "on the certification date" + ends
 
 
 def _limits(c) -> str:

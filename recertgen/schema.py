@@ -210,7 +210,8 @@ def program_schema() -> dict:
         "unit_label": _text("the issuer's word for the unit"),
         "cycle": {"type": "object", "additionalProperties": False, "properties": {
             "years": {"type": "integer", "minimum": 1}, "months": {"type": "integer", "minimum": 1},
-            "anchor": {"enum": ["certified", "next-january"]}, "counts_from_certified": {"type": "boolean"}}},
+            "anchor": {"enum": list(program.ANCHORS)}, "counts_from_certified": {"type": "boolean"},
+            "ends": {"enum": list(program.CYCLE_ENDS)}}},
         "required": _amount("credits per cycle"),
         "annual": {"type": "object", "additionalProperties": False, "properties": {
             "minimum": _amount("credits per year", zero=True), "basis": {"enum": list(ANNUAL_BASES)},

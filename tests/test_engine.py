@@ -351,13 +351,13 @@ CYCLE_RULES = {
     **{p: ("certified", 3) for p in ("comptia-a-plus", "comptia-network-plus", "comptia-security-plus",
                                       "comptia-cysa-plus", "comptia-pentest-plus", "comptia-securityx")},
     **{p: ("certified", 3) for p in ("pmi-pmp", "pmi-capm", "pmi-acp")},
-    "giac": ("certified", 4),
+    "giac": ("certified-to-month-end", 4),
     **{p: ("certified", 3) for p in ("cisco-associate", "cisco-specialist", "cisco-professional", "cisco-expert")},
     "cpa-ca": ("certified", 2),
     "cpa-ny": ("next-january", 3),
     "cpa-tx": ("certified", 3),
     "iia-cia": ("next-january", 1),
-    "acfe-cfe": ("certified", 1),
+    "acfe-cfe": ("anniversary-month", 1),
 }
 
 
@@ -368,13 +368,36 @@ def test_every_program_derives_and_rolls_its_cycles(ledger, program):
     ledger.cert("c", f"name: C\nprogram: {program}\ncertified: {certified}\n")
     as_of = D(2026, 11, 15)
     cycles = ledger.load(as_of).report.cert("c").cycles
-    start = D(2020, 1, 1) if anchor == "next-january" else certified
+    start = {"next-january": D(2020, 1, 1), "anniversary-month": D(2020, 8, 1)}.get(anchor, certified)
     assert cycles[0].start == start
     for previous, cycle in zip(cycles, cycles[1:]):
         assert cycle.start == previous.end + dt.timedelta(days=1)
     for cycle in cycles:
-        assert cycle.end == cycle.start.replace(year=cycle.start.year + years) - dt.timedelta(days=1)
+        end = cycle.start.replace(year=cycle.start.year + years) - dt.timedelta(days=1)
+        if anchor == "certified-to-month-end":  # GIAC: the last day of the month it would end in
+            end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        assert cycle.end == end
     assert cycles[-1].start <= as_of <= cycles[-1].end
+
+
+def test_giac_expires_on_the_last_day_of_the_month_earned(ledger):
+    """RULES §6: expiry is reported as the last day of the month earned (S)."""
+    ledger.cert("gpen", "name: GPEN\nprogram: giac\ncertified: 2022-05-10\n")
+    first, second = ledger.load(D(2027, 1, 1)).report.cert("gpen").cycles
+    assert (first.start, first.end) == (D(2022, 5, 10), D(2026, 5, 31))
+    assert (second.start, second.end) == (D(2026, 6, 1), D(2030, 5, 31))
+
+
+def test_new_cfes_are_exempt_through_the_next_anniversary_month(ledger):
+    """RULES §10: exempt from the certification date through the next
+    anniversary month (S); then 12-month periods ending with it."""
+    ledger.cert("cfe", "name: CFE\nprogram: acfe-cfe\ncertified: 2023-07-10\n")
+    cert = ledger.load(D(2024, 3, 1)).report.cert("cfe")
+    assert cert.status == "upcoming", "nothing is due during the exemption"
+    assert (cert.cycles[0].start, cert.cycles[0].end) == (D(2024, 8, 1), D(2025, 7, 31))
+    later = ledger.load(D(2025, 9, 1)).report.cert("cfe")
+    assert [(c.start, c.end) for c in later.cycles] == [(D(2024, 8, 1), D(2025, 7, 31)), (D(2025, 8, 1), D(2026, 7, 31))]
+    assert later.cycles[0].status == "lapsed"
 
 
 def test_a_year_short_of_its_category_minimum_keeps_the_cycle_from_complete(ledger):

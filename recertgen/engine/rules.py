@@ -141,13 +141,14 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
             categories=_categories(None, cert, program),
             source=None,
         )
-        first = _derived(template, start, program.cycle_months, counts_from=template.counts_from)
+        first = _derived(template, start, program.cycle_months, counts_from=template.counts_from,
+                         month_end=program.cycle_ends_month_end)
         result.append(first)
         start = first.end + ONE_DAY
     else:
         return tuple(result)
     while start <= as_of and len(result) < MAX_DERIVED_CYCLES:
-        cycle = _derived(template, start, program.cycle_months, counts_from=start)
+        cycle = _derived(template, start, program.cycle_months, counts_from=start, month_end=program.cycle_ends_month_end)
         result.append(cycle)
         start = cycle.end + ONE_DAY
     return tuple(result)
@@ -174,17 +175,20 @@ def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:
 def _first_start(certified: dt.date, program: Program) -> dt.date:
     if program.cycle_anchor == "next-january":
         return dt.date(certified.year + 1, 1, 1)
+    if program.cycle_anchor == "anniversary-month":  # the month after the first anniversary month
+        return add_months(certified.replace(day=1), 13)
     return certified
 
 
-def _end_of(start: dt.date, months: int) -> dt.date:
-    return add_months(start, months) - ONE_DAY
+def _end_of(start: dt.date, months: int, month_end: bool = False) -> dt.date:
+    end = add_months(start, months) - ONE_DAY
+    return add_months(end.replace(day=1), 1) - ONE_DAY if month_end else end
 
 
-def _derived(template: Cycle, start: dt.date, months: int, counts_from: dt.date) -> Cycle:
+def _derived(template: Cycle, start: dt.date, months: int, counts_from: dt.date, month_end: bool = False) -> Cycle:
     return Cycle(
         start=start,
-        end=_end_of(start, months),
+        end=_end_of(start, months, month_end),
         counts_from=min(counts_from, start),
         required=template.required,
         annual_minimum=template.annual_minimum,

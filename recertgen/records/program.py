@@ -24,7 +24,7 @@ KEYS = (
     "categories", "default_category", "delivery_categories", "estimate", "carry_over",
     "reviewed", "sources", "confidence", "notes",
 )
-CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified")
+CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
@@ -32,7 +32,12 @@ ESTIMATE_KEYS = (
 )
 RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor")
 CARRY_KEYS = ("max", "window_months", "categories")
-ANCHORS = ("certified", "next-january")
+# certified: cycles start on the certification date; next-january: on 1 January
+# after it (ISACA); anniversary-month: on the 1st of the month after the first
+# anniversary month, each ending with an anniversary month (ACFE: new members
+# are exempt until then)
+ANCHORS = ("certified", "next-january", "anniversary-month")
+CYCLE_ENDS = ("day-before-anniversary", "month-end")
 CONFIDENCE_WORDS = {
     "o": "confirmed",
     "om": "confirmed",
@@ -56,7 +61,7 @@ def read_program(
     name = r.text("name", required=True)
     body = r.text("body", required=True)
     unit = r.choice("unit", UNITS) or "CPE"
-    months, anchor, counts_from_certified = _cycle(r)
+    months, anchor, counts_from_certified, month_end = _cycle(r)
     required = r.amount("required")
     annual = _annual(r)
     categories = read_categories(r, "categories") or ()
@@ -96,6 +101,7 @@ def read_program(
         university=university,
         carry_over=carry_over,
         counts_from_certified=counts_from_certified,
+        cycle_ends_month_end=month_end,
         sources=sources,
         reviewed=reviewed,
         confidence=confidence,
@@ -105,11 +111,11 @@ def read_program(
     )
 
 
-def _cycle(r: MapReader) -> tuple[int, str, bool]:
+def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
     node = r.mapping("cycle")
     if node is None:
         r.error(r.here(), "missing required key 'cycle' in a program (give cycle: {years: 3, anchor: certified})")
-        return 36, "certified", False
+        return 36, "certified", False, False
     c = MapReader(node, r.rel, r.problems, "a program's cycle")
     c.unknown_keys(CYCLE_KEYS)
     years = c.integer("years", minimum=1)
@@ -119,7 +125,8 @@ def _cycle(r: MapReader) -> tuple[int, str, bool]:
     total = (years or 0) * 12 + (months or 0) or 36
     anchor = c.choice("anchor", ANCHORS) or "certified"
     counts_from = _boolean(c, "counts_from_certified")
-    return total, anchor, counts_from
+    ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
+    return total, anchor, counts_from, ends == "month-end"
 
 
 def _annual(r: MapReader) -> dict:
