@@ -37,15 +37,14 @@ def qualifies(opp: Opportunity, cert: CertReport) -> bool:
 
 
 def estimates(opp: Opportunity, report: Report, memo: dict | None = None) -> tuple[Estimate, ...]:
-    """For each certification held: listed ones first; all of them when the
-    opportunity names none (it may still qualify). `memo`, shared over one
-    report's opportunities, keeps what a certification gives a delivery and
-    a duration: catalogs repeat them by the thousand."""
+    """For each certification held (SPEC §5): those the opportunity is
+    listed for first, then the others, marked unlisted (it may still
+    qualify: the person checks). `memo`, shared over one report's
+    opportunities, keeps what a certification gives a delivery and a
+    duration: catalogs repeat them by the thousand."""
     result = []
     for cert in report.certifications:
         listed = qualifies(opp, cert)
-        if opp.counts_toward and not listed:
-            continue
         shape = (cert.id, opp.delivery, opp.minutes)
         found = memo.get(shape) if memo is not None else None
         if found is None:
@@ -54,7 +53,7 @@ def estimates(opp: Opportunity, report: Report, memo: dict | None = None) -> tup
             if memo is not None:
                 memo[shape] = found
         result.append(Estimate(cert.id, cert.name, cert.unit, found[0], found[1], listed))
-    return tuple(result)
+    return tuple(sorted(result, key=lambda e: not e.listed))
 
 
 def _days_gained(cert: CertReport, credits: Decimal | None, as_of: dt.date) -> int | None:

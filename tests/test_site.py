@@ -199,7 +199,7 @@ def test_markdown_keeps_safe_links(small, cli):
 def test_build_output_is_quiet_when_piped(small, cli):
     result = build(cli, small)
     (line,) = result.output.strip().splitlines()
-    assert re.fullmatch(r"Built 5 pages \(\d+ files\) into " + re.escape(str(small.root / "site")) + " as of 2026-11-15", line)
+    assert re.fullmatch(r"Built 6 pages \(\d+ files\) into " + re.escape(str(small.root / "site")) + " as of 2026-11-15", line)
 
 
 def test_dashboard_states_pace_in_words(small, cli):
@@ -274,3 +274,31 @@ def test_opportunity_estimates_shared_by_shape_are_the_ones_worked_out_alone():
     alone = [estimates(o, loaded.report) for o in loaded.ledger.opportunities]
     assert shared == alone
     assert len(memo) < sum(len(e) for e in alone), "shapes repeat, so the memo is used"
+
+
+def test_the_audit_report_says_what_counts_once_category_caps_apply(ledger, cli):
+    """Every counted entry is listed with its credits; when a category cap
+    holds some back, the report says what counts, matching the cycle's head."""
+    ledger.cert("custom", "name: Custom\nbody: Body\ncycles:\n  - {start: 2025-01-01, end: 2027-12-31, required: 30}\n"
+                          "categories:\n  soft: {max: 3}\n")
+    ledger.credit("a", "title: Hard\nprovider: P\ndate: 2025-02-01\ncounts_toward: {custom: 4.1}\n")
+    ledger.credit("b", "title: Soft\nprovider: P\ndate: 2025-03-01\ncounts_toward: {custom: {credits: 5, category: soft}}\n")
+    assert build(cli, ledger).exit_code == 0
+    audit = (ledger.root / "site" / "audit" / "index.html").read_text()
+    text = re.sub(r"<[^>]+>", " ", audit)
+    assert re.search(r"Total of the counted entries\s+9\.10", text)
+    assert re.search(r"Counted toward the cycle once category caps apply\s+7\.10", text)
+    assert "7.10 of 30.00" in text
+    ledger.credit("b", "title: Soft\nprovider: P\ndate: 2025-03-01\ncounts_toward: {custom: {credits: 2, category: soft}}\n")
+    assert build(cli, ledger).exit_code == 0
+    assert "once category caps apply" not in (ledger.root / "site" / "audit" / "index.html").read_text()
+
+
+def test_a_ledger_without_opportunities_still_has_their_page(small, cli):
+    """SPEC §5 lists opportunities/index.html: with none yet, it says how to add them."""
+    assert not (small.root / "ledger" / "opportunities").exists() or not any((small.root / "ledger" / "opportunities").rglob("*.yaml"))
+    assert build(cli, small).exit_code == 0
+    page = (small.root / "site" / "opportunities" / "index.html").read_text()
+    assert 'id="opp-empty"' in page and "ledger/opportunities/" in page
+    assert 'href="opportunities/index.html"' in (small.root / "site" / "index.html").read_text()
+    assert (small.root / "site" / "opportunities" / "search-index.js").is_file()

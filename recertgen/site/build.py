@@ -304,8 +304,7 @@ def export_jobs(base: Basis) -> list[ExportJob]:
             ExportJob("proof files", _copy_proofs, early=True)]
     for number, path in enumerate(credit_data_paths(base.ledger)):
         jobs.append(ExportJob(path, lambda d, s, n=number: _write_credit_data(d, s, n)))
-    if base.ledger.opportunities:
-        jobs.append(ExportJob("opportunities/search-index.js", _write_search_index))
+    jobs.append(ExportJob("opportunities/search-index.js", _write_search_index))
     jobs.append(ExportJob("summaries", _write_summaries))
     return jobs
 

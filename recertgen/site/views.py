@@ -144,6 +144,7 @@ class CycleSection:
     total: str
     unit: str
     hidden: int = 0  # older entries not listed here (see the audit report)
+    after_caps: str = ""  # what counts once category caps apply, when less than `total`
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,10 @@ class Choice:
     label: str
 
 
-def site_info(ledger: Ledger, report: Report, commit: str | None, has_opportunities: bool) -> SiteInfo:
+def site_info(ledger: Ledger, report: Report, commit: str | None) -> SiteInfo:
     settings = ledger.settings
-    nav = [Link("index.html", "Dashboard"), Link("credits/index.html", "Credits")]
-    if has_opportunities:
-        nav.append(Link("opportunities/index.html", "Opportunities"))
-    nav.append(Link("audit/index.html", "Audit report"))
+    nav = [Link("index.html", "Dashboard"), Link("credits/index.html", "Credits"), Link("opportunities/index.html", "Opportunities"),
+           Link("audit/index.html", "Audit report")]
     return SiteInfo(
         title=settings.title,
         holder=settings.holder,
@@ -363,6 +362,7 @@ def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], u
     sections = []
     cycles = reversed(cert.cycles) if newest_first else cert.cycles
     for c in cycles:
+        listed = sum((e.credits for e in c.entries), ZERO)
         summary = f"{fmt(c.credited)} of {fmt(c.required)} {cert.unit}"
         if c.carried_in:
             summary += f" (including {fmt(c.carried_in)} carried over)"
@@ -377,9 +377,10 @@ def cycle_sections(cert: CertReport, ledger: Ledger, recorded: dict[str, str], u
             status_label=STATUS_LABELS.get(c.status, c.status),
             summary=summary,
             rows=entry_rows(ledger, c.entries[-limit:] if limit else c.entries, recorded, urls) if with_rows else (),
-            total=fmt(sum((e.credits for e in c.entries), ZERO)),
+            total=fmt(listed),
             unit=cert.unit,
             hidden=max(len(c.entries) - limit, 0) if limit else 0,
+            after_caps=fmt(c.earned) if c.earned < listed else "",
         ))
     return tuple(sections)
 

@@ -128,3 +128,16 @@ def test_github_link_prefills_the_new_file(page, demo_site, demo_loaded):
     query = parse_qs(url.query)
     assert query["filename"][0].startswith("ledger/credits/")
     assert query["value"][0] == page.locator(f"#entry-yaml-{opp.id}").inner_text()
+
+
+def test_an_empty_index_says_how_to_add_opportunities(page, cissp_ledger, tmp_path):
+    from recertgen.api import load
+    from recertgen.site.build import build_site
+
+    assert build_site(load(cissp_ledger.root, AS_OF), tmp_path / "site").ok
+    page.goto((tmp_path / "site" / "opportunities" / "index.html").as_uri())
+    expect(page.locator("#opp-empty")).to_be_visible()
+    expect(page.locator("#opp-list > li")).to_have_count(0)
+    page.fill("#opp-search", "anything")
+    expect(page.locator("#opp-list > li")).to_have_count(0)
+    assert page.errors == []
