@@ -302,3 +302,14 @@ def test_a_ledger_without_opportunities_still_has_their_page(small, cli):
     assert 'id="opp-empty"' in page and "ledger/opportunities/" in page
     assert 'href="opportunities/index.html"' in (small.root / "site" / "index.html").read_text()
     assert (small.root / "site" / "opportunities" / "search-index.js").is_file()
+
+
+def test_the_dashboard_names_the_minimum_still_missing_once_the_total_is_reached(ledger, cli):
+    ledger.cert("done", "name: Done\nbody: Body\ncycles:\n  - {start: 2025-01-01, end: 2027-12-31, required: 10}\n"
+                        "categories:\n  ethics: {min: 2}\n")
+    ledger.credit("a", "title: Big course\nprovider: P\ndate: 2025-02-01\ncounts_toward: {done: 9.5}\n")
+    ledger.credit("b", "title: Ethics talk\nprovider: P\ndate: 2025-03-01\ncounts_toward: {done: {credits: 1.5, category: ethics}}\n")
+    assert build(cli, ledger).exit_code == 0
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (ledger.root / "site" / "index.html").read_text()))
+    assert "still 0.50 cpe of ethics" in text.lower()
+    assert "nothing more" not in text

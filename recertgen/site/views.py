@@ -222,7 +222,10 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
     elif cert.status != c.status:
         delta_text += " on the cycle total; an annual minimum is behind"
     needed = "nothing more" if c.needed_per_month == 0 else (f"{fmt(c.needed_per_month)} {cert.unit} a month" if c.needed_per_month is not None else "—")
-    projected = _projection(c)
+    short = _minimums_short(c, cert.unit)
+    if short and c.remaining <= 0:
+        needed = short  # the total is reached, a minimum is not: that is what is left to do
+    projected = _projection(c) if not short or c.remaining > 0 else f"total reached; {short}"
     facts = (
         Fact("Cycle", f"{c.start} to {c.end}"),
         Fact("Deadline", f"{c.end} ({_days(c.days_left)} left)" if c.days_left else f"{c.end}"),
@@ -259,6 +262,17 @@ def with_chart_prefix(card: CertCard, cert: CertReport, as_of: dt.date, chart_pr
 
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _minimums_short(c: CycleReport, unit: str) -> str:
+    """What the cycle's category minimums and this year's still lack, in words ("" when none)."""
+    parts = [f"{fmt(cat.remaining)} {unit} of {cat.label or cat.name}" for cat in c.categories if cat.remaining > 0]
+    year = c.current_year
+    if year is not None and year.minimum and year.remaining > 0:
+        parts.append(f"{fmt(year.remaining)} {unit} this year ({year.start} to {year.end})")
+    parts += [f"{fmt(cat.remaining)} {unit} of {cat.label or cat.name} this year"
+              for cat in (year.categories if year is not None else ()) if cat.remaining > 0]
+    return "still " + ", ".join(parts) if parts else ""
 
 
 def _projection(c: CycleReport) -> str:
