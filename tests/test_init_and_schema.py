@@ -153,3 +153,20 @@ def test_schema_accepts_the_demo_ledger_and_the_built_in_programs():
     assert schema_ok("settings", (REPO / "recertgen.yaml").read_text())
     for path in (REPO / "recertgen" / "programs").glob("[a-z]*.yaml"):
         assert schema_ok("program", path.read_text()), path
+
+
+def test_schema_out_writes_files_but_never_into_a_ledger(tmp_path, cli, monkeypatch):
+    """Only add, log and init write into the ledger (SPEC §4), whatever
+    its folder is called."""
+    repo = tmp_path / "repo"
+    assert cli("init", repo).exit_code == 0
+    (repo / "ledger").rename(repo / "records")
+    (repo / "recertgen.yaml").write_text("ledger: records\n")
+    monkeypatch.chdir(repo)
+    for inside in ("records/schemas", "records"):
+        result = cli("schema", "--out", inside)
+        assert result.exit_code == 2 and "refusing to write schemas" in result.output
+    assert not (repo / "records" / "schemas").exists()
+    assert not list((repo / "records").glob("*.schema.json"))
+    assert cli("schema", "credit", "--out", "editor-schemas").exit_code == 0
+    assert json.loads((repo / "editor-schemas" / "credit.schema.json").read_text())["$schema"].endswith("2020-12/schema")

@@ -137,6 +137,18 @@ def test_refuses_to_replace_a_folder_it_did_not_make(small, cli, tmp_path):
     assert cli("build", small.root, "--out", small.root).exit_code == 2
 
 
+
+def test_never_builds_into_the_ledger_whatever_its_folder_is_called(small, cli):
+    """Only add, log and init write into the ledger (SPEC §4)."""
+    assert cli("build", small.root, "--as-of", "2026-11-15", "--out", small.root / "ledger" / "site").exit_code == 2
+    (small.root / "ledger").rename(small.root / "data")
+    small.write("recertgen.yaml", "ledger: data\n")
+    result = cli("build", small.root, "--as-of", "2026-11-15", "--out", small.root / "data" / "site")
+    assert result.exit_code == 2 and "refusing to build" in result.output
+    small.write("recertgen.yaml", "ledger: data\noutput: data/out\n")
+    assert cli("build", small.root, "--as-of", "2026-11-15").exit_code == 2
+    assert not (small.root / "data" / "site").exists() and not (small.root / "data" / "out").exists()
+
 def test_ledger_templates_override_file_by_file(small, cli):
     small.write("templates/entry.html", '{% extends "builtin/entry.html" %}{% block title %}Custom: {{ entry.title }}{% endblock %}')
     small.write("templates/assets/style.css", "body { color: rebeccapurple; }")

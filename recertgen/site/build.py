@@ -71,7 +71,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     errors it returns stop the build as a template error would — checks
     still running while the site was built, see `api.load_deferred`.)"""
     root = loaded.ledger.root
-    check_output(out, root)
+    check_output(out, root, loaded.ledger.settings.ledger)
     manifest_path = manifest_file(root, loaded.ledger.settings.cache, out)
     staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     early = None

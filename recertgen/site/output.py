@@ -23,13 +23,14 @@ class OutputRefused(Exception):
     """The output folder is not ours to replace (exit 2)."""
 
 
-def check_output(out: Path, root: Path) -> None:
+def check_output(out: Path, root: Path, ledger_folder: str = "ledger") -> None:
+    """`ledger_folder`: the settings' `ledger`, wherever it is named."""
     out_real = out.resolve()
     root_real = root.resolve()
     if out_real == root_real or root_real.is_relative_to(out_real):
         raise OutputRefused(f"refusing to build into {out}: it contains the ledger repository")
-    if out_real.is_relative_to(root_real / "ledger") or out_real.is_relative_to(root_real / "templates"):
-        raise OutputRefused(f"refusing to build into {out}: it is inside the ledger or templates folder")
+    if out_real.is_relative_to((root_real / ledger_folder).resolve()) or out_real.is_relative_to(root_real / "templates"):
+        raise OutputRefused(f"refusing to build into {out}: it is inside the ledger ({ledger_folder}) or templates folder")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise OutputRefused(f"refusing to replace {out}: it exists and was not made by recertgen (no {MARKER} file)")
 
