@@ -109,6 +109,19 @@ def test_log_unknown_ids_exit_2(catalog, cli):
     assert cli("log", "unlisted-book", catalog.root).exit_code == 2  # listed for nothing: say --for
 
 
+
+def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
+    """Opportunity ids are unique (SPEC §2): with two, log would guess. An
+    activity is logged once done, as `add` says too."""
+    before = files_under(catalog.root / "ledger")
+    catalog.write("ledger/opportunities/more.yaml", "- id: owasp-top-ten\n  title: Another\n  provider: X\n  hours: 5\n")
+    result = cli("log", "owasp-top-ten", catalog.root, "--for", "cissp")
+    assert result.exit_code == 2 and "used more than once" in result.output and "more.yaml" in result.output
+    (catalog.root / "ledger/opportunities/more.yaml").unlink()
+    result = cli("log", "owasp-top-ten", catalog.root, "--date", "2099-01-01")
+    assert result.exit_code == 2 and "in the future" in result.output
+    assert files_under(catalog.root / "ledger") == before, "nothing written"
+
 def test_log_reuses_an_identical_proof_and_never_replaces_a_different_one(catalog, cli, tmp_path):
     catalog.write("ledger/proof/2025/cert.pdf", b"original")
     other = tmp_path / "cert.pdf"

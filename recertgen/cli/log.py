@@ -27,11 +27,17 @@ def log(opportunity_id, root, day, certs, proof):
     certification's new standing. A refused write changes nothing (exit 1)."""
     loaded = load_or_exit(root, None)
     ledger, report = loaded.ledger, loaded.report
-    opp = next((o for o in ledger.opportunities if o.id == opportunity_id), None)
-    if opp is None:
+    found = [o for o in ledger.opportunities if o.id == opportunity_id]
+    if not found:
         ids = [o.id for o in ledger.opportunities]
         click.echo(f"recertgen: no opportunity {opportunity_id!r}{did_you_mean(opportunity_id, ids)}", err=True)
         sys.exit(EXIT_UNUSABLE)
+    if len(found) > 1:  # ids must be unique (check says so): which one was meant is anybody's guess
+        places = ", ".join(str(o.source) for o in found)
+        click.echo(f"recertgen: opportunity id {opportunity_id!r} is used more than once ({places}): "
+                   "give each its own id, then log it", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    opp = found[0]
     held = [c.id for c in ledger.certifications]
     targets = list(dict.fromkeys(certs)) or held_targets(opp, report)
     unknown = [c for c in targets if c not in held]
@@ -41,7 +47,11 @@ def log(opportunity_id, root, day, certs, proof):
     if not targets:
         click.echo(f"recertgen: {opp.id} is not listed for any certification you hold; say which with --for CERT", err=True)
         sys.exit(EXIT_UNUSABLE)
-    day = day or default_date(opp, today(ledger.settings))
+    now = today(ledger.settings)
+    if day is not None and day > now:
+        click.echo(f"recertgen: {day} is in the future: log an activity once it is done", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    day = day or default_date(opp, now)
     try:
         proof_copy = plan_proof(ledger.ledger_dir, proof, day) if proof else None
         text = entry_yaml(opp, day, targets, proof_copy.rel if proof_copy else None, proof_copy.sha256 if proof_copy else None)
