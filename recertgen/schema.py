@@ -108,7 +108,13 @@ def certification_schema() -> dict:
         "annual_basis": {"enum": list(ANNUAL_BASES)},
         "assertions": {"type": "array", "items": assertion},
     }
-    return _object(props, certification.KEYS, ("name",), title="ledger/certifications/<id>.yaml")
+    cert = _object(props, certification.KEYS, ("name",), title="ledger/certifications/<id>.yaml")
+    # SPEC §2: body and cycles are required unless a program gives them (cycles: with `certified`)
+    cert["allOf"] = [
+        {"anyOf": [{"required": ["body"]}, {"required": ["program"]}]},
+        {"anyOf": [{"required": ["cycles"]}, {"required": ["certified", "program"]}]},
+    ]
+    return cert
 
 
 def credit_entry_schema() -> dict:
@@ -146,6 +152,14 @@ def credit_entry_schema() -> dict:
     }
     entry = _object(props, credit.KEYS, ("title", "provider", "date", "counts_toward"))
     entry["not"] = {"required": ["hours", "minutes"]}
+    # a list of certifications asks for estimates, which need a duration; a digest needs its proof file;
+    # a proof URL must be https
+    entry["allOf"] = [
+        {"if": {"properties": {"counts_toward": {"type": ["array", "string"]}}, "required": ["counts_toward"]},
+         "then": {"anyOf": [{"required": [key]} for key in ("hours", "minutes", "semester_hours", "quarter_hours")]}},
+    ]
+    entry["dependentRequired"] = {"proof_sha256": ["proof"]}
+    entry["properties"]["proof"] = {**entry["properties"]["proof"], "not": {"pattern": "^[hH][tT][tT][pP]:"}}
     return entry
 
 

@@ -111,6 +111,11 @@ CREDIT_CORPUS = {
     "bad certification id": (BASE.replace("[cissp]", "[CISSP!]"), False),
     "bad digest": (BASE + "proof: x.pdf\nproof_sha256: abc\n", False),
     "title a list": (BASE.replace("title: Webinar", "title: [a, b]"), False),
+    "estimate without a duration": (BASE.replace("hours: 1.5\n", ""), False),
+    "semester hours instead": (BASE.replace("hours: 1.5\n", "semester_hours: 1\n"), True),
+    "digest without a proof": (BASE + "proof_sha256: " + "a" * 64 + "\n", False),
+    "proof over plain http": (BASE + "proof: http://example.org/c.pdf\n", False),
+    "proof over https": (BASE + "proof: https://example.org/c.pdf\n", True),
 }
 
 
@@ -133,6 +138,10 @@ CERT_CORPUS = {
     "missing name": ("program: isc2-cissp\ncertified: 2024-03-15\n", False),
     "bad basis": ("name: X\nprogram: isc2-cissp\ncertified: 2024-03-15\nannual_basis: fiscal\n", False),
     "cycle without start": ("name: X\nbody: A\ncycles:\n  - {end: 2025-12-31, required: 10}\n", False),
+    "only a name": ("name: X\n", False),
+    "cycles but no body": ("name: X\ncycles:\n  - {start: 2025-01-01, end: 2025-12-31, required: 10}\n", False),
+    "program without certified or cycles": ("name: X\nprogram: isc2-cissp\n", False),
+    "program and own cycles": ("name: X\nprogram: isc2-cissp\ncycles:\n  - {start: 2025-01-01}\n", True),
 }
 
 
