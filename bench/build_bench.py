@@ -51,10 +51,10 @@ def run(args: list[str], env: dict) -> tuple[float, int, str]:
     print("…", args[0], file=sys.stderr, flush=True)
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "recertgen", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    output = process.stdout.read()  # to the end before waiting: a child with more to say than a pipe holds would wait forever
+    process.stdout.close()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    output = process.stdout.read()
-    process.stdout.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"recertgen {' '.join(args)} failed:\n{output}")
     return seconds, usage.ru_maxrss // 1024, output.strip().splitlines()[-1] if output.strip() else ""
