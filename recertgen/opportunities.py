@@ -36,15 +36,18 @@ def qualifies(opp: Opportunity, cert: CertReport) -> bool:
     return cert.id in targets or (cert.rules.program is not None and cert.rules.program.id in targets)
 
 
-def estimates(opp: Opportunity, report: Report, memo: dict | None = None) -> tuple[Estimate, ...]:
-    """For each certification held (SPEC §5): those the opportunity is
-    listed for first, then the others, marked unlisted (it may still
-    qualify: the person checks). `memo`, shared over one report's
-    opportunities, keeps what a certification gives a delivery and a
-    duration: catalogs repeat them by the thousand."""
+def estimates(opp: Opportunity, report: Report, memo: dict | None = None, every_held: bool = False) -> tuple[Estimate, ...]:
+    """The certifications it is listed for — all held ones when it names
+    none — or with `every_held` (an opportunity's own page, SPEC §5) each
+    certification held: the listed ones first, then the others, marked
+    unlisted (it may still qualify: the person checks). `memo`, shared
+    over one report's opportunities, keeps what a certification gives a
+    delivery and a duration: catalogs repeat them by the thousand."""
     result = []
     for cert in report.certifications:
         listed = qualifies(opp, cert)
+        if opp.counts_toward and not listed and not every_held:
+            continue
         shape = (cert.id, opp.delivery, opp.minutes)
         found = memo.get(shape) if memo is not None else None
         if found is None:

@@ -571,3 +571,23 @@ def test_a_failing_early_export_fails_the_build_and_keeps_the_site(many, tmp_pat
     assert not result.ok and "disk on fire" in result.problems[0].message
     assert snapshot(site) == before
     assert not list(tmp_path.glob(".site.building-*")), "the staging folder is gone"
+
+
+def test_an_opportunity_page_estimates_every_certification_held_and_follows_their_pace(many, tmp_path):
+    """SPEC §5: estimates for each certification held on an opportunity's
+    page (the index's cards keep to the ones it is listed for); a change in
+    an unlisted certification's name or pace renders the page again."""
+    many.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2024-01-15\n")
+    site = tmp_path / "site"
+    assert build_site(load(many.root, AS_OF), site).ok
+    page = (site / "opportunities" / "opp-1" / "index.html").read_text()
+    assert "CISA" in page and "not listed: check that it qualifies" in page
+    index = (site / "opportunities" / "index.html").read_text()
+    card = index[index.index('opportunities/opp-1/index.html"'):].split('<li class="opp')[0]
+    assert "CISSP" in card and "CISA" not in card
+    many.credit("2025/cisa-work", "title: Audit course\nprovider: P\ndate: 2025-06-01\nhours: 30\ncounts_toward: [cisa]\n")
+    many.cert("cisa", "name: CISA (renamed)\nprogram: isaca-cisa\ncertified: 2024-01-15\n")
+    assert build_site(load(many.root, AS_OF), site).ok
+    after = {p: v[0] for p, v in snapshot(site).items()}
+    assert after == full_build(many.root, tmp_path / "fresh"), "same bytes as a full build"
+    assert b"CISA (renamed)" in after["opportunities/opp-1/index.html"]

@@ -69,6 +69,7 @@ class OpportunityDetail:
     log_command: str
     github_url: str | None
     log_targets: tuple[str, ...]
+    estimates: tuple[EstimateRow, ...]  # every certification held, listed ones first
 
 
 def sorted_opportunities(ledger: Ledger) -> list[Opportunity]:
@@ -121,7 +122,8 @@ def _duration(opp: Opportunity) -> str:
     return f"{fmt(hours)} hours" if opp.minutes >= 60 else f"{opp.minutes.normalize():f} minutes"
 
 
-def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityCard) -> OpportunityDetail:
+def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityCard, memo: dict | None = None) -> OpportunityDetail:
+    """(`memo`: see `opportunities.estimates`.)"""
     targets = held_targets(opp, report) or [c.id for c in report.certifications][:1]
     day = default_date(opp, report.as_of)
     text = entry_yaml(opp, day, targets)
@@ -137,6 +139,7 @@ def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityC
         log_command=command,
         github_url=github_new_file_url(ledger.settings, rel, text),
         log_targets=tuple(targets),
+        estimates=tuple(_estimate_row(e) for e in estimates(opp, report, memo, every_held=True)),
     )
 
 

@@ -193,11 +193,16 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
         "choices": catalog.filter_choices(cards, report),
     })
     by_id = {c.id: c for c in cards}
+    # An opportunity's page estimates every certification held, listed or not:
+    # what each program makes of a duration, and where each one's pace stands.
+    held = digest([(c.id, c.name, c.unit, c.rules, c.current and (c.current.start, c.current.end, c.current.credited, c.current.required))
+                   for c in report.certifications])
+    common = digest(common, held)
     if data.urls.grouped_opportunities:
         for group in data.urls.opportunity_groups:
             key = _Lazy(lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
             yield Page(group.path, "opportunity_group.html", group.title, {
-                "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id]) for o in g.items]),
+                "opps": _Lazy(lambda g=group, memo={}: [catalog.detail(o, ledger, report, by_id[o.id], memo) for o in g.items]),
             }, key)
         return
     for opp in data.opportunities:
