@@ -8,8 +8,6 @@ dates) are enforced while reading, in `records/`.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable
@@ -19,6 +17,7 @@ from .engine.compute import Report, compute
 from .engine.estimate import allowed_maximum
 from .engine.rules import CertRules, resolve
 from .fields import did_you_mean
+from .forked import FAILED, Forked
 from .model import EXTERNAL, Ledger
 from .problems import Problem, error, warning
 from .proofs import file_digest, locate
@@ -320,60 +319,27 @@ def validate_deferred(ledger: Ledger, as_of: dt.date, memo: dict | None = None) 
 
 
 class PendingChecks:
-    """The record checks, running in a forked child: it sends back its
-    problems and what it learnt of the proof files (so exports need not
-    resolve and hash them again). When no child could be had — or it
-    fails — the checks run here in `result()`: the outcome never depends
-    on the fork."""
+    """The record checks, in a forked child (`forked.Forked`) when started:
+    it sends back its problems and what it learnt of the proof files (so
+    exports need not resolve and hash them again). With no child — none
+    could be had, or it failed — the checks run here in `result()`: the
+    outcome never depends on the fork."""
 
-    def __init__(self, ctx: Context, pid: int = 0, pipe: int = -1) -> None:
-        self.ctx, self.pid, self.pipe = ctx, pid, pipe  # no pid: no child, the checks run in `result()`
+    def __init__(self, ctx: Context, child: Forked | None = None) -> None:
+        self.ctx, self.child = ctx, child
         self.found: list[Problem] | None = None
 
     @classmethod
     def start(cls, ctx: Context) -> "PendingChecks":
-        if not hasattr(os, "fork"):
-            return cls(ctx)
-        try:
-            read, write = os.pipe()
-        except OSError:  # out of file descriptors: check here
-            return cls(ctx)
-        try:
-            pid = os.fork()
-        except OSError:  # out of processes or memory: check here
-            os.close(read)
-            os.close(write)
-            return cls(ctx)
-        if pid == 0:  # the child: nothing but its checks, then gone without clean-up
-            os.close(read)
-            status = 1
-            try:
-                payload = _record_findings(ctx, _record_checks())
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        return cls(ctx, pid, read)
+        return cls(ctx, Forked.start(lambda: _record_findings(ctx, _record_checks())))
 
     def result(self) -> list[Problem]:
         """The record checks' problems, waiting for the child if need be."""
         if self.found is not None:
             return self.found
-        found, learnt = None, {}
-        if self.pid:
-            reader = os.fdopen(self.pipe, "rb")
-            try:
-                payload = reader.read()
-            finally:
-                reader.close()  # before waiting: a child still writing then stops
-                _, status = os.waitpid(self.pid, 0)
-                self.pid = 0
-            try:
-                found, learnt = pickle.loads(payload) if status == 0 else (None, {})
-            except Exception:
-                found, learnt = None, {}
+        delivered = self.child.result() if self.child is not None else FAILED
+        self.child = None
+        found, learnt = (None, {}) if delivered is FAILED else delivered
         if found is None:
             found = _run(self.ctx, _record_checks())
         for key, value in learnt.items():
@@ -386,8 +352,8 @@ def _record_checks() -> list[Check]:
     return [check for check in CHECKS if check not in REPORT_CHECKS]
 
 
-def _record_findings(ctx: Context, checks: list[Check]) -> bytes:
-    return pickle.dumps((_run(ctx, checks), ctx.ledger.memo), protocol=pickle.HIGHEST_PROTOCOL)
+def _record_findings(ctx: Context, checks: list[Check]) -> tuple[list[Problem], dict]:
+    return _run(ctx, checks), ctx.ledger.memo
 
 
 def _run(ctx: Context, checks) -> list[Problem]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from recertgen import loader, parsecache
+from recertgen import forked, loader, parsecache
 from recertgen.api import load
 from recertgen.site import addresses, pages
 from recertgen.site.build import build_site
@@ -220,7 +220,7 @@ def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
         raise OSError(11, "Resource temporarily unavailable")
 
     with monkeypatch.context() as patch:
-        patch.setattr(validation.os, "fork", no_fork)
+        patch.setattr(forked.os, "fork", no_fork)
         unforked = load(troubled.root, AS_OF, parallel=True)
     assert [p.as_text() for p in unforked.problems] == [p.as_text() for p in serial.problems]
     monkeypatch.setattr(validation, "_record_findings", lambda *a: (_ for _ in ()).throw(RuntimeError("child fails")))
@@ -551,10 +551,10 @@ def test_exports_started_early_in_a_child_equal_a_serial_build(many, tmp_path, f
         raise OSError(11, "Resource temporarily unavailable")
 
     with monkeypatch.context() as patch:
-        patch.setattr(site_build.os, "fork", no_fork)
+        patch.setattr(forked.os, "fork", no_fork)
         assert parallel_build(tmp_path / "unforked") == serial
     with monkeypatch.context() as patch:
-        patch.setattr(site_build.pickle, "dumps", lambda *a, **k: os._exit(3))
+        patch.setattr(forked.pickle, "dumps", lambda *a, **k: os._exit(3))
         assert parallel_build(tmp_path / "child-died") == serial
 
 

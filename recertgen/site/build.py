@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
-import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
+from ..forked import FAILED, Forked
 from ..keys import digest
 from ..parsecache import code_fingerprint
 from ..problems import Problem, Source, error
@@ -207,75 +206,48 @@ EARLY_MIN_ENTRIES = 20_000  # below this, forking costs more than the exports
 class _EarlyExports:
     """The exports that need only the `Basis` — audit CSVs, certificates
     ZIP, proof files: a quarter of a firm-scale build's work — run in a
-    forked process from before the pages' data is gathered, on the core
-    that would otherwise wait for the gathering. The child writes its
-    files into the staging folder and sends back their count and keys;
-    should it fail to start or to finish, the jobs run here instead, so
-    the site never depends on the fork."""
+    forked process (`forked.Forked`) from before the pages' data is
+    gathered, on the core that would otherwise wait for the gathering. The
+    child writes its files into the staging folder and sends back their
+    count and keys; should it fail to start or to finish, the jobs run here
+    instead, so the site never depends on the fork."""
 
-    def __init__(self, jobs: list[ExportJob], base: Basis, pid: int, pipe: int) -> None:
-        self.jobs, self.base, self.pid, self.pipe = jobs, base, pid, pipe
+    def __init__(self, jobs: list[ExportJob], base: Basis, child: Forked) -> None:
+        self.jobs, self.base, self.child = jobs, base, child
 
     @classmethod
     def start(cls, jobs: list[ExportJob], base: Basis, staging: Staging) -> "_EarlyExports | None":
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if (os.cpu_count() or 1) < 2:
             return None
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return None
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return None
-        if pid == 0:  # the child: its exports, then gone without clean-up
-            os.close(read)
-            status = 1
-            try:
-                staging.files, staging.keys = 0, {}
-                problem = None
-                try:
-                    for job in jobs:
-                        job.write(base, staging)
-                except Exception as exc:
-                    problem = _template_problem(exc, base.ledger.root)
-                payload = pickle.dumps((staging.files, staging.keys, problem), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        return cls(jobs, base, pid, read)
+        child = Forked.start(lambda: _write_in_child(jobs, base, staging))
+        return cls(jobs, base, child) if child is not None else None
 
     def finish(self, staging: Staging) -> None:
         """Wait for the child and take in what it wrote (or do it here)."""
-        with os.fdopen(self.pipe, "rb") as reader:
-            payload = reader.read()
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            files, keys, problem = pickle.loads(payload) if status == 0 else (None, None, None)
-        except Exception:
-            files = keys = problem = None
-        if problem is not None:
-            raise RenderFailed(problem)
-        if files is None:
+        delivered = self.child.result()
+        if delivered is FAILED:
             for job in self.jobs:
                 job.write(self.base, staging)
             return
+        files, keys, problem = delivered
+        if problem is not None:
+            raise RenderFailed(problem)
         staging.files += files
         staging.keys.update(keys)
 
     def stop(self) -> None:
         """The build failed elsewhere: the child's work is not wanted."""
-        os.close(self.pipe)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        self.child.stop()
+
+
+def _write_in_child(jobs: list[ExportJob], base: Basis, staging: Staging) -> tuple[int, dict, Problem | None]:
+    staging.files, staging.keys = 0, {}
+    try:
+        for job in jobs:
+            job.write(base, staging)
+    except Exception as exc:
+        return 0, {}, _template_problem(exc, base.ledger.root)
+    return staging.files, staging.keys, None
 
 
 def _stop(early: "_EarlyExports | None") -> None:
