@@ -160,4 +160,6 @@ def annual_status(period: AnnualPeriod, earned: Decimal, categories, as_of: dt.d
     else:
         p = pace(earned, minimum, period.start, period.end, as_of, tolerance, categories_met)
         status, delta = p.status, p.delta_days
+        if status == "complete":  # SPEC §5: while it runs, a pace word; met or missed once it is over
+            status = "ahead" if delta > tolerance else "on-track"
     return AnnualStatus(period.start, period.end, minimum, earned, remaining, status, delta, categories, current, past)
