@@ -103,6 +103,16 @@ def test_broken_settings_in_json_are_json_on_standard_output(cissp_ledger, cli):
     assert [(p["path"], p["line"], p["severity"]) for p in problems] == [("recertgen.yaml", 2, "error")]
     assert "unknown timezone" in problems[0]["message"]
 
+
+@pytest.mark.parametrize("setting", ["cache: ledger/.cache", "output: ledger/site", "ledger: data\noutput: data/out"])
+def test_settings_may_not_point_output_or_cache_into_the_ledger(cissp_ledger, cli, setting):
+    """Only add, log and init write into the ledger (SPEC §4)."""
+    if setting.startswith("ledger: data"):
+        (cissp_ledger.root / "ledger").rename(cissp_ledger.root / "data")
+    cissp_ledger.write("recertgen.yaml", setting + "\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2 and "must not be inside the ledger folder" in result.output
+
 def test_settings_may_move_the_ledger_folder(tmp_path, cli):
     root = tmp_path / "repo"
     (root / "records" / "certifications").mkdir(parents=True)

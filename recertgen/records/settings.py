@@ -34,17 +34,30 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
     if repository_url and not repository_url.startswith("https://"):
         r.error(r.at("repository_url"), "'repository_url' must be an https address")
         repository_url = None
+    ledger = _folder(r, "ledger", defaults.ledger)
+    output = _folder(r, "output", defaults.output)
+    cache = r.text("cache")
+    for key, value in (("output", output), ("cache", cache)):
+        if value and _within(value, ledger):  # SPEC §4: only add, log and init write into the ledger
+            r.error(r.at(key), f"'{key}' must not be inside the ledger folder ({ledger}): only add, log and init write there")
     return Settings(
         title=r.text("title") or defaults.title,
         holder=r.text("holder") or "",
-        ledger=_folder(r, "ledger", defaults.ledger),
-        output=_folder(r, "output", defaults.output),
+        ledger=ledger,
+        output=defaults.output if _within(output, ledger) else output,
         timezone=timezone,
         tolerance_days=tolerance,
         sources=_sources(r),
         repository_url=repository_url.rstrip("/") if repository_url else None,
-        cache=r.text("cache"),
+        cache=None if cache and _within(cache, ledger) else cache,
     )
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether a repository-relative `path` is `folder` or inside it."""
+    parts = [p for p in path.strip().split("/") if p not in ("", ".")]
+    top = [p for p in folder.split("/") if p not in ("", ".")]
+    return parts[:len(top)] == top
 
 
 def _folder(r: MapReader, key: str, default: str) -> str:
