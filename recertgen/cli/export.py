@@ -10,6 +10,7 @@ from ..exports.certificates import write_certificates_zip
 from ..fields import did_you_mean
 from ..gitinfo import recorded_dates
 from ..problems import format_problems
+from ..site.output import protected_folder
 from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, parse_date, root_argument
 
 
@@ -37,12 +38,11 @@ def _refuse_the_ledger(output: Path, ledger) -> None:
     """Only `add`, `log` and `init` write into the ledger (SPEC §4): an
     export aimed into the ledger or templates folder would replace or add a
     file there, so it is refused before anything is written."""
-    target = output.resolve()
-    for folder in (ledger.root / ledger.settings.ledger, ledger.root / "templates"):
-        if target.is_relative_to(folder.resolve()):
-            click.echo(f"recertgen: refusing to write {output}: it is inside the {folder.name} folder, "
-                       "which only add, log and init write into", err=True)
-            sys.exit(EXIT_UNUSABLE)
+    folder = protected_folder(output, ledger.root, ledger.settings.ledger)
+    if folder is not None:
+        click.echo(f"recertgen: refusing to write {output}: it is inside the {folder.name} folder, "
+                   "which only add, log and init write into", err=True)
+        sys.exit(EXIT_UNUSABLE)
 
 
 @export.command("csv")

@@ -7,6 +7,7 @@ import click
 
 from ..loader import SETTINGS_FILE, UnusableRoot, read_settings_file
 from ..schema import KINDS, schema_json
+from ..site.output import protected_folder
 from .common import EXIT_UNUSABLE
 
 
@@ -19,9 +20,9 @@ def schema(kind, out):
     if out is None:
         click.echo(schema_json(kind), nl=False)
         return
-    ledger = _ledger_around(out)
-    if ledger is not None:
-        click.echo(f"recertgen: refusing to write schemas into {out}: it is inside the ledger folder {ledger}, "
+    folder = _protected_folder_around(out)
+    if folder is not None:
+        click.echo(f"recertgen: refusing to write schemas into {out}: it is inside the folder {folder}, "
                    "which only add, log and init write into", err=True)
         sys.exit(EXIT_UNUSABLE)
     out.mkdir(parents=True, exist_ok=True)
@@ -31,18 +32,18 @@ def schema(kind, out):
         click.echo(f"Wrote {path}")
 
 
-def _ledger_around(folder: Path) -> Path | None:
-    """The ledger folder `folder` is in, if any: a repository above it (one
-    with recertgen.yaml, or a ledger/ folder) whose ledger folder holds it."""
-    target = folder.resolve()
-    for repo in target.parents:
+def _protected_folder_around(folder: Path) -> Path | None:
+    """A ledger (or templates) folder `folder` is in, if any: schema takes no
+    ROOT, so every repository above it is asked, with its own settings."""
+    for repo in folder.resolve().parents:
         name = "ledger"
         if (repo / SETTINGS_FILE).is_file():
             try:
                 name = read_settings_file(repo)[0].ledger
             except UnusableRoot:
                 pass
-        ledger = repo / name
-        if ledger.is_dir() and target.is_relative_to(ledger.resolve()):
-            return ledger
+        if (repo / name).is_dir():
+            found = protected_folder(folder, repo, name)
+            if found is not None:
+                return found
     return None

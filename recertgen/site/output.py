@@ -23,14 +23,25 @@ class OutputRefused(Exception):
     """The output folder is not ours to replace (exit 2)."""
 
 
+def protected_folder(target: Path, root: Path, ledger_folder: str) -> Path | None:
+    """The ledger or templates folder of the repository at `root` that
+    `target` is in, if any: only add, log and init write there (SPEC §4).
+    `ledger_folder`: the settings' `ledger`, wherever it is named."""
+    target = target.resolve()
+    for folder in (root / ledger_folder, root / "templates"):
+        if target.is_relative_to(folder.resolve()):
+            return folder
+    return None
+
+
 def check_output(out: Path, root: Path, ledger_folder: str = "ledger") -> None:
-    """`ledger_folder`: the settings' `ledger`, wherever it is named."""
     out_real = out.resolve()
     root_real = root.resolve()
     if out_real == root_real or root_real.is_relative_to(out_real):
         raise OutputRefused(f"refusing to build into {out}: it contains the ledger repository")
-    if out_real.is_relative_to((root_real / ledger_folder).resolve()) or out_real.is_relative_to(root_real / "templates"):
-        raise OutputRefused(f"refusing to build into {out}: it is inside the ledger ({ledger_folder}) or templates folder")
+    folder = protected_folder(out, root, ledger_folder)
+    if folder is not None:
+        raise OutputRefused(f"refusing to build into {out}: it is inside the {folder.name} folder, which only add, log and init write into")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise OutputRefused(f"refusing to replace {out}: it exists and was not made by recertgen (no {MARKER} file)")
 
