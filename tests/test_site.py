@@ -325,3 +325,20 @@ def test_the_dashboard_names_the_minimum_still_missing_once_the_total_is_reached
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (ledger.root / "site" / "index.html").read_text()))
     assert "still 0.50 cpe of ethics" in text.lower()
     assert "nothing more" not in text
+
+
+def test_once_renders_a_partial_as_an_include_would(tmp_path):
+    """`once` repeats a partial rendered for the same values, at the same
+    depth: pages come out as with `include`, links relative to each page."""
+    from recertgen.site.theme import environment
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "_part.html").write_text('<a href="{{ url(\'x/index.html\') }}">{{ v }}</a> {{ site }}\n')
+    page = "{% for v in values %}[{{ once('_part.html', v=v) }}]{% endfor %}|{% for v in values %}[{% include '_part.html' %}]{% endfor %}"
+    env = environment(tmp_path)
+    template = env.from_string(page)
+    for root in ("", "../", "../../"):
+        rendered = template.render(page_root=root, site="S", values=["a", "<b>", "a", "<b>"])
+        once, included = rendered.split("|")
+        assert once == included.replace("\n]", "]")
+        assert f'href="{root}x/index.html"' in once and "&lt;b&gt;" in once

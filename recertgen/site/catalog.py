@@ -139,8 +139,20 @@ def detail(opp: Opportunity, ledger: Ledger, report: Report, card_: OpportunityC
         log_command=command,
         github_url=github_new_file_url(ledger.settings, rel, text),
         log_targets=tuple(targets),
-        estimates=tuple(_estimate_row(e) for e in estimates(opp, report, memo, every_held=True)),
+        estimates=_detail_estimates(opp, report, memo),
     )
+
+
+def _detail_estimates(opp: Opportunity, report: Report, memo: dict | None) -> tuple[EstimateRow, ...]:
+    """An opportunity page's rows, the same for every opportunity listed for
+    the same certifications with the same delivery and duration."""
+    shape = ("detail rows", opp.counts_toward, opp.delivery, opp.minutes)
+    rows = memo.get(shape) if memo is not None else None
+    if rows is None:
+        rows = tuple(_estimate_row(e) for e in estimates(opp, report, memo, every_held=True))
+        if memo is not None:
+            memo[shape] = rows
+    return rows
 
 
 def filter_choices(cards: list[OpportunityCard], report: Report) -> dict[str, tuple[Choice, ...]]:

@@ -198,17 +198,18 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     held = digest([(c.id, c.name, c.unit, c.rules, c.current and (c.current.start, c.current.end, c.current.credited, c.current.required))
                    for c in report.certifications])
     common = digest(common, held)
+    memo: dict = {}  # estimates, shared by all the pages a process renders
     if data.urls.grouped_opportunities:
         for group in data.urls.opportunity_groups:
             key = _Lazy(lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
             yield Page(group.path, "opportunity_group.html", group.title, {
-                "opps": _Lazy(lambda g=group, memo={}: [catalog.detail(o, ledger, report, by_id[o.id], memo) for o in g.items]),
+                "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id], memo) for o in g.items]),
             }, key)
         return
     for opp in data.opportunities:
         card = by_id[opp.id]
         key = _Lazy(lambda o=opp, c=card: digest(common, o.__reduce__()[1], c))
-        yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c))}, key)
+        yield Page(card.url, "opportunity.html", opp.title, {"opp": _Lazy(lambda o=opp, c=card: catalog.detail(o, ledger, report, c, memo))}, key)
 
 
 def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[Page]:

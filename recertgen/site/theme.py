@@ -78,7 +78,36 @@ def environment(root: Path) -> Environment:
     )
     env.filters["amount"] = fmt
     env.globals["url"] = pass_context(page_url)
+    env.globals["once"] = pass_context(_Once(env))
     return env
+
+
+class _Once:
+    """`{{ once("partial.html", name=value, ...) }}`: the partial rendered
+    once for each distinct set of values, then repeated. For the parts
+    that many items share — an opportunity's estimates table, say, twenty
+    rows alike for every opportunity of the same duration and delivery.
+    The partial sees the site and the way to the site's root (so `url`
+    works) besides the values, which must be hashable; the memo is kept
+    per root, so every page comes out exactly as if it were included."""
+
+    SHARED = ("site", "page_root")
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.memo: dict = {}
+
+    def __call__(self, context, template: str, **values):
+        from markupsafe import Markup
+
+        key = (template, context.get("page_root"), *sorted(values.items()))
+        found = self.memo.get(key)
+        if found is None:
+            shared = {name: context[name] for name in self.SHARED if name in context}
+            text = self.env.get_template(template).render({**shared, **values})
+            # the partial's file ends with a line break; the call's own line ends it on the page
+            found = self.memo[key] = Markup(text[:-1] if text.endswith("\n") else text)
+        return found
 
 
 def page_url(context, target: str) -> str:
