@@ -264,6 +264,11 @@ class EstimateRule:
     # An explicit claim may be up to this many times what the duration yields:
     # NASBA instructors get the presentation plus up to twice it for preparation.
     claim_factor: Decimal = Decimal("1")
+    # The steps an explicit claim comes in from one full credit on, any one of
+    # them (NASBA: fifths or halves, the sponsor's choice; PMI, ISACA: quarter
+    # hours); below one credit, `first_increment` steps from `minimum`. Empty
+    # where the issuer's increment is unconfirmed: claims are then not checked.
+    claim_steps: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text
 from .engine.rules import CertRules, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -138,6 +138,25 @@ def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
         else:
             why = f"the rule allows for {_duration(entry)}" + (f" of {entry.delivery}" if entry.delivery else "") + f" (at most {fmt(bound)})"
         yield error(allocation.source, f"{fmt(allocation.credits)} credits toward {rules.id} is more than {why}")
+    elif program is not None:
+        yield from _claim_steps(entry, allocation.credits, allocation.source, rules.id, program)
+
+
+def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Problem]:
+    """A claim off the issuer's steps (0.7 for a NASBA self-study course,
+    1.3 for any NASBA program: RULES E8, E5) is a warning: it still counts
+    as claimed, but it is not an amount a certificate of completion shows.
+    Without a delivery method, any of the program's rules may apply."""
+    if entry.delivery:
+        rules = [program.rule_for(entry.delivery)]
+    else:
+        rules = [program.estimate, *program.estimate_by_delivery.values()]
+    verdicts = [claim_fits(credits, rule) for rule in rules]
+    if None in verdicts or any(verdicts):
+        return
+    method = f" for {entry.delivery}" if entry.delivery else " by its default rule (or any delivery method's)"
+    yield warning(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
+                          f"({claim_steps_text(rules[0])}): check the certificate of completion")
 
 
 def _duration(entry) -> str:

@@ -154,6 +154,11 @@ CASES = {
     ),
     "opportunity without id": ({"ledger/opportunities/a.yaml": "title: A talk\n"}, "ledger/opportunities/a.yaml", 1, 1, "error", "missing required key 'id'"),
     "opportunity bad url": ({"ledger/opportunities/a.yaml": "id: a\ntitle: A\nurl: ftp://x\n"}, "ledger/opportunities/a.yaml", 3, 6, "error", "http(s) address"),
+    "claim off the issuer's steps": (
+        {"ledger/certifications/cpa.yaml": "name: CPA\nprogram: cpa-ca\ncertified: 2024-08-01\n",
+         "ledger/credits/a.yaml": entry(hours=None, delivery="self-study", counts_toward="{cpa: 0.7}")},
+        "ledger/credits/a.yaml", 4, 22, "warning", "0.70 credits toward cpa is not an amount CPA (California) grants for self-study",
+    ),
     "catalog credits need explicit amounts": (
         {"ledger/certifications/ccna.yaml": "name: CCNA\nprogram: cisco-associate\ncertified: 2024-05-01\n", "ledger/credits/a.yaml": entry(counts_toward="[ccna]")},
         "ledger/credits/a.yaml", 5, 17, "error", "give them explicitly",
@@ -253,3 +258,27 @@ def test_ids_nobody_wrote_never_clash(cissp_ledger):
     assert ids["B"] == "pair-2"
     again = cissp_ledger.load()
     assert {e.title: e.id for e in again.ledger.credits} == ids
+
+
+CLAIMS = [  # (program, delivery, claimed, fits) — RULES §11 E5, E6, E8, E18 and §8, §5, §4
+    ("cpa-ca", "self-study", "0.5", True), ("cpa-ca", "self-study", "0.7", False),  # E8
+    ("cpa-tx", "group-live", "1.2", True), ("cpa-tx", "group-live", "1.3", False),  # E5
+    ("cpa-ca", "group-live", "0.5", False), ("cpa-ca", "group-live", "2.5", True),  # E6: a full credit first; halves
+    ("cpa-ca", "group-live", "2.8", True), ("cpa-ca", None, "0.5", True),  # E2; no delivery: self-study may apply
+    ("cpa-ca", "nano-learning", "0.4", True), ("cpa-ca", "nano-learning", "0.5", False),
+    ("pmi-pmp", None, "0.75", True), ("pmi-pmp", None, "1.1", False),  # E18: quarter hours
+    ("isaca-cisa", "webinar", "7.75", True), ("isaca-cisa", "webinar", "7.8", False),
+    ("isc2-cissp", None, "6.3", True),  # ISC2's smallest increment is unconfirmed: not checked
+]
+
+
+@pytest.mark.parametrize("program,delivery,claimed,fits", CLAIMS)
+def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, delivery, claimed, fits):
+    """Explicit credits count as claimed (SPEC §3), but an amount no
+    certificate of completion would show is flagged for the audit."""
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: 2024-08-01\n")
+    method = f"delivery: {delivery}\n" if delivery else ""
+    ledger.credit("a", f"title: Course\nprovider: P\ndate: 2025-03-14\n{method}counts_toward: {{c: {claimed}}}\n")
+    warned = [p for p in ledger.problems() if "not an amount" in p]
+    assert warned == ([] if fits else [warned[0]]) and (fits or "check the certificate of completion" in warned[0])
+    assert not [p for p in ledger.problems() if ": error: " in p]

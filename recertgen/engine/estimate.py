@@ -87,6 +87,44 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     return bound
 
 
+def claim_fits(credits: Decimal, rule: EstimateRule) -> bool | None:
+    """Whether an explicit claim is an amount the issuer grants under this
+    rule (NASBA: a full credit first — half a credit for self-study — then
+    fifths or halves; PMI and ISACA: quarter hours), or None where the rule
+    says nothing of claims' steps. Explicit credits still count as claimed:
+    an amount off these steps is what an auditor would question."""
+    if not rule.claim_steps or credits <= 0:
+        return None
+    if rule.fixed is not None:
+        return credits % rule.fixed == 0
+    if credits >= 1:
+        return any(credits % step == 0 for step in rule.claim_steps)
+    return credits >= rule.minimum and credits % (rule.first_increment or rule.increment) == 0
+
+
+def claim_steps_text(rule: EstimateRule) -> str:
+    """The amounts `claim_fits` accepts, in words."""
+    def num(value: Decimal) -> str:
+        return f"{value.normalize():f}"
+
+    steps = " or ".join(num(step) for step in rule.claim_steps)
+    if rule.fixed is not None:
+        return f"multiples of {num(rule.fixed)}"
+    first = rule.first_increment or rule.increment
+    below = []
+    value = max(rule.minimum, first)
+    while value < 1 and len(below) < 5:
+        if value % first == 0:
+            below.append(num(value))
+        value += first
+    if not below:
+        return f"at least 1, then steps of {steps}"
+    if len(below) > 4:
+        return f"steps of {num(first)} below one credit, then steps of {steps}"
+    listed = below[0] if len(below) == 1 else ", ".join(below[:-1]) + " or " + below[-1]
+    return f"{listed} below one credit, then steps of {steps}"
+
+
 def _unrounded(minutes: Decimal, rule: EstimateRule) -> Decimal | None:
     if rule.minutes_per_credit is None or not rule.bounds_claims:
         return None

@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping
 
-from ..fields import ID_RE, MapReader
+from ..fields import ID_RE, MapReader, as_amount
 from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
@@ -29,8 +29,10 @@ ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
     "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims", "claim_factor",
+    "claim_steps",
 )
-RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor")
+RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor",
+             "claim_steps")
 CARRY_KEYS = ("max", "window_months", "categories")
 # certified: cycles start on the certification date; next-january: on 1 January
 # after it (ISACA); anniversary-month: on the 1st of the month after the first
@@ -183,7 +185,22 @@ def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
         min_minutes=pick("min_minutes"),
         bounds_claims=_boolean(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
         claim_factor=pick("claim_factor"),
+        claim_steps=_amounts(m, "claim_steps") if m.has("claim_steps") else base.claim_steps,
     )
+
+
+def _amounts(m: MapReader, key: str) -> tuple[Decimal, ...]:
+    """A list of positive amounts (one alone may be written without brackets)."""
+    node = m.raw(key)
+    items = list(node) if isinstance(node, YSeq) else [node]
+    values = []
+    for item in items:
+        value, message = as_amount(item)
+        if message:
+            m.error(m.node_at(item), f"each of '{key}' {message}")
+        else:
+            values.append(value)
+    return tuple(values)
 
 
 def _estimate(r: MapReader):
