@@ -193,7 +193,7 @@ def test_no_recent_credits_means_no_projection(ledger):
         ("isaca-cisa", "2023-06-10", "2026-11-15", ("2024-01-01", "2026-12-31"), ("2024-01-01", "2026-12-31")),
         ("comptia-security-plus", "2024-02-29", "2026-11-15", ("2024-02-29", "2027-02-27"), ("2024-02-29", "2027-02-27")),
         ("pmi-pmp", "2022-11-16", "2026-11-15", ("2022-11-16", "2025-11-15"), ("2025-11-16", "2028-11-15")),
-        ("giac", "2023-01-01", "2026-11-15", ("2023-01-01", "2026-12-31"), ("2023-01-01", "2026-12-31")),
+        ("giac", "2023-01-01", "2026-11-15", ("2023-01-01", "2027-01-31"), ("2023-01-01", "2027-01-31")),
         ("cpa-ca", "2024-07-01", "2026-11-15", ("2024-07-01", "2026-06-30"), ("2026-07-01", "2028-06-30")),
         ("iia-cia", "2024-05-05", "2026-11-15", ("2025-01-01", "2025-12-31"), ("2026-01-01", "2026-12-31")),
     ],
@@ -387,6 +387,15 @@ def test_giac_expires_on_the_last_day_of_the_month_earned(ledger):
     first, second = ledger.load(D(2027, 1, 1)).report.cert("gpen").cycles
     assert (first.start, first.end) == (D(2022, 5, 10), D(2026, 5, 31))
     assert (second.start, second.end) == (D(2026, 6, 1), D(2030, 5, 31))
+
+
+def test_giac_earned_on_the_first_of_a_month_expires_at_its_end(ledger):
+    """Earned on 1 March: valid through 31 March four years on, and every
+    renewal keeps March (not the day before the anniversary, in February)."""
+    ledger.cert("gcih", "name: GCIH\nprogram: giac\ncertified: 2024-03-01\n")
+    first, second = ledger.load(D(2028, 6, 1)).report.cert("gcih").cycles
+    assert (first.start, first.end) == (D(2024, 3, 1), D(2028, 3, 31))
+    assert (second.start, second.end) == (D(2028, 4, 1), D(2032, 3, 31))
 
 
 def test_new_cfes_are_exempt_through_the_next_anniversary_month(ledger):

@@ -142,7 +142,7 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
             source=None,
         )
         first = _derived(template, start, program.cycle_months, counts_from=template.counts_from,
-                         month_end=program.cycle_ends_month_end)
+                         month_end=program.cycle_ends_month_end, first=start == cert.certified)
         result.append(first)
         start = first.end + ONE_DAY
     else:
@@ -180,15 +180,23 @@ def _first_start(certified: dt.date, program: Program) -> dt.date:
     return certified
 
 
-def _end_of(start: dt.date, months: int, month_end: bool = False) -> dt.date:
-    end = add_months(start, months) - ONE_DAY
-    return add_months(end.replace(day=1), 1) - ONE_DAY if month_end else end
+def _end_of(start: dt.date, months: int, month_end: bool = False, anniversary: dt.date | None = None) -> dt.date:
+    """The day before the anniversary; with `month_end` (GIAC: expiry on the
+    last day of the month earned), the last day of the anniversary month —
+    the month of `anniversary` (the certification date, or the previous
+    cycle's end) that many months on."""
+    if month_end:
+        return add_months((anniversary or start).replace(day=1), months + 1) - ONE_DAY
+    return add_months(start, months) - ONE_DAY
 
 
-def _derived(template: Cycle, start: dt.date, months: int, counts_from: dt.date, month_end: bool = False) -> Cycle:
+def _derived(template: Cycle, start: dt.date, months: int, counts_from: dt.date, month_end: bool = False,
+             first: bool = False) -> Cycle:
+    """(`first`: the cycle starts on the certification date itself; later
+    ones start the day after the previous one ended.)"""
     return Cycle(
         start=start,
-        end=_end_of(start, months, month_end),
+        end=_end_of(start, months, month_end, anniversary=start if first else start - ONE_DAY),
         counts_from=min(counts_from, start),
         required=template.required,
         annual_minimum=template.annual_minimum,
