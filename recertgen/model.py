@@ -93,6 +93,10 @@ class CategoryLimit:
     max: Decimal | None = None
     within: str | None = None
     label: str | None = None
+    # Credits of this category count toward one certification of the program
+    # only (GIAC community participation): the same activity may not also
+    # count toward another certification under the same program.
+    one_certification: bool = False
 
     @property
     def title(self) -> str:

@@ -32,7 +32,8 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
         lines.append(f"  annual recommended  {_num(p.annual_recommended)} (not enforced)  [{tag('annual.recommended')}]")
     for c in p.categories:
         key = f"categories.{c.name}.{'min' if c.min is not None else 'max'}"
-        lines.append(f"  category {c.title}: {_limits(c)}{' within ' + c.within if c.within else ''}  [{tag(key)}]")
+        only = "; toward one certification only" if c.one_certification else ""
+        lines.append(f"  category {c.title}: {_limits(c)}{' within ' + c.within if c.within else ''}{only}  [{tag(key)}]")
     for c in p.annual_categories:
         key = f"annual.categories.{c.name}.{'min' if c.min is not None else 'max'}"
         lines.append(f"  per year {c.title}: {_limits(c)}  [{tag(key)}]")

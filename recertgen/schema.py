@@ -58,6 +58,7 @@ CATEGORIES = {
                 "max": _amount("at most this many count", zero=True),
                 "within": _text("a parent category this one also counts toward"),
                 "label": _text("a display name"),
+                "one_certification": {"type": "boolean", "description": "these credits count toward one certification of the program only"},
             }},
         ]
     },

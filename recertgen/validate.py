@@ -96,6 +96,26 @@ def check_allocations(ctx: Context) -> Iterable[Problem]:
                 continue
             yield from _category(entry, allocation, rules, ctx)
             yield from _claim(entry, allocation, rules)
+        if len(entry.allocations) > 1:
+            yield from _one_certification(entry, certs, ctx)
+
+
+def _one_certification(entry, certs: dict[str, CertRules], ctx: Context) -> Iterable[Problem]:
+    """An activity in a category that counts toward one certification only
+    (GIAC community participation) may not count toward another
+    certification under the same program as well."""
+    for allocation in entry.allocations:
+        rules = certs.get(allocation.cert_id)
+        if rules is None or rules.program is None or not allocation.category:
+            continue
+        single = {c.name for c in _all_categories(ctx, rules) if c.one_certification}
+        if allocation.category not in single:
+            continue
+        others = [a.cert_id for a in entry.allocations if a is not allocation and a.cert_id in certs
+                  and certs[a.cert_id].program is not None and certs[a.cert_id].program.id == rules.program.id]
+        if others:
+            yield error(allocation.source, f"{allocation.category} credits count toward one {rules.program.name} certification only; "
+                                           f"this activity also counts toward {', '.join(others)}")
 
 
 def _category(entry, allocation, rules: CertRules, ctx: Context) -> Iterable[Problem]:

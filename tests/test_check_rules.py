@@ -159,6 +159,12 @@ CASES = {
          "ledger/credits/a.yaml": entry(hours=None, delivery="self-study", counts_toward="{cpa: 0.7}")},
         "ledger/credits/a.yaml", 4, 22, "warning", "0.70 credits toward cpa is not an amount CPA (California) grants for self-study",
     ),
+    "community participation toward two GIAC certifications": (
+        {"ledger/certifications/gcih.yaml": "name: GCIH\nprogram: giac\ncertified: 2024-03-15\n",
+         "ledger/certifications/gpen.yaml": "name: GPEN\nprogram: giac\ncertified: 2024-05-15\n",
+         "ledger/credits/a.yaml": entry(hours=None, counts_toward="{gcih: {credits: 4, category: community-participation}, gpen: 4}")},
+        "ledger/credits/a.yaml", 4, 23, "error", "community-participation credits count toward one GIAC certification only; this activity also counts toward gpen",
+    ),
     "catalog credits need explicit amounts": (
         {"ledger/certifications/ccna.yaml": "name: CCNA\nprogram: cisco-associate\ncertified: 2024-05-01\n", "ledger/credits/a.yaml": entry(counts_toward="[ccna]")},
         "ledger/credits/a.yaml", 5, 17, "error", "give them explicitly",
@@ -282,3 +288,14 @@ def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, deliv
     warned = [p for p in ledger.problems() if "not an amount" in p]
     assert warned == ([] if fits else [warned[0]]) and (fits or "check the certificate of completion" in warned[0])
     assert not [p for p in ledger.problems() if ": error: " in p]
+
+
+def test_community_participation_may_go_to_one_giac_certification_and_training_to_several(ledger):
+    """RULES §6: community participation "applies to ONE certification";
+    training counts toward each certification it renews."""
+    ledger.cert("gcih", "name: GCIH\nprogram: giac\ncertified: 2024-03-15\n")
+    ledger.cert("gpen", "name: GPEN\nprogram: giac\ncertified: 2024-05-15\n")
+    ledger.cert("cissp", CISSP)
+    ledger.credit("a", "title: Webcast\nprovider: SANS\ndate: 2025-03-14\ncounts_toward: {gcih: {credits: 4, category: community-participation}, cissp: 1}\n")
+    ledger.credit("b", "title: SEC504\nprovider: SANS\ndate: 2025-04-14\nhours: 36\ncounts_toward: [gcih, gpen]\n")
+    assert [p for p in ledger.problems() if ": error: " in p] == []

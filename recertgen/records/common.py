@@ -6,7 +6,7 @@ from ..fields import MapReader
 from ..model import CategoryLimit
 from ..yamlio import Scalar, YMap, describe
 
-CATEGORY_KEYS = ("min", "max", "within", "label")
+CATEGORY_KEYS = ("min", "max", "within", "label", "one_certification")
 
 
 def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
@@ -33,9 +33,21 @@ def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
         high = c.amount("max")
         if low is not None and high is not None and low > high:
             c.error(c.at("min"), f"category '{name}' has min {low} above its max {high}")
-        limits.append(CategoryLimit(name=name, min=low, max=high, within=c.text("within"), label=c.text("label")))
+        limits.append(CategoryLimit(name=name, min=low, max=high, within=c.text("within"), label=c.text("label"),
+                                    one_certification=read_flag(c, "one_certification")))
     names = {limit.name for limit in limits}
     for limit in limits:
         if limit.within is not None and limit.within not in names:
             r.error(r.node_at(node[limit.name]), f"category '{limit.name}' is within {limit.within!r}, which is not a category here")
     return tuple(limits)
+
+
+def read_flag(r: MapReader, key: str) -> bool:
+    """`true` or `false`; absent is false."""
+    value = r.raw(key)
+    if value is None:
+        return False
+    if isinstance(value, Scalar) and value.text.lower() in ("true", "false"):
+        return value.text.lower() == "true"
+    r.error(r.at(key), f"'{key}' must be true or false, found {describe(value)}")
+    return False

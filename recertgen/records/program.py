@@ -17,7 +17,7 @@ from ..fields import ID_RE, MapReader, as_amount
 from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
-from .common import read_categories
+from .common import read_categories, read_flag
 
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
@@ -126,7 +126,7 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
         c.error(c.here(), "a program's cycle needs 'years' or 'months'")
     total = (years or 0) * 12 + (months or 0) or 36
     anchor = c.choice("anchor", ANCHORS) or "certified"
-    counts_from = _boolean(c, "counts_from_certified")
+    counts_from = read_flag(c, "counts_from_certified")
     ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
     return total, anchor, counts_from, ends == "month-end"
 
@@ -183,7 +183,7 @@ def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
         first_increment=pick("first_increment"),
         fixed=pick("fixed"),
         min_minutes=pick("min_minutes"),
-        bounds_claims=_boolean(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
+        bounds_claims=read_flag(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
         claim_factor=pick("claim_factor"),
         claim_steps=_amounts(m, "claim_steps") if m.has("claim_steps") else base.claim_steps,
     )
@@ -210,7 +210,7 @@ def _estimate(r: MapReader):
     e = MapReader(node, r.rel, r.problems, "a program's estimate rules")
     e.unknown_keys(ESTIMATE_KEYS)
     default = _rule(e, None)
-    if _boolean(e, "explicit_only"):  # credits fixed per catalog item (Cisco): no estimate
+    if read_flag(e, "explicit_only"):  # credits fixed per catalog item (Cisco): no estimate
         default = replace(default, minutes_per_credit=None)
     by_delivery: dict[str, EstimateRule] = {}
     deliveries = e.mapping("by_delivery")
@@ -286,16 +286,6 @@ def _confidence(r: MapReader) -> dict[str, str]:
             continue
         result[key] = word
     return result
-
-
-def _boolean(r: MapReader, key: str) -> bool:
-    value = r.raw(key)
-    if value is None:
-        return False
-    if isinstance(value, Scalar) and value.text.lower() in ("true", "false"):
-        return value.text.lower() == "true"
-    r.error(r.at(key), f"'{key}' must be true or false, found {describe(value)}")
-    return False
 
 
 def read_source_index(node: YMap | YSeq | None) -> dict[str, SourceRef]:
