@@ -268,6 +268,9 @@ class EstimateRule:
     # An explicit claim may be up to this many times what the duration yields:
     # NASBA instructors get the presentation plus up to twice it for preparation.
     claim_factor: Decimal = Decimal("1")
+    # A claim up to this is never refused for its duration (ISACA: a chapter
+    # meeting earns at least one CPE hour, whatever its length).
+    claim_floor: Decimal = Decimal("0")
     # The steps an explicit claim comes in from one full credit on, any one of
     # them (NASBA: fifths or halves, the sponsor's choice; PMI, ISACA: quarter
     # hours); below one credit, `first_increment` steps from `minimum`. Empty

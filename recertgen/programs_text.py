@@ -110,6 +110,8 @@ def _rule(rule: EstimateRule) -> str:
         text += f"; steps of {_num(rule.first_increment)} below one credit"
     if rule.claim_factor != 1:
         text += f"; a claim may be up to {_num(rule.claim_factor)} times that"
+    if rule.claim_floor:
+        text += f"; a claim of up to {_num(rule.claim_floor)} is allowed whatever the duration"
     if rule.claim_steps:
         text += f"; claims in steps of {' or '.join(_num(s) for s in rule.claim_steps)}"
     return text

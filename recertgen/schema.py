@@ -208,6 +208,7 @@ def program_schema() -> dict:
         "min_minutes": _amount("a module's minimum length"),
         "bounds_claims": {"type": "boolean"},
         "claim_factor": _amount("a claim may be up to this many times what the duration yields (instructors' preparation)"),
+        "claim_floor": _amount("a claim up to this is never refused for its duration (chapter meetings)", zero=True),
         "claim_steps": {"anyOf": [_amount("an explicit claim comes in steps of this from one credit on"),
                                   {"type": "array", "minItems": 1, "items": _amount("an explicit claim comes in steps of one of these from one credit on")}]},
     }}

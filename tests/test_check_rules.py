@@ -299,3 +299,13 @@ def test_community_participation_may_go_to_one_giac_certification_and_training_t
     ledger.credit("a", "title: Webcast\nprovider: SANS\ndate: 2025-03-14\ncounts_toward: {gcih: {credits: 4, category: community-participation}, cissp: 1}\n")
     ledger.credit("b", "title: SEC504\nprovider: SANS\ndate: 2025-04-14\nhours: 36\ncounts_toward: [gcih, gpen]\n")
     assert [p for p in ledger.problems() if ": error: " in p] == []
+
+
+def test_an_isaca_chapter_meeting_claims_one_hour_whatever_its_length(ledger):
+    """RULES §3: a chapter meeting earns at least one CPE hour regardless of
+    its actual duration; a longer claim is still bounded by the duration."""
+    ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
+    ledger.credit("a", "title: Chapter meeting\nprovider: ISACA chapter\ndate: 2025-03-14\nminutes: 30\ncounts_toward: {cisa: 1}\n")
+    assert [p for p in ledger.problems() if ": error: " in p] == []
+    ledger.credit("b", "title: Short webinar\nprovider: P\ndate: 2025-03-15\nminutes: 30\ncounts_toward: {cisa: 1.25}\n")
+    assert any("1.25 credits toward cisa is more than" in p for p in ledger.problems())

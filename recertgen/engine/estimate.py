@@ -131,7 +131,7 @@ def _unrounded(minutes: Decimal, rule: EstimateRule) -> Decimal | None:
     if rule.fixed is not None:
         return credits_from_minutes(minutes, rule)
     raw = minutes / rule.minutes_per_credit
-    return ZERO if raw < rule.minimum else raw * rule.claim_factor
+    return max(ZERO if raw < rule.minimum else raw * rule.claim_factor, rule.claim_floor)
 
 
 def settle(entry: CreditEntry, allocation: Allocation, rules: CertRules) -> Credited:

@@ -29,10 +29,10 @@ ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
     "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims", "claim_factor",
-    "claim_steps",
+    "claim_steps", "claim_floor",
 )
 RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor",
-             "claim_steps")
+             "claim_steps", "claim_floor")
 CARRY_KEYS = ("max", "window_months", "categories")
 # certified: cycles start on the certification date; next-january: on 1 January
 # after it (ISACA); anniversary-month: on the 1st of the month after the first
@@ -185,6 +185,7 @@ def _rule(m: MapReader, base: EstimateRule | None) -> EstimateRule:
         min_minutes=pick("min_minutes"),
         bounds_claims=read_flag(m, "bounds_claims") if m.has("bounds_claims") else base.bounds_claims,
         claim_factor=pick("claim_factor"),
+        claim_floor=pick("claim_floor", zero_ok=True),
         claim_steps=_amounts(m, "claim_steps") if m.has("claim_steps") else base.claim_steps,
     )
 
