@@ -122,7 +122,7 @@ CASES = {
     "duplicate cert id": ({"ledger/certifications/x.yaml": "id: cissp\nname: X\nprogram: isc2-cissp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 1, 5, "error", "certification id 'cissp' is already used"),
     "cycle ends before start": (
         {"ledger/certifications/x.yaml": "name: X\nbody: A\ncycles:\n  - {start: 2025-01-01, end: 2024-12-31, required: 10}\n"},
-        "ledger/certifications/x.yaml", 4, 30, "error", "ends (2024-12-31) on or before it starts",
+        "ledger/certifications/x.yaml", 4, 30, "error", "ends (2024-12-31) before it starts",
     ),
     "cycles overlap": (
         {"ledger/certifications/x.yaml": "name: X\nbody: A\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n  - {start: 2024-06-01, end: 2025-05-31, required: 10}\n"},
@@ -309,3 +309,13 @@ def test_an_isaca_chapter_meeting_claims_one_hour_whatever_its_length(ledger):
     assert [p for p in ledger.problems() if ": error: " in p] == []
     ledger.credit("b", "title: Short webinar\nprovider: P\ndate: 2025-03-15\nminutes: 30\ncounts_toward: {cisa: 1.25}\n")
     assert any("1.25 credits toward cisa is more than" in p for p in ledger.problems())
+
+
+def test_a_one_day_cycle_is_a_cycle(ledger):
+    """SPEC §3: total_days = (end − start) + 1, so a cycle may start and end
+    on the same day."""
+    ledger.cert("x", "name: X\nbody: A\ncycles:\n  - {start: 2025-06-01, end: 2025-06-01, required: 2}\n")
+    ledger.credit("a", "title: T\nprovider: P\ndate: 2025-06-01\ncounts_toward: {x: 2}\n")
+    assert ledger.problems() == []
+    cycle = ledger.load(__import__("datetime").date(2025, 6, 1)).report.cert("x").current
+    assert (cycle.pace.total_days, cycle.pace.elapsed_days, cycle.status) == (1, 1, "complete")

@@ -60,8 +60,8 @@ def _cycles(r: MapReader):
         c.unknown_keys(CYCLE_KEYS)
         start = c.date("start", required=True)
         end = c.date("end")
-        if start and end and end <= start:
-            c.error(c.at("end"), f"cycle ends ({end}) on or before it starts ({start})")
+        if start and end and end < start:  # a one-day cycle (end = start) is one day long: SPEC §3's total_days is 1
+            c.error(c.at("end"), f"cycle ends ({end}) before it starts ({start})")
             end = None
             start = None
         if start is None:
