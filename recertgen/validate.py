@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate
 from .engine.rules import CertRules, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -256,6 +256,32 @@ def check_dates(ctx: Context) -> Iterable[Problem]:
                 yield warning(allocation.source, f"dated {entry.date}, outside every cycle of {allocation.cert_id}: it counts nowhere")
 
 
+def check_estimates(ctx: Context) -> Iterable[Problem]:
+    """An estimate that comes to nothing, or that a program's cap per
+    activity cuts, is said rather than silently counted: either is a
+    shortfall the person would otherwise find out about too late."""
+    for cert in ctx.report.certifications:
+        rules = cert.rules
+        program = rules.program
+        cap = program.max_per_activity if program else None
+        for c in cert.counted:
+            if not c.estimated or not c.estimable:
+                continue
+            entry = c.entry
+            if c.credits == 0:
+                rule = rules.estimate_rule(entry.delivery)
+                method = f" of {entry.delivery}" if entry.delivery else ""
+                whose = f"{program.name}'s rule" if program else "the default rule"
+                yield warning(c.allocation.source, f"{_duration(entry)}{method} earns nothing toward {cert.id} by {whose} "
+                                                   f"(nothing below {fmt(rule.minimum)} credit): it counts 0; give credits "
+                                                   "explicitly if the certificate shows some")
+            elif cap is not None and c.credits == cap:
+                full = uncapped_estimate(entry, rules)
+                if full is not None and full > cap:
+                    yield warning(c.allocation.source, f"{_duration(entry)} would earn {fmt(full)} toward {cert.id}, but "
+                                                       f"{program.name} allows at most {fmt(cap)} for a single activity: {fmt(cap)} count")
+
+
 def check_assertions(ctx: Context) -> Iterable[Problem]:
     """Like a bank balance assertion: the portal's total on a date must
     equal the ledger's, and should be compared again every quarter."""
@@ -323,6 +349,7 @@ CHECKS: tuple[Check, ...] = (
     check_duplicate_activities,
     check_proofs,
     check_dates,
+    check_estimates,
     check_assertions,
     check_submissions,
     check_sources,

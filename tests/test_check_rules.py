@@ -165,6 +165,10 @@ CASES = {
          "ledger/credits/a.yaml": entry(hours=None, counts_toward="{gcih: {credits: 4, category: community-participation}, gpen: 4}")},
         "ledger/credits/a.yaml", 4, 23, "error", "community-participation credits count toward one GIAC certification only; this activity also counts toward gpen",
     ),
+    "estimate comes to nothing": ({"ledger/credits/a.yaml": entry(hours="0.2")}, "ledger/credits/a.yaml", 5, 17, "warning",
+                                  "12 minutes earns nothing toward cissp by CISSP's rule (nothing below 0.25 credit): it counts 0"),
+    "estimate cut by the cap per activity": ({"ledger/credits/a.yaml": entry(hours="50")}, "ledger/credits/a.yaml", 5, 17, "warning",
+                                             "would earn 50.00 toward cissp, but CISSP allows at most 40.00 for a single activity"),
     "catalog credits need explicit amounts": (
         {"ledger/certifications/ccna.yaml": "name: CCNA\nprogram: cisco-associate\ncertified: 2024-05-01\n", "ledger/credits/a.yaml": entry(counts_toward="[ccna]")},
         "ledger/credits/a.yaml", 5, 17, "error", "give them explicitly",

@@ -57,14 +57,20 @@ def university_credits(entry: CreditEntry, rules: CertRules) -> Decimal | None:
 
 def estimate(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     """What the entry earns toward this certification by the rule, or None."""
+    value = uncapped_estimate(entry, rules)
+    cap = rules.program.max_per_activity if rules.program else None
+    return min(value, cap) if cap is not None and value is not None else value
+
+
+def uncapped_estimate(entry: CreditEntry, rules: CertRules) -> Decimal | None:
+    """The rule's estimate before the program's cap per activity."""
     value = university_credits(entry, rules)
     if value is None:
         rule = rules.estimate_rule(entry.delivery)
         if entry.minutes is None or rule.minutes_per_credit is None:
             return None
         value = credits_from_minutes(entry.minutes, rule)
-    cap = rules.program.max_per_activity if rules.program else None
-    return min(value, cap) if cap is not None else value
+    return value
 
 
 def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
