@@ -328,6 +328,11 @@ class Program:
     builtin: bool
     source: Source
     cycle_ends_month_end: bool = False  # GIAC: a cycle ends on the last day of the month it would end in
+    # Credits of a delivery method that count at most so much per cycle (Texas:
+    # nano-learning at most half the total) or per year (ACFE: instructor
+    # credit at most 10), whatever their category: (delivery, maximum) pairs.
+    delivery_limits: tuple[tuple[str, Decimal], ...] = ()
+    annual_delivery_limits: tuple[tuple[str, Decimal], ...] = ()
 
     def rule_for(self, delivery: str | None) -> EstimateRule:
         return self.estimate_by_delivery.get(delivery or "", self.estimate)

@@ -37,6 +37,10 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     for c in p.annual_categories:
         key = f"annual.categories.{c.name}.{'min' if c.min is not None else 'max'}"
         lines.append(f"  per year {c.title}: {_limits(c)}  [{tag(key)}]")
+    for delivery, maximum in p.delivery_limits:
+        lines.append(f"  delivery {delivery}: at most {_num(maximum)} a cycle, whatever the category  [{tag('delivery_limits.' + delivery)}]")
+    for delivery, maximum in p.annual_delivery_limits:
+        lines.append(f"  per year {delivery}: at most {_num(maximum)}, whatever the category  [{tag('annual.delivery_limits.' + delivery)}]")
     if p.default_category:
         lines.append(f"  uncategorised credits count as {p.default_category}")
     for delivery, category in sorted(p.delivery_categories.items()):

@@ -47,6 +47,13 @@ def _object(properties: dict, keys: tuple[str, ...], required: tuple[str, ...] =
             "additionalProperties": False, **extra}
 
 
+DELIVERY_LIMITS = {
+    "type": "object",
+    "description": "delivery method → {max}: credits earned that way count at most so much, whatever their category",
+    "propertyNames": {"enum": list(DELIVERIES)},
+    "additionalProperties": {"type": "object", "additionalProperties": False, "required": ["max"],
+                             "properties": {"max": _amount("at most this many count", zero=True)}},
+}
 CATEGORIES = {
     "type": "object",
     "description": "category name → {min, max} credits per cycle",
@@ -233,10 +240,12 @@ def program_schema() -> dict:
         "required": _amount("credits per cycle"),
         "annual": {"type": "object", "additionalProperties": False, "properties": {
             "minimum": _amount("credits per year", zero=True), "basis": {"enum": list(ANNUAL_BASES)},
-            "recommended": _amount("recommended per year (not enforced)"), "categories": CATEGORIES}},
+            "recommended": _amount("recommended per year (not enforced)"), "categories": CATEGORIES,
+            "delivery_limits": DELIVERY_LIMITS}},
         "categories": CATEGORIES,
         "default_category": _text("category of credits that name none"),
         "delivery_categories": {"type": "object", "propertyNames": {"enum": list(DELIVERIES)}, "additionalProperties": {"type": "string"}},
+        "delivery_limits": DELIVERY_LIMITS,
         "estimate": estimate,
         "carry_over": {"type": "object", "additionalProperties": False, "required": ["max"], "properties": {
             "max": _amount("at most this much moves to the next cycle"), "window_months": {"type": "integer", "minimum": 1},

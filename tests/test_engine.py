@@ -456,3 +456,36 @@ def test_a_ledger_defines_its_own_program(ledger):
     assert cert.current.earned == Decimal("1.5")  # 100 minutes at 60 a credit, rounded down to halves
     ledger.write("ledger/programs/Bad Name.yaml", "name: X\nbody: Y\nrequired: 1\n")
     assert any("not a valid program id" in p.message for p in ledger.load(D(2025, 6, 1)).errors)
+
+
+def test_texas_nano_learning_counts_at_most_half_the_cycle(ledger):
+    """RULES §8c (O): at most 50 % of the 3-year total may be nano-learning,
+    whatever its category: 120 nano and 24 other credits count 84."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2024-03-15\n")
+    for n, day in enumerate(("2024-06-01", "2024-06-02", "2025-06-01", "2025-06-02", "2026-06-01", "2026-06-02")):
+        ledger.credit(f"nano-{n}", f"title: Nano {n}\nprovider: P\ndate: {day}\ndelivery: nano-learning\ncounts_toward: {{tx: 20}}\n")
+    ledger.credit("live", "title: Live\nprovider: P\ndate: 2024-07-01\ndelivery: group-live\nminutes: 1000\ncounts_toward: {tx: 20}\n")
+    ledger.credit("ethics", "title: Ethics\nprovider: P\ndate: 2024-08-01\nminutes: 200\ncounts_toward: {tx: {credits: 4, category: ethics}}\n")
+    cert = ledger.load(D(2027, 3, 14)).report.cert("tx")
+    current = cert.current
+    assert (current.earned, current.status) == (Decimal("84"), "behind")  # its last day: 36 short
+    (limit,) = current.delivery_limits
+    assert (limit.delivery, limit.earned, limit.counted) == ("nano-learning", Decimal("120"), Decimal("60"))
+    assert any("nano-learning credits: 120.00 earned but at most 60.00 a cycle count" in w for w in cert.warnings)
+    assert sum(c.credits for c in current.entries) == Decimal("144"), "entries keep what was claimed"
+
+
+def test_acfe_instructor_credit_counts_at_most_ten_a_year(ledger):
+    """RULES §10 (O): instructor credit max 10 per year, even when it is
+    about fraud."""
+    ledger.cert("cfe", "name: CFE\nprogram: acfe-cfe\ncertified: 2024-03-15\n")
+    ledger.credit("teach", "title: Taught\nprovider: P\ndate: 2025-05-01\ndelivery: teaching\nminutes: 360\n"
+                           "counts_toward: {cfe: {credits: 18, category: fraud}}\n")
+    ledger.credit("ethics", "title: Ethics\nprovider: P\ndate: 2025-05-02\nminutes: 100\ncounts_toward: {cfe: {credits: 2, category: ethics}}\n")
+    current = ledger.load(D(2026, 3, 31)).report.cert("cfe").current
+    assert (current.start, current.end) == (D(2025, 4, 1), D(2026, 3, 31))
+    assert current.earned == Decimal("12") and current.status == "behind"
+    fraud = next(c for c in current.categories if c.name == "fraud")
+    assert fraud.counted == Decimal("10")
+    ledger.credit("more", "title: Course\nprovider: P\ndate: 2025-06-01\nminutes: 500\ncounts_toward: {cfe: {credits: 8, category: fraud}}\n")
+    assert ledger.load(D(2026, 3, 31)).report.cert("cfe").current.status == "complete"

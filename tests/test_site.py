@@ -299,11 +299,11 @@ def test_the_audit_report_says_what_counts_once_category_caps_apply(ledger, cli)
     audit = (ledger.root / "site" / "audit" / "index.html").read_text()
     text = re.sub(r"<[^>]+>", " ", audit)
     assert re.search(r"Total of the counted entries\s+9\.10", text)
-    assert re.search(r"Counted toward the cycle once category caps apply\s+7\.10", text)
+    assert re.search(r"Counted toward the cycle once category caps and limits apply\s+7\.10", text)
     assert "7.10 of 30.00" in text
     ledger.credit("b", "title: Soft\nprovider: P\ndate: 2025-03-01\ncounts_toward: {custom: {credits: 2, category: soft}}\n")
     assert build(cli, ledger).exit_code == 0
-    assert "once category caps apply" not in (ledger.root / "site" / "audit" / "index.html").read_text()
+    assert "once category caps and limits apply" not in (ledger.root / "site" / "audit" / "index.html").read_text()
 
 
 def test_a_ledger_without_opportunities_still_has_their_page(small, cli):

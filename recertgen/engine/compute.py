@@ -22,7 +22,7 @@ from ..model import Allocation, Assertion, CreditEntry, Ledger
 from .calendar import ONE_DAY, add_months, inclusive_days
 from .estimate import settle
 from .pace import Pace, pace
-from .periods import AnnualStatus, CategoryStatus, between, cycle_categories
+from .periods import AnnualStatus, CategoryStatus, DeliveryLimitStatus, between, cycle_categories, limit_deliveries
 from .periods import annual as annual_periods_status
 from .rules import CertRules, Cycle, annual_periods, cycles, resolve
 
@@ -58,7 +58,8 @@ class CycleReport:
     finished_on: dt.date | None
     categories: tuple[CategoryStatus, ...]
     annual: tuple[AnnualStatus, ...]
-    entries: tuple[CountedCredit, ...]
+    entries: tuple[CountedCredit, ...]  # as claimed; the totals above apply every cap and limit
+    delivery_limits: tuple[DeliveryLimitStatus, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -277,8 +278,9 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
     until = min(as_of, cycle.end)
     entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
+    counting, limits = limit_deliveries(rules, cycle.start, cycle.end, periods, entries)
     carry_category = _carry_category(rules)
-    annual, period_totals = annual_periods_status(rules, periods, entries, as_of, tolerance, carried_in, carry_category)
+    annual, period_totals = annual_periods_status(rules, periods, counting, as_of, tolerance, carried_in, carry_category)
     categories, earned = cycle_categories(cycle.categories, period_totals, ZERO, None)
     categories, credited = cycle_categories(cycle.categories, period_totals, carried_in, carry_category)
     # every minimum: the cycle's categories, each year's total and each year's categories
@@ -288,13 +290,13 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
     p = pace(credited, cycle.required, cycle.start, cycle.end, as_of, tolerance, minimums_met)
     remaining = max(cycle.required - credited, ZERO)
     days_left = max((cycle.end - as_of).days, 0)
-    finished_on = _finished_on(entries, cycle.required, carried_in)
+    finished_on = _finished_on(counting, cycle.required, carried_in)
     return CycleReport(
         cycle=cycle,
         pace=p,
         earned=earned,
         carried_in=carried_in,
-        carried_out=_carry_out(rules, cycle, entries, credited, as_of),
+        carried_out=_carry_out(rules, cycle, counting, credited, as_of),
         credited=credited,
         remaining=remaining,
         days_left=days_left,
@@ -304,6 +306,7 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
         categories=categories,
         annual=annual,
         entries=entries,
+        delivery_limits=limits,
     )
 
 
@@ -407,6 +410,10 @@ def _warnings(current: CycleReport | None, checks, as_of: dt.date) -> list[str]:
             warnings.append(f"{category.label}: {fmt(category.counted)} of at least {fmt(category.min)}")
         if category.capped:
             warnings.append(f"{category.label}: {fmt(category.earned)} earned but at most {fmt(category.max)} count")
+    for limit in current.delivery_limits:
+        if limit.capped:
+            span = "" if limit.per == "cycle" else f" in {limit.start}–{limit.end}"
+            warnings.append(f"{limit.delivery} credits: {fmt(limit.earned)} earned{span} but at most {fmt(limit.max)} a {limit.per} count")
     if checks:
         newest = checks[-1].assertion
         age = (as_of - newest.date).days

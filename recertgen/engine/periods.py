@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
@@ -53,6 +53,59 @@ class AnnualStatus:
     categories: tuple[CategoryStatus, ...]
     current: bool
     past: bool
+
+
+@dataclass(frozen=True)
+class DeliveryLimitStatus:
+    """Credits of one delivery method against the program's limit on them,
+    over a cycle or one of its years."""
+
+    delivery: str
+    max: Decimal
+    per: str  # "cycle" or "year"
+    start: dt.date
+    end: dt.date
+    earned: Decimal  # before the limit
+    counted: Decimal  # after it
+
+    @property
+    def capped(self) -> bool:
+        return self.counted < self.earned
+
+
+def limit_deliveries(rules: CertRules, cycle_start: dt.date, cycle_end: dt.date, periods: tuple[AnnualPeriod, ...],
+                     entries) -> tuple[list, tuple[DeliveryLimitStatus, ...]]:
+    """The entries as they count under the program's limits by delivery
+    method (Texas: nano-learning at most half of the cycle's total; ACFE:
+    instructor credit at most 10 a year): once a limit is reached, later
+    credits of that method (in date order) do not count. Whatever their
+    category: the limit is on how the credit was earned, not on its subject.
+    Entries cut are copies with the credits that count; the rest as given."""
+    if not rules.delivery_limits and not rules.annual_delivery_limits:
+        return list(entries), ()
+    cut: dict[int, Decimal] = {}
+    statuses: list[DeliveryLimitStatus] = []
+
+    def apply(span, limits, per: str, start: dt.date, end: dt.date) -> None:
+        for delivery, maximum in limits:
+            earned = used = ZERO
+            for c in span:
+                if c.entry.delivery != delivery:
+                    continue
+                have = c.credits - cut.get(id(c), ZERO)
+                take = min(have, max(maximum - used, ZERO))
+                earned += have
+                used += take
+                if take < have:
+                    cut[id(c)] = cut.get(id(c), ZERO) + have - take
+            if earned:
+                statuses.append(DeliveryLimitStatus(delivery, maximum, per, start, end, earned, used))
+
+    apply(entries, rules.delivery_limits, "cycle", cycle_start, cycle_end)
+    for period in periods:
+        apply(between(entries, period.counts_from, period.end), rules.annual_delivery_limits, "year", period.start, period.end)
+    counting = [replace(c, credits=c.credits - cut[id(c)]) if id(c) in cut else c for c in entries]
+    return counting, tuple(statuses)
 
 
 def between(counted: list, first: dt.date, last: dt.date) -> list:

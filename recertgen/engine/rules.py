@@ -68,6 +68,8 @@ class CertRules:
     delivery_categories: Mapping[str, str]
     carry_over: CarryOver | None
     cycle_months: int | None
+    delivery_limits: tuple[tuple[str, Decimal], ...] = ()
+    annual_delivery_limits: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def id(self) -> str:
@@ -100,6 +102,8 @@ def resolve(cert: Certification, programs: Mapping[str, Program]) -> CertRules:
         delivery_categories=program.delivery_categories if program else {},
         carry_over=program.carry_over if program else None,
         cycle_months=program.cycle_months if program else None,
+        delivery_limits=program.delivery_limits if program else (),
+        annual_delivery_limits=program.annual_delivery_limits if program else (),
     )
 
 

@@ -21,11 +21,11 @@ from .common import read_categories, read_flag
 
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
-    "categories", "default_category", "delivery_categories", "estimate", "carry_over",
+    "categories", "default_category", "delivery_categories", "delivery_limits", "estimate", "carry_over",
     "reviewed", "sources", "confidence", "notes",
 )
 CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends")
-ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories")
+ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories", "delivery_limits")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
     "max_per_activity", "semester_hour", "quarter_hour", "by_delivery", "explicit_only", "bounds_claims", "claim_factor",
@@ -104,6 +104,8 @@ def read_program(
         carry_over=carry_over,
         counts_from_certified=counts_from_certified,
         cycle_ends_month_end=month_end,
+        delivery_limits=_delivery_limits(r),
+        annual_delivery_limits=annual["delivery_limits"],
         sources=sources,
         reviewed=reviewed,
         confidence=confidence,
@@ -133,7 +135,7 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
 
 def _annual(r: MapReader) -> dict:
     node = r.mapping("annual")
-    result = {"minimum": None, "basis": "cycle-year", "recommended": None, "categories": ()}
+    result = {"minimum": None, "basis": "cycle-year", "recommended": None, "categories": (), "delivery_limits": ()}
     if node is None:
         return result
     a = MapReader(node, r.rel, r.problems, "a program's annual rules")
@@ -142,7 +144,28 @@ def _annual(r: MapReader) -> dict:
     result["basis"] = a.choice("basis", ANNUAL_BASES) or "cycle-year"
     result["recommended"] = a.amount("recommended")
     result["categories"] = read_categories(a, "categories") or ()
+    result["delivery_limits"] = _delivery_limits(a)
     return result
+
+
+def _delivery_limits(r: MapReader) -> tuple[tuple[str, Decimal], ...]:
+    """`delivery_limits: {nano-learning: {max: 60}}`."""
+    node = r.mapping("delivery_limits")
+    limits = []
+    for delivery, value in (node or {}).items():
+        where = r.node_at(value)
+        if delivery not in DELIVERIES:
+            r.error(where, f"delivery_limits: {delivery!r} is not a delivery method")
+            continue
+        if not isinstance(value, YMap):
+            r.error(where, f"delivery_limits: {delivery} must be a mapping like {{max: 10}}, found {describe(value)}")
+            continue
+        d = MapReader(value, r.rel, r.problems, f"the {delivery} limit")
+        d.unknown_keys(("max",))
+        maximum = d.amount("max", required=True, zero_ok=True)
+        if maximum is not None:
+            limits.append((delivery, maximum))
+    return tuple(limits)
 
 
 def _delivery_categories(r: MapReader, names: set[str]) -> dict[str, str]:

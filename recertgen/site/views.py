@@ -144,7 +144,7 @@ class CycleSection:
     total: str
     unit: str
     hidden: int = 0  # older entries not listed here (see the audit report)
-    after_caps: str = ""  # what counts once category caps apply, when less than `total`
+    after_caps: str = ""  # what counts once category caps and delivery limits apply, when less than `total`
 
 
 @dataclass(frozen=True)
@@ -313,6 +313,11 @@ def category_rows(cycle: CycleReport) -> tuple[CategoryRow, ...]:
             state, note = "", ""
         name = c.label + (f" (within {c.within})" if c.within else "")
         rows.append(CategoryRow(name, limits, fmt(c.earned), fmt(c.counted), state, note))
+    for d in cycle.delivery_limits:  # limits on a delivery method, whatever the category
+        span = "this cycle" if d.per == "cycle" else f"{d.start} – {d.end}"
+        state, note = ("capped", f"{fmt(d.earned - d.counted)} above the maximum do not count") if d.capped else ("", "")
+        rows.append(CategoryRow(f"{d.delivery.capitalize()} (delivery method, {span})", f"max {fmt(d.max)} a {d.per}",
+                                fmt(d.earned), fmt(d.counted), state, note))
     return tuple(rows)
 
 
