@@ -16,9 +16,11 @@ def program_table(programs: Iterable[Program]) -> str:
 
 
 def describe_program(p: Program, with_sources: bool = True) -> str:
-    def tag(key: str) -> str:
-        """The weakest confidence of the key and anything tagged below it."""
-        tags = [p.confidence_of(key)] + [v for k, v in p.confidence.items() if k.startswith(key + ".")]
+    def tag(key: str, own_lines: tuple[str, ...] = ()) -> str:
+        """The weakest confidence of the key and anything tagged below it,
+        but for the parts shown on lines of their own (`own_lines`)."""
+        apart = tuple(f"{key}.{part}" for part in own_lines)
+        tags = [p.confidence_of(key)] + [v for k, v in p.confidence.items() if k.startswith(key + ".") and not k.startswith(apart)]
         return min(tags, key=_STRENGTH.index)
 
     lines = [
@@ -45,7 +47,8 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
         lines.append(f"  uncategorised credits count as {p.default_category}")
     for delivery, category in sorted(p.delivery_categories.items()):
         lines.append(f"  {delivery} counts as {category}")
-    lines.append(f"  estimate            {_rule(p.estimate)}  [{tag('estimate')}]")
+    lines.append(f"  estimate            {_rule(p.estimate)}  "
+                 f"[{tag('estimate', ('by_delivery', 'max_per_activity', 'semester_hour', 'quarter_hour'))}]")
     for delivery, rule in sorted(p.estimate_by_delivery.items()):
         lines.append(f"    {delivery:<17} {_rule(rule)}  [{tag('estimate.by_delivery.' + delivery)}]")
     if p.max_per_activity:
