@@ -94,13 +94,13 @@ def check_allocations(ctx: Context) -> Iterable[Problem]:
             if rules is None:
                 yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
                 continue
-            yield from _category(entry, allocation, rules, ctx)
+            yield from _category(entry, allocation, rules)
             yield from _claim(entry, allocation, rules)
         if len(entry.allocations) > 1:
-            yield from _one_certification(entry, certs, ctx)
+            yield from _one_certification(entry, certs)
 
 
-def _one_certification(entry, certs: dict[str, CertRules], ctx: Context) -> Iterable[Problem]:
+def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
     """An activity in a category that counts toward one certification only
     (GIAC community participation) may not count toward another
     certification under the same program as well."""
@@ -108,7 +108,7 @@ def _one_certification(entry, certs: dict[str, CertRules], ctx: Context) -> Iter
         rules = certs.get(allocation.cert_id)
         if rules is None or rules.program is None or not allocation.category:
             continue
-        single = {c.name for c in _all_categories(ctx, rules) if c.one_certification}
+        single = {c.name for c in _all_categories(rules) if c.one_certification}
         if allocation.category not in single:
             continue
         others = [a.cert_id for a in entry.allocations if a is not allocation and a.cert_id in certs
@@ -118,10 +118,10 @@ def _one_certification(entry, certs: dict[str, CertRules], ctx: Context) -> Iter
                                            f"this activity also counts toward {', '.join(others)}")
 
 
-def _category(entry, allocation, rules: CertRules, ctx: Context) -> Iterable[Problem]:
+def _category(entry, allocation, rules: CertRules) -> Iterable[Problem]:
     if not allocation.category:
         return
-    names = {c.name for c in _all_categories(ctx, rules)}
+    names = {c.name for c in _all_categories(rules)}
     if allocation.category not in names:
         if names:
             yield error(allocation.source, f"category '{allocation.category}' is not a category of {rules.id} ({', '.join(sorted(names))}){did_you_mean(allocation.category, names)}")
@@ -129,8 +129,10 @@ def _category(entry, allocation, rules: CertRules, ctx: Context) -> Iterable[Pro
             yield warning(allocation.source, f"{rules.id} has no categories; category '{allocation.category}' is ignored")
 
 
-def _all_categories(ctx: Context, rules: CertRules):
-    report = ctx.report.cert(rules.id)
+def _all_categories(rules: CertRules):
+    """Every category a certification's cycles and years may have: its own,
+    its program's and its explicit cycles' (a derived cycle takes one of
+    these), without the report, which a record check must not wait for."""
     limits = list(rules.annual_categories)
     if rules.cert.categories:
         limits.extend(rules.cert.categories)
@@ -138,9 +140,6 @@ def _all_categories(ctx: Context, rules: CertRules):
         limits.extend(rules.program.categories)
     for spec in rules.cert.cycles:
         limits.extend(spec.categories or ())
-    if report:
-        for cycle in report.cycles:
-            limits.extend(cycle.cycle.categories)
     return limits
 
 
@@ -358,7 +357,7 @@ CHECKS: tuple[Check, ...] = (
 
 
 # Checks that read the computed report; the others read only the records.
-REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_assertions)
+REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_estimates, check_assertions)
 PARALLEL_MIN_ENTRIES = 20_000  # below this, forking costs more than it saves
 
 
