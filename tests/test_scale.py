@@ -228,6 +228,21 @@ def test_parallel_checks_find_what_serial_ones_do(troubled, monkeypatch):
     assert [p.as_text() for p in fallback.problems] == [p.as_text() for p in serial.problems]
 
 
+def test_record_checks_never_wait_for_the_report(troubled, monkeypatch):
+    """The record checks run in a child while the parent computes the report:
+    one that read the report would compute it a second time there."""
+    from recertgen import validate as validation
+    from recertgen.loader import read_ledger
+
+    troubled.cert("gcih", "name: GCIH\nprogram: giac\ncertified: 2024-03-15\n")
+    troubled.credit("2025/giac", "title: Webcast\nprovider: SANS\ndate: 2025-03-14\nminutes: 20\n"
+                                 "counts_toward: {gcih: {credits: 1, category: community-participation}, cissp: 1}\n")
+    ledger = read_ledger(troubled.root).ledger
+    monkeypatch.setattr(validation.Context, "report", property(lambda self: pytest.fail("a record check read the report")))
+    found = validation._run(validation.Context(ledger, AS_OF), validation._record_checks())
+    assert any("already counts toward" in p.message for p in found)
+
+
 def test_deferred_checks_find_what_loading_finds(troubled, monkeypatch):
     from recertgen import validate
     from recertgen.api import load_deferred
