@@ -13,6 +13,7 @@ import os
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 from typing import NamedTuple
 
 from .fields import slug
@@ -158,25 +159,39 @@ def scan(root: Path, ledger_folder: str) -> list[FileRef]:
 
 
 def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs: list[FileRef]) -> None:
+    """Files are stat'ed by name relative to their open folder where the
+    system allows: the kernel then resolves one name, not the whole path
+    (a quarter of the scan of 100,000 files, which "nothing changed" pays)."""
     try:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=_name)
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else folder
     except (FileNotFoundError, NotADirectoryError):
         return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if recursive:
-                _walk(entry.path, recursive, kind, prefix, f"{inner}{name}/", refs)
-        elif name.endswith(YAML_SUFFIXES) and entry.is_file():
-            stat = entry.stat()
-            path = inner + name
-            refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    try:
+        with os.scandir(handle) as found:
+            entries = sorted(found, key=_name)
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    _walk(os.path.join(folder, name), recursive, kind, prefix, f"{inner}{name}/", refs)
+            elif name.endswith(YAML_SUFFIXES):
+                try:  # following links, as reading does
+                    stat = os.stat(name, dir_fd=handle) if _BY_FOLDER else os.stat(os.path.join(folder, name))
+                except FileNotFoundError:  # a dangling link
+                    continue
+                if not S_ISREG(stat.st_mode):
+                    continue
+                path = inner + name
+                refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    finally:
+        if _BY_FOLDER:
+            os.close(handle)
 
 
 _name = operator.attrgetter("name")
+_BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
 def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None) -> dict[str, Parsed]:

@@ -606,3 +606,22 @@ def test_an_opportunity_page_estimates_every_certification_held_and_follows_thei
     after = {p: v[0] for p, v in snapshot(site).items()}
     assert after == full_build(many.root, tmp_path / "fresh"), "same bytes as a full build"
     assert b"CISA (renamed)" in after["opportunities/opp-1/index.html"]
+
+
+def test_scan_lists_yaml_files_through_links_and_skips_the_rest(ledger):
+    """What the scan finds, with its sizes and times: links to files count
+    (reading follows them), dangling links, hidden files, other suffixes
+    and folders named like files do not."""
+    real = ledger.credit("2025/real", "title: T\nprovider: P\ndate: 2025-01-01\nhours: 1\ncounts_toward: [x]\n")
+    credits = ledger.root / "ledger" / "credits"
+    os.symlink(real, credits / "2025" / "alias.yaml")
+    os.symlink(credits / "2025" / "gone.yaml", credits / "2025" / "dangling.yaml")
+    (credits / "2025" / ".hidden.yaml").write_text("title: x\n")
+    (credits / "2025" / "notes.txt").write_text("x\n")
+    (credits / "2025" / "folder.yaml").mkdir()
+    (credits / "2025" / "folder.yaml" / "inner.yml").write_text("title: y\n")
+    refs = {r.rel: r for r in loader.scan(ledger.root, "ledger") if r.kind == "credits"}
+    assert sorted(refs) == ["ledger/credits/2025/alias.yaml", "ledger/credits/2025/folder.yaml/inner.yml", "ledger/credits/2025/real.yaml"]
+    stat = real.stat()
+    assert (refs["ledger/credits/2025/alias.yaml"].size, refs["ledger/credits/2025/alias.yaml"].mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    assert refs["ledger/credits/2025/real.yaml"].inner == "2025/real.yaml"

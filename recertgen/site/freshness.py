@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..gitinfo import repository_state
-from ..keys import digest
+from ..keys import digest, digest_lines
 from ..loader import UnusableRoot, read_settings_file, scan
 from ..parsecache import code_fingerprint, default_folder
 from ..proofs import PROOF_DIR
@@ -51,8 +51,10 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
             proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))  # the same, however the root was named
     settings = root / "recertgen.yaml"
     settings_stat = settings.stat() if settings.exists() else None
+    # the ledger's files joined, not repr'd: at 100,000 files a third of the time
+    listed = digest_lines((), [f"{rel!r} {size} {mtime} {ctime}" for rel, size, mtime, ctime in files])
     return digest(
-        as_of.isoformat(), theme or theme_fingerprint(root), files, proofs,
+        as_of.isoformat(), theme or theme_fingerprint(root), listed, proofs,
         (settings_stat.st_size, settings_stat.st_mtime_ns, settings_stat.st_ctime_ns) if settings_stat else None,
         repository_state(root),
     )
