@@ -239,6 +239,17 @@ def as_amount(node: Node, zero_ok: bool = False) -> tuple[Decimal | None, str | 
     return value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value, None
 
 
+_NOT_IN_URLS = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def unsafe_url(text: str) -> str | None:
+    """The first character an address may not hold as written (spaces,
+    quotes, angle brackets...: RFC 3986 wants them percent-encoded), or
+    None. Such an address breaks the link it becomes."""
+    found = _NOT_IN_URLS.search(text)
+    return found.group() if found else None
+
+
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""

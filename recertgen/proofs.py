@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fields import unsafe_url
 from .model import Ledger
 
 PROOF_DIR = "proof"
@@ -44,6 +45,9 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
     text = proof.strip()
     if "://" in text or text.lower().startswith(("http:", "https:", "javascript:", "data:", "file:")):
         if text.startswith("https://") and len(text) > len("https://"):
+            bad = unsafe_url(text)
+            if bad:
+                return ProofLocation(None, None, None, f"proof URL holds {bad!r}, which an address must percent-encode: {text!r}")
             return ProofLocation(None, None, text, None)
         return ProofLocation(None, None, None, f"proof URL must use https://, found {text!r}")
     parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]

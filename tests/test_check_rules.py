@@ -152,6 +152,8 @@ CASES = {
         {"ledger/opportunities/a.yaml": "- {id: talk, title: A}\n- {id: talk, title: B}\n"},
         "ledger/opportunities/a.yaml", 2, 8, "error", "opportunity id 'talk' is already used",
     ),
+    "opportunity url with a quote": ({"ledger/opportunities/a.yaml": 'id: a\ntitle: A\nurl: https://x.example/a"b\n'}, "ledger/opportunities/a.yaml", 3, 6, "error", "which an address must percent-encode"),
+    "proof url with a space": ({"ledger/credits/a.yaml": entry(proof='"https://x.example/my cert.pdf"')}, "ledger/credits/a.yaml", 6, 8, "error", "proof URL holds ' '"),
     "opportunity without id": ({"ledger/opportunities/a.yaml": "title: A talk\n"}, "ledger/opportunities/a.yaml", 1, 1, "error", "missing required key 'id'"),
     "opportunity bad url": ({"ledger/opportunities/a.yaml": "id: a\ntitle: A\nurl: ftp://x\n"}, "ledger/opportunities/a.yaml", 3, 6, "error", "http(s) address"),
     "claim off the issuer's steps": (

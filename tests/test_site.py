@@ -342,3 +342,19 @@ def test_once_renders_a_partial_as_an_include_would(tmp_path):
         once, included = rendered.split("|")
         assert once == included.replace("\n]", "]")
         assert f'href="{root}x/index.html"' in once and "&lt;b&gt;" in once
+
+
+def test_an_opportunity_naming_no_certification_is_found_under_each_one_held(ledger, cli):
+    """Its page estimates every certification held, so the certification
+    filter shows it under each; one naming a certification only under that."""
+    import json
+
+    ledger.cert("cissp", CERT)
+    ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
+    ledger.write("ledger/opportunities/o.yaml", "- {id: plain, title: Plain conference, hours: 8}\n"
+                                                "- {id: named, title: Audit day, hours: 8, counts_toward: [cisa]}\n")
+    assert build(cli, ledger).exit_code == 0
+    text = (ledger.root / "site" / "opportunities" / "search-index.js").read_text()
+    rows = {row[0]: row for row in json.loads(text[text.index("{"):text.rindex("}") + 1])["rows"]}
+    assert sorted(rows["plain"][13]) == ["cisa", "cissp"]
+    assert rows["named"][13] == ["cisa"]

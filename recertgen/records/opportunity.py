@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..fields import MapReader
+from ..fields import MapReader, unsafe_url
 from ..model import DELIVERIES, Opportunity, spots
 from ..problems import Problem
 from ..yamlio import YMap
@@ -24,6 +24,9 @@ def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportuni
     url = r.text("url")
     if url is not None and not url.startswith(("https://", "http://")):
         r.error(r.at("url"), f"'url' must be an http(s) address, found {url!r}")
+        url = None
+    elif url is not None and unsafe_url(url):
+        r.error(r.at("url"), f"'url' holds {unsafe_url(url)!r}, which an address must percent-encode: {url!r}")
         url = None
     fmt = r.text("format")
     if fmt is not None and fmt.lower() not in FORMATS:

@@ -101,7 +101,8 @@ def card(opp: Opportunity, report: Report, urls: Addresses, memo: dict | None = 
         free=opp.is_free,
         duration=_duration(opp),
         topics=opp.topics,
-        certs=tuple(r.cert_id for r in rows if r.listed),
+        # what the certification filter matches: the ones it names, or every one held when it names none
+        certs=tuple(r.cert_id for r in rows if r.listed or not opp.counts_toward),
         estimates=rows,
     )
 

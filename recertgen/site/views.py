@@ -294,7 +294,7 @@ def _proof_coverage(cert: CertReport) -> str:
             with_proof += bool(c.entry.proof)
     if not counted:
         return "no entries yet"
-    return f"{with_proof} of {counted} entries have proof"
+    return f"{with_proof} of {counted} {'entry has' if counted == 1 else 'entries have'} proof"
 
 
 # -- tables -----------------------------------------------------------------------------
