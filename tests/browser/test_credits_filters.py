@@ -121,8 +121,9 @@ def test_clicking_writes_the_query_string(page, demo_site):
     assert urlparse(page.url).query == ""
 
 
-def test_bad_query_values_fall_back_to_all(page, demo_site, demo_loaded):
-    open_credits(page, demo_site, "?cert=nope&preset=century&source=%3Cscript%3E&from=yesterday")
+@pytest.mark.parametrize("dates", ["from=yesterday", "from=2026-13-40", "to=2026-02-30"])
+def test_bad_query_values_fall_back_to_all(page, demo_site, demo_loaded, dates):
+    open_credits(page, demo_site, f"?cert=nope&preset=century&source=%3Cscript%3E&{dates}")
     expect(page.locator("#total-credits")).to_have_text(expected(demo_loaded))
     assert page.errors == []
 

@@ -27,6 +27,11 @@
   var sourceButtons = Array.prototype.slice.call(form.querySelectorAll("[data-source]"));
   var PRESETS = ["all", "ytd", "7d", "30d", "last-year"];
   var DATE = /^\d{4}-\d{2}-\d{2}$/;
+  function isDay(text) {  // a real calendar day: 2026-02-30 or 2026-13-40 in a shared link is ignored, not an empty view
+    if (!DATE.test(text)) { return false; }
+    var d = new Date(text + "T00:00:00Z");
+    return !isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+  }
   var PAGE = 200;
   var dataMode = table.getAttribute("data-mode") === "data" && Array.isArray(window.recertgenCredits);
   var shown = PAGE;
@@ -191,8 +196,8 @@
     state.preset = PRESETS.indexOf(preset) >= 0 ? preset : "all";
     var from = params.get("from") || "";
     var to = params.get("to") || "";
-    state.from = DATE.test(from) ? from : "";
-    state.to = DATE.test(to) ? to : "";
+    state.from = isDay(from) ? from : "";
+    state.to = isDay(to) ? to : "";
     var source = params.get("source");
     state.source = source && sourceButtons.some(function (b) { return b.getAttribute("data-source") === source; }) ? source : "all";
     var cert = params.get("cert") || "";
@@ -210,8 +215,8 @@
   sourceButtons.forEach(function (b) {
     b.addEventListener("click", function () { state.source = b.getAttribute("data-source"); apply(true); });
   });
-  fromInput.addEventListener("change", function () { state.from = DATE.test(fromInput.value) ? fromInput.value : ""; apply(true); });
-  toInput.addEventListener("change", function () { state.to = DATE.test(toInput.value) ? toInput.value : ""; apply(true); });
+  fromInput.addEventListener("change", function () { state.from = isDay(fromInput.value) ? fromInput.value : ""; apply(true); });
+  toInput.addEventListener("change", function () { state.to = isDay(toInput.value) ? toInput.value : ""; apply(true); });
   certSelect.addEventListener("change", function () { state.cert = certSelect.value; apply(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   if (more) { more.addEventListener("click", function () { shown += PAGE; apply(false); }); }
