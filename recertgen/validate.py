@@ -271,9 +271,10 @@ def check_estimates(ctx: Context) -> Iterable[Problem]:
                 rule = rules.estimate_rule(entry.delivery)
                 method = f" of {entry.delivery}" if entry.delivery else ""
                 whose = f"{program.name}'s rule" if program else "the default rule"
+                least = (f"modules of at least {rule.min_minutes.normalize():f} minutes" if rule.fixed is not None and rule.min_minutes
+                         else f"nothing below {fmt(rule.minimum)} credit")
                 yield warning(c.allocation.source, f"{_duration(entry)}{method} earns nothing toward {cert.id} by {whose} "
-                                                   f"(nothing below {fmt(rule.minimum)} credit): it counts 0; give credits "
-                                                   "explicitly if the certificate shows some")
+                                                   f"({least}): it counts 0; give credits explicitly if the certificate shows some")
             elif cap is not None and c.credits == cap:
                 full = uncapped_estimate(entry, rules)
                 if full is not None and full > cap:

@@ -25,8 +25,8 @@ def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportuni
     if url is not None and not url.startswith(("https://", "http://")):
         r.error(r.at("url"), f"'url' must be an http(s) address, found {url!r}")
         url = None
-    elif url is not None and unsafe_url(url):
-        r.error(r.at("url"), f"'url' holds {unsafe_url(url)!r}, which an address must percent-encode: {url!r}")
+    elif url is not None and (bad := unsafe_url(url)):
+        r.error(r.at("url"), f"'url' holds {bad!r}, which an address must percent-encode: {url!r}")
         url = None
     fmt = r.text("format")
     if fmt is not None and fmt.lower() not in FORMATS:
