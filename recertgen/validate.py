@@ -167,15 +167,15 @@ def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Prob
     as claimed, but it is not an amount a certificate of completion shows.
     Without a delivery method, any of the program's rules may apply."""
     if entry.delivery:
-        rules = [program.rule_for(entry.delivery)]
+        candidates = [program.rule_for(entry.delivery)]
     else:
-        rules = [program.estimate, *program.estimate_by_delivery.values()]
-    verdicts = [claim_fits(credits, rule) for rule in rules]
+        candidates = [program.estimate, *program.estimate_by_delivery.values()]
+    verdicts = [claim_fits(credits, rule) for rule in candidates]
     if None in verdicts or any(verdicts):
         return
     method = f" for {entry.delivery}" if entry.delivery else " by its default rule (or any delivery method's)"
     yield warning(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
-                          f"({claim_steps_text(rules[0])}): check the certificate of completion")
+                          f"({claim_steps_text(candidates[0])}): check the certificate of completion")
 
 
 def _duration(entry) -> str:

@@ -94,19 +94,19 @@ class _Once:
     SHARED = ("site", "page_root")
 
     def __init__(self, env) -> None:
-        self.env = env
+        from markupsafe import Markup  # with jinja2, loaded only when pages are rendered
+
+        self.env, self.markup = env, Markup
         self.memo: dict = {}
 
     def __call__(self, context, template: str, **values):
-        from markupsafe import Markup
-
         key = (template, context.get("page_root"), *sorted(values.items()))
         found = self.memo.get(key)
         if found is None:
             shared = {name: context[name] for name in self.SHARED if name in context}
             text = self.env.get_template(template).render({**shared, **values})
             # the partial's file ends with a line break; the call's own line ends it on the page
-            found = self.memo[key] = Markup(text[:-1] if text.endswith("\n") else text)
+            found = self.memo[key] = self.markup(text[:-1] if text.endswith("\n") else text)
         return found
 
 
