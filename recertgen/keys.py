@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from .model import CreditEntry
+from .gitinfo import recorded_at
+from .model import CreditEntry, Ledger
+from .proofs import locate
 
 
 def digest(*parts) -> str:
@@ -28,3 +30,34 @@ def content_key(entry: CreditEntry) -> str:
     if entry.file_sha256:  # a fixed-length digest, a quoted path, then no spaces: unambiguous
         return f"{entry.file_sha256} {entry.file!r} {entry.index} {entry.id}"
     return repr(entry.__reduce__()[1])
+
+
+def entry_bases(ledger: Ledger, recorded: dict[str, str]) -> dict[str, str]:
+    """Per entry id, one line of what every page and export row showing the
+    entry shows of it, whatever it counts toward: what its file says, when
+    git recorded it, and the state of its proof file (any write to a file
+    changes its status time, so no proof is read here). Worked out once per
+    build in one loop: the keys of audit CSVs, the certificates ZIP, month
+    pages, audit parts and credits data files all join these lines instead
+    of each working out its own for every entry."""
+    bases: dict[str, str] = {}
+    proofs: dict[str, str] = {}
+    for entry in ledger.credits:
+        proof = ""
+        if entry.proof:
+            proof = proofs.get(entry.proof)
+            if proof is None:
+                proof = proofs[entry.proof] = _proof_state(ledger, entry.proof)
+        bases[entry.id] = f"{content_key(entry)}\t{recorded_at(recorded, entry)}\t{proof}"
+    return bases
+
+
+def _proof_state(ledger: Ledger, proof: str) -> str:
+    location = locate(ledger, proof)
+    if location.path is None:
+        return "-"
+    try:
+        info = location.path.stat()
+    except OSError:
+        return f"{location.rel!r} gone"
+    return f"{location.rel!r} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"

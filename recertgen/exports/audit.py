@@ -18,7 +18,7 @@ from pathlib import Path
 from ..amounts import fmt
 from ..engine.compute import CertReport, CountedCredit, Report
 from ..gitinfo import recorded_at
-from ..keys import content_key, digest_lines
+from ..keys import digest_lines
 from ..model import Ledger
 from ..proofs import file_digest, locate
 
@@ -124,26 +124,21 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     return [row for _, row in keyed]
 
 
-def rows_key(cert: CertReport, ledger: Ledger, recorded: dict[str, str], proof_files_only: bool = False) -> str:
+def rows_key(cert: CertReport, ledger: Ledger, bases: dict[str, str], proof_files_only: bool = False) -> str:
     """A digest of what a certification's audit rows say: all of them (its
     audit CSV), or with `proof_files_only` those whose proof is a file (its
     part of the certificates ZIP, a tenth of the rows). Equal digests mean
     equal files, so an unchanged certification's files are reused instead
-    of written again."""
-    digests = functools.partial(file_digest, ledger)
+    of written again. `bases`: `keys.entry_bases`, which hold all a row
+    shows of its entry (its proof by repository path, never the absolute
+    one: keys must not depend on how the ledger's folder was named)."""
     cycles = [(r.cycle.start, r.cycle.end, r.cycle.counts_from) for r in cert.cycles]
     rows = []
     for c in cert.counted:
         entry = c.entry
-        if proof_files_only and not entry.proof:
+        if proof_files_only and (not entry.proof or locate(ledger, entry.proof).path is None):
             continue
-        proof = _proof(ledger, entry, digests)
-        if proof_files_only and proof[1] is None:
-            continue
-        # the proof by its repository path (proof[0]), never the absolute one: keys must not
-        # depend on how the ledger's folder was named on the command line
-        rows.append(f"{content_key(entry)}\t{c.credits} {c.category!r} {proof[0]!r} {proof[1] is not None:d} {proof[2]}\t"
-                    f"{recorded_at(recorded, entry)}")
+        rows.append(f"{bases[entry.id]}\t{c.credits} {c.category!r}")
     return digest_lines((cert.id, cert.unit, cycles), rows)
 
 

@@ -82,6 +82,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
             if early is not None:
                 exports = [job for job in exports if not job.early]
         data = gather(loaded, base)
+        data.entry_keys  # worked out once here, before the workers that all need them start
         env = environment(root)
         theme = theme_fingerprint(root)
         page_list = list(pages(data, theme))

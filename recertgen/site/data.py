@@ -10,6 +10,7 @@ from functools import cached_property
 from ..api import Loaded
 from ..exports.audit import rows_key
 from ..gitinfo import head_commit, recorded_dates
+from ..keys import entry_bases
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
 
@@ -27,12 +28,17 @@ class Basis:
     @cached_property
     def audit_keys(self) -> dict[str, str]:
         """Per certification, the digest of its audit rows (`exports.audit.rows_key`)."""
-        return {cert.id: rows_key(cert, self.ledger, self.recorded) for cert in self.report.certifications}
+        return {cert.id: rows_key(cert, self.ledger, self.entry_bases) for cert in self.report.certifications}
 
     @cached_property
     def certificate_keys(self) -> dict[str, str]:
         """Per certification, the digest of its rows with a proof file."""
-        return {cert.id: rows_key(cert, self.ledger, self.recorded, proof_files_only=True) for cert in self.report.certifications}
+        return {cert.id: rows_key(cert, self.ledger, self.entry_bases, proof_files_only=True) for cert in self.report.certifications}
+
+    @cached_property
+    def entry_bases(self) -> dict[str, str]:
+        """`keys.entry_bases`: once per process that needs them."""
+        return entry_bases(self.ledger, self.recorded)
 
     @property
     def ledger(self):
@@ -63,9 +69,18 @@ class SiteData(Basis):
         return {cert.id: f"{cert.id!r} {cert.name!r}" for cert in self.report.certifications}
 
     @cached_property
-    def entry_keys(self) -> dict:
-        """Memo of `pages._entry_key`, per process (each worker fills its own)."""
-        return {}
+    def entry_keys(self) -> dict[str, str]:
+        """Per entry id, everything its detail shows: `entry_bases`, what it
+        counts toward and its address. Month pages, audit parts and credits
+        data files all show an entry, often on different cores: the build
+        works these out once, before the workers start."""
+        names, urls, bases, index = self.cert_names, self.urls.entry, self.entry_bases, self.entries
+        keys = {}
+        for entry in self.ledger.credits:
+            counted = "".join([f"{names[cert.id]} {c.credits} {c.estimated:d}{c.estimable:d}{outside:d} {c.category!r};"
+                               for cert, c, outside in index.get(entry.id, ())])
+            keys[entry.id] = f"{bases[entry.id]}\t{counted}\t{urls[entry.id]}"
+        return keys
 
     def credit_rows(self, start: int = 0, stop: int | None = None) -> tuple:
         """The credits page's rows for a stretch of `credit_entries`."""

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
-from ..gitinfo import recorded_at
-from ..keys import content_key, digest, digest_lines
-from ..proofs import locate
+from ..keys import digest, digest_lines
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -117,7 +115,7 @@ def credit_data_key(data: SiteData, number: int) -> str:
     than writing it: its entries' keys, which hold all a row shows (the
     settings and code go into the caller's key)."""
     start = number * CREDITS_PER_DATA_FILE
-    return digest_lines((), [_entry_key(data, e) for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]])
+    return digest_lines((), [data.entry_keys[e.id] for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]])
 
 
 def certification_pages(data: SiteData, cards) -> Iterator[Page]:
@@ -144,41 +142,17 @@ def certification_pages(data: SiteData, cards) -> Iterator[Page]:
         })
 
 
-def _entry_key(data: SiteData, entry) -> str:
-    """Everything an entry's detail shows: its record, what it counts
-    toward, when it was recorded, and the state of its proof file. Worked
-    out once per entry and process (a month page, an audit part and a
-    credits data file all show the entry), as one line of text: f-strings,
-    with every free-form value repr'd, cost a third of a tuple's repr."""
-    memo = data.entry_keys
-    spot = (entry.file, entry.index)
-    found = memo.get(spot)
-    if found is None:
-        names = data.cert_names
-        counted = "".join([f"{names[cert.id]} {c.credits} {c.estimated:d}{c.estimable:d}{outside:d} {c.category!r};"
-                           for cert, c, outside in data.entries.get(entry.id, ())])
-        proof = ""
-        if entry.proof:
-            location = locate(data.ledger, entry.proof)
-            if location.path is not None:
-                stat = location.path.stat()
-                proof = f"{location.rel!r} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}"
-        found = memo[spot] = (f"{content_key(entry)}\t{counted}\t{recorded_at(data.recorded, entry)}\t{proof}\t"
-                              f"{data.urls.entry[entry.id]}")
-    return found
-
-
 def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
     ledger = data.ledger
     if data.urls.grouped_entries:
         for group in data.urls.entry_groups:
-            key = _Lazy(lambda g=group: digest_lines(common, [_entry_key(data, e) for e in g.items]))
+            key = _Lazy(lambda g=group: digest_lines(common, [data.entry_keys[e.id] for e in g.items]))
             yield Page(group.path, "credit_group.html", group.title, {
                 "entries": _Lazy(lambda g=group: [entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
             }, key)
         return
     for entry in ledger.credits:
-        key = _Lazy(lambda e=entry: digest(common, _entry_key(data, e)))
+        key = _Lazy(lambda e=entry: digest(common, data.entry_keys[e.id]))
         yield Page(data.urls.entry[entry.id], "entry.html", entry.title, {
             "entry": _Lazy(lambda e=entry: entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls)),
         }, key)
@@ -234,7 +208,7 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
                 # A part shows its certification, its cycle's summary, its rows and the commit.
                 key = _Lazy(lambda c=chunk, card=card, section=section, number=number, count=len(chunks): digest_lines(
                     (common, data.site.commit, card, section, number, count),
-                    [f"{_entry_key(data, x.entry)} {x.credits} {x.estimated:d} {x.estimable:d} {x.category!r}" for x in c]))
+                    [f"{data.entry_keys[x.entry.id]} {x.credits} {x.estimated:d} {x.estimable:d} {x.category!r}" for x in c]))
                 yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
                     "card": card, "section": section, "number": number, "pages": len(chunks),
                     "rows": _Lazy(lambda c=chunk: views.entry_rows(ledger, c, data.recorded, data.urls)),
