@@ -10,7 +10,7 @@ from ..authoring import Refused, credit_path, plan_proof, write_entry
 from ..fields import did_you_mean
 from ..opportunities import default_date, entry_yaml, held_targets
 from ..status_text import one_line
-from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse, parse_date
+from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, refuse, parse_date
 
 
 @click.command()
@@ -24,33 +24,34 @@ def log(opportunity_id, root, day, certs, proof):
 
     Writes ledger/credits/YYYY/YYYY-MM-DD-slug.yaml (never over an existing
     file), copies the proof, checks the ledger, and prints each
-    certification's new standing. A refused write changes nothing (exit 1)."""
+    certification's new standing. A refused call (an unknown opportunity or
+    certification, a future date, an existing file) writes nothing (exit 1)."""
     loaded = load_or_exit(root, None)
     ledger, report = loaded.ledger, loaded.report
     found = [o for o in ledger.opportunities if o.id == opportunity_id]
     if not found:
         ids = [o.id for o in ledger.opportunities]
-        click.echo(f"recertgen: no opportunity {opportunity_id!r}{did_you_mean(opportunity_id, ids)}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        click.echo(f"recertgen: refused: no opportunity {opportunity_id!r}{did_you_mean(opportunity_id, ids)}", err=True)
+        sys.exit(EXIT_PROBLEMS)
     if len(found) > 1:  # ids must be unique (check says so): which one was meant is anybody's guess
         places = ", ".join(str(o.source) for o in found)
-        click.echo(f"recertgen: opportunity id {opportunity_id!r} is used more than once ({places}): "
+        click.echo(f"recertgen: refused: opportunity id {opportunity_id!r} is used more than once ({places}): "
                    "give each its own id, then log it", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        sys.exit(EXIT_PROBLEMS)
     opp = found[0]
     held = [c.id for c in ledger.certifications]
     targets = list(dict.fromkeys(certs)) or held_targets(opp, report)
     unknown = [c for c in targets if c not in held]
     if unknown:
-        click.echo(f"recertgen: unknown certification {unknown[0]!r}{did_you_mean(unknown[0], held)}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        click.echo(f"recertgen: refused: unknown certification {unknown[0]!r}{did_you_mean(unknown[0], held)}", err=True)
+        sys.exit(EXIT_PROBLEMS)
     if not targets:
-        click.echo(f"recertgen: {opp.id} is not listed for any certification you hold; say which with --for CERT", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        click.echo(f"recertgen: refused: {opp.id} is not listed for any certification you hold; say which with --for CERT", err=True)
+        sys.exit(EXIT_PROBLEMS)
     now = today(ledger.settings)
     if day is not None and day > now:
-        click.echo(f"recertgen: {day} is in the future: log an activity once it is done", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        click.echo(f"recertgen: refused: {day} is in the future: log an activity once it is done", err=True)
+        sys.exit(EXIT_PROBLEMS)
     day = day or default_date(opp, now)
     try:
         proof_copy = plan_proof(ledger.ledger_dir, proof, day) if proof else None
