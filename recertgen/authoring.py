@@ -135,13 +135,12 @@ def plan_proof(ledger_dir: Path, source: Path, day: dt.date) -> ProofCopy:
 
 
 def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, as_of: dt.date | None = None) -> Written:
-    """Create `ledger/<rel_path>` with `text`; refuse (writing nothing) when
-    the file exists or the ledger has new errors afterwards."""
+    """Create `ledger/<rel_path>` (or `-2`, `-3`… beside it, never over a
+    file) with `text`; refuse, writing nothing, when the ledger has new
+    errors afterwards — the same activity logged again among them."""
     before = load(root, as_of)
     ledger_dir = before.ledger.ledger_dir
-    path = ledger_dir / rel_path
-    if path.exists():
-        raise Refused(f"{path.relative_to(root)} already exists; nothing was written (give another --date or edit it by hand)")
+    path = _unused(ledger_dir / rel_path)
     created: list[Path] = []
     try:
         if proof is not None and not proof.reused:
@@ -157,6 +156,16 @@ def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, a
         _undo(created, ledger_dir)
         raise Refused("the new entry does not check; nothing was written", new)
     return Written(path, proof.target if proof else None, after)
+
+
+def _unused(path: Path) -> Path:
+    """Another activity may share a date and a title with one logged before
+    (another provider's course of the same name): it gets its own file."""
+    candidate, number = path, 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
 
 
 def _create_text(path: Path, text: str, created: list[Path]) -> None:
