@@ -71,7 +71,27 @@ def test_log_never_overwrites(catalog, cli):
     before = files_under(catalog.root)
     again = cli("log", "owasp-top-ten", catalog.root)
     assert again.exit_code == 1
-    assert "already exists" in again.output and "nothing was written" in again.output
+    assert "already counts toward" in again.output and "nothing was written" in again.output
+    assert files_under(catalog.root) == before
+
+
+def test_add_gives_another_activity_of_the_same_date_and_title_its_own_file(catalog, cli):
+    """Same title and date, another provider: not a duplicate (SPEC §2), so
+    it is recorded beside the first, which stays as it was."""
+    first = cli("add", catalog.root, "-y", "--title", "My Course", "--provider", "ACME", "--date", "2025-11-02",
+                "--for", "cissp", "--hours", "1")
+    assert first.exit_code == 0, first.output
+    path = catalog.root / "ledger/credits/2025/2025-11-02-my-course.yaml"
+    text = path.read_text()
+    second = cli("add", catalog.root, "-y", "--title", "My Course", "--provider", "Other", "--date", "2025-11-02",
+                 "--for", "cissp", "--hours", "1")
+    assert second.exit_code == 0, second.output
+    assert path.read_text() == text
+    assert "Other" in (path.parent / "2025-11-02-my-course-2.yaml").read_text()
+    before = files_under(catalog.root)
+    third = cli("add", catalog.root, "-y", "--title", "My Course", "--provider", "ACME", "--date", "2025-11-02",
+                "--for", "cissp", "--hours", "1")
+    assert third.exit_code == 1 and "nothing was written" in third.output
     assert files_under(catalog.root) == before
 
 
@@ -102,13 +122,16 @@ def test_log_refuses_what_would_not_check_and_leaves_nothing(catalog, cli):
     assert not (catalog.root / "ledger/credits/2025").exists()
 
 
-def test_log_unknown_ids_exit_2(catalog, cli):
+def test_log_refuses_unknown_ids_with_exit_1_and_writes_nothing(catalog, cli):
+    """SPEC §4: `log` exits 1 when it refuses (nothing written); 2 is for a
+    call that cannot work at all, such as a date that is no date."""
+    before = files_under(catalog.root)
     assert "did you mean 'owasp-top-ten'" in cli("log", "owasp-top-tne", catalog.root).output
-    assert cli("log", "owasp-top-tne", catalog.root).exit_code == 2
-    assert cli("log", "owasp-top-ten", catalog.root, "--for", "cism").exit_code == 2
-    assert cli("log", "unlisted-book", catalog.root).exit_code == 2  # listed for nothing: say --for
-
-
+    assert cli("log", "owasp-top-tne", catalog.root).exit_code == 1
+    assert cli("log", "owasp-top-ten", catalog.root, "--for", "cism").exit_code == 1
+    assert cli("log", "unlisted-book", catalog.root).exit_code == 1  # listed for nothing: say --for
+    assert cli("log", "owasp-top-ten", catalog.root, "--date", "2025-13-01").exit_code == 2
+    assert files_under(catalog.root) == before
 
 def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
     """Opportunity ids are unique (SPEC §2): with two, log would guess. An
@@ -116,10 +139,10 @@ def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
     before = files_under(catalog.root / "ledger")
     catalog.write("ledger/opportunities/more.yaml", "- id: owasp-top-ten\n  title: Another\n  provider: X\n  hours: 5\n")
     result = cli("log", "owasp-top-ten", catalog.root, "--for", "cissp")
-    assert result.exit_code == 2 and "used more than once" in result.output and "more.yaml" in result.output
+    assert result.exit_code == 1 and "used more than once" in result.output and "more.yaml" in result.output
     (catalog.root / "ledger/opportunities/more.yaml").unlink()
     result = cli("log", "owasp-top-ten", catalog.root, "--date", "2099-01-01")
-    assert result.exit_code == 2 and "in the future" in result.output
+    assert result.exit_code == 1 and "in the future" in result.output
     assert files_under(catalog.root / "ledger") == before, "nothing written"
 
 def test_log_reuses_an_identical_proof_and_never_replaces_a_different_one(catalog, cli, tmp_path):
