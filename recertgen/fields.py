@@ -203,9 +203,20 @@ def as_date(node: Node) -> tuple[dt.date | None, str | None]:
     if not match:
         return None, f"must be a date like 2026-03-14 (YYYY-MM-DD), found {describe(node)}"
     try:
-        return dt.date(*map(int, match.groups())), None
+        day = dt.date(*map(int, match.groups()))
     except ValueError as exc:
         return None, f"is not a real date: {text} ({exc})"
+    return (day, None) if in_supported_range(day) else (None, f"is outside the years {SUPPORTED_YEARS}: {text}")
+
+
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+SUPPORTED_YEARS = f"{EARLIEST.year}–{LATEST.year}"
+
+
+def in_supported_range(day: dt.date) -> bool:
+    """Dates far from now are typing slips (0205 for 2025), and cycles
+    rolled forward from the year 9999 would overflow the calendar."""
+    return EARLIEST <= day <= LATEST
 
 
 def parse_decimal(text: str) -> Decimal | None:

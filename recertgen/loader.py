@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from .fields import slug
 from .model import CreditEntry, Ledger, Settings
-from .problems import Problem, Source, error
+from .problems import Problem, Source, error, warning
 from .program_library import builtin_programs, source_index
 from .records.certification import read_certification
 from .records.credit import read_credit
@@ -166,9 +166,16 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else folder
     except (FileNotFoundError, NotADirectoryError):
         return
+    except OSError:  # unreadable: said where it is, like an unreadable file
+        refs.append(FileRef(kind, prefix + inner, inner, UNREADABLE, 0))
+        return
     try:
-        with os.scandir(handle) as found:
-            entries = sorted(found, key=_name)
+        try:
+            with os.scandir(handle) as found:
+                entries = sorted(found, key=_name)
+        except OSError:
+            refs.append(FileRef(kind, prefix + inner, inner, UNREADABLE, 0))
+            return
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -179,7 +186,8 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
             elif name.endswith(YAML_SUFFIXES):
                 try:  # following links, as reading does
                     stat = os.stat(name, dir_fd=handle) if _BY_FOLDER else os.stat(os.path.join(folder, name))
-                except FileNotFoundError:  # a dangling link
+                except OSError:  # a dangling link, a loop of links: `unreadable` says which
+                    refs.append(FileRef(kind, prefix + inner + name, inner + name, UNREADABLE, 0))
                     continue
                 if not S_ISREG(stat.st_mode):
                     continue
@@ -191,6 +199,22 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
 
 
 _name = operator.attrgetter("name")
+UNREADABLE = -1  # the size of a file or folder (its path ending in "/") the scan could not look into
+
+
+def unreadable(root: str, ref: FileRef) -> Parsed:
+    """What the scan could not look into, at its place: a warning for a
+    link to nothing (what it named is gone), an error for the rest (a loop
+    of links, a folder or file the user may not read), never a traceback."""
+    path = os.path.join(root, ref.rel)
+    try:
+        os.listdir(path) if ref.rel.endswith("/") else os.stat(path)
+    except FileNotFoundError:
+        return Parsed((), (warning(Source(ref.rel), "a link to a file that does not exist: skipped"),))
+    except OSError as exc:
+        what = "folder" if ref.rel.endswith("/") else "file"
+        return Parsed((), (error(Source(ref.rel), f"cannot read {what}: {exc.strerror or exc}"),))
+    return Parsed((), (error(Source(ref.rel), "could not be read a moment ago: build again"),))
 _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
@@ -198,6 +222,9 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
     for ref in refs:
+        if ref.size == UNREADABLE:  # never cached: nothing of it was read
+            results[ref.rel] = unreadable(str(root), ref)
+            continue
         hit = cache.get(ref, root) if cache is not None else None
         if hit is not None:
             results[ref.rel] = hit

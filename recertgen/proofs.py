@@ -76,6 +76,8 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
         return ProofLocation(rel, None, None, f"proof {rel} is a link leading outside {'/'.join(prefix)}/")
     if not is_file:
         return ProofLocation(rel, None, None, f"proof {rel} is not a file")
+    if not os.access(real, os.R_OK):  # found but unreadable: no digest, no copy, no ZIP — say so once, here
+        return ProofLocation(rel, None, None, f"proof file {rel} cannot be read (permission denied)")
     return ProofLocation(rel, path, None, None)
 
 

@@ -610,8 +610,8 @@ def test_an_opportunity_page_estimates_every_certification_held_and_follows_thei
 
 def test_scan_lists_yaml_files_through_links_and_skips_the_rest(ledger):
     """What the scan finds, with its sizes and times: links to files count
-    (reading follows them), dangling links, hidden files, other suffixes
-    and folders named like files do not."""
+    (reading follows them); hidden files, other suffixes and folders named
+    like files do not; a dangling link is marked unreadable (a warning)."""
     real = ledger.credit("2025/real", "title: T\nprovider: P\ndate: 2025-01-01\nhours: 1\ncounts_toward: [x]\n")
     credits = ledger.root / "ledger" / "credits"
     os.symlink(real, credits / "2025" / "alias.yaml")
@@ -621,7 +621,9 @@ def test_scan_lists_yaml_files_through_links_and_skips_the_rest(ledger):
     (credits / "2025" / "folder.yaml").mkdir()
     (credits / "2025" / "folder.yaml" / "inner.yml").write_text("title: y\n")
     refs = {r.rel: r for r in loader.scan(ledger.root, "ledger") if r.kind == "credits"}
-    assert sorted(refs) == ["ledger/credits/2025/alias.yaml", "ledger/credits/2025/folder.yaml/inner.yml", "ledger/credits/2025/real.yaml"]
+    assert sorted(refs) == ["ledger/credits/2025/alias.yaml", "ledger/credits/2025/dangling.yaml",
+                            "ledger/credits/2025/folder.yaml/inner.yml", "ledger/credits/2025/real.yaml"]
+    assert refs["ledger/credits/2025/dangling.yaml"].size == loader.UNREADABLE
     stat = real.stat()
     assert (refs["ledger/credits/2025/alias.yaml"].size, refs["ledger/credits/2025/alias.yaml"].mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     assert refs["ledger/credits/2025/real.yaml"].inner == "2025/real.yaml"

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..api import Loaded, load
+from ..fields import SUPPORTED_YEARS, in_supported_range
 from ..loader import SETTINGS_FILE, UnusableRoot
 from ..problems import Source, error, format_problems
 
@@ -23,9 +24,12 @@ def parse_date(ctx, param, value: str | None) -> dt.date | None:
     try:
         if not _ISO_DATE.fullmatch(value.strip()):  # fromisoformat also takes 20260331 and 2026-W13-2
             raise ValueError(value)
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-31") from None
+    if not in_supported_range(day):
+        raise click.BadParameter(f"{value!r} is outside the years {SUPPORTED_YEARS}")
+    return day
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -1,0 +1,104 @@
+"""What the scan and the proofs cannot read, and dates out of range: said
+at their place as problems, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from recertgen import loader
+
+CREDIT = "title: T\nprovider: P\ndate: 2025-06-01\nhours: 1\ncounts_toward: [cissp]\n"
+
+
+def test_a_loop_of_links_is_an_error_at_its_path(cissp_ledger, cli):
+    credits = cissp_ledger.root / "ledger/credits"
+    os.symlink("b.yaml", credits / "a.yaml")
+    os.symlink("a.yaml", credits / "b.yaml")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15", "--format", "json")
+    assert result.exit_code == 1
+    found = {(p["file"], p["severity"]) for p in json.loads(result.output)}
+    assert {("ledger/credits/a.yaml", "error"), ("ledger/credits/b.yaml", "error")} <= found
+
+
+def test_a_link_to_nothing_is_a_warning_and_skipped(cissp_ledger, cli):
+    cissp_ledger.credit("real", CREDIT)
+    os.symlink("gone.yaml", cissp_ledger.root / "ledger/credits/dangling.yaml")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    assert "ledger/credits/dangling.yaml:1:1: warning: a link to a file that does not exist" in result.output
+    assert len(cissp_ledger.load().ledger.credits) == 1
+
+
+def _without_root_powers() -> list[str]:
+    """As root, permissions are not checked unless the capabilities that
+    override them are dropped (util-linux's setpriv)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot make a file unreadable")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+def _recertgen(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([*_without_root_powers(), sys.executable, "-m", "recertgen", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_an_unreadable_folder_is_an_error_at_its_path(cissp_ledger):
+    cissp_ledger.credit("locked/one", CREDIT)
+    locked = cissp_ledger.root / "ledger/credits/locked"
+    locked.chmod(0)
+    try:
+        result = _recertgen("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "ledger/credits/locked/:1:1: error: cannot read folder: Permission denied" in result.stdout
+
+
+def test_an_unreadable_proof_is_an_error_and_nothing_is_built(cissp_ledger, tmp_path):
+    proof = cissp_ledger.write("ledger/proof/c.pdf", b"%PDF certificate")
+    cissp_ledger.credit("with-proof", CREDIT + "proof: c.pdf\n")
+    proof.chmod(0)
+    try:
+        check = _recertgen("check", cissp_ledger.root, "--as-of", "2026-11-15")
+        build = _recertgen("build", cissp_ledger.root, "--as-of", "2026-11-15", "--out", tmp_path / "site")
+        export = _recertgen("export", "certificates", cissp_ledger.root, "-o", tmp_path / "c.zip")
+    finally:
+        proof.chmod(0o644)
+    for result in (check, build, export):
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "ledger/credits/with-proof.yaml" in check.stdout and "cannot be read" in check.stdout
+    assert not (tmp_path / "site").exists() and not (tmp_path / "c.zip").exists()
+
+
+@pytest.mark.parametrize("text", [
+    "name: X\nprogram: isc2-cissp\ncertified: 9999-06-01\n",
+    "name: X\nbody: B\ncycles: [{start: 9999-01-01, end: 9999-12-31, required: 10}]\n",
+])
+def test_far_dates_are_refused_at_their_line(ledger, cli, text):
+    ledger.cert("x", text)
+    result = cli("check", ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 1
+    assert "ledger/certifications/x.yaml:" in result.output and "outside the years 1900–2999" in result.output
+
+
+@pytest.mark.parametrize("command", ["check", "status", "build"])
+def test_a_far_as_of_date_is_an_unusable_call(cissp_ledger, cli, command):
+    result = cli(command, cissp_ledger.root, "--as-of", "0001-01-01")
+    assert result.exit_code == 2 and "outside the years" in result.output
+
+
+def test_scan_marks_what_it_cannot_look_into(cissp_ledger):
+    os.symlink("nowhere.yaml", cissp_ledger.root / "ledger/credits/gone.yaml")
+    refs = [r for r in loader.scan(cissp_ledger.root, "ledger") if r.kind == "credits"]
+    assert [(r.rel, r.size) for r in refs] == [("ledger/credits/gone.yaml", loader.UNREADABLE)]
