@@ -157,6 +157,23 @@ def test_exports_never_write_into_the_ledger(two_certs, cli):
         assert result.exit_code == 2 and "refusing to write" in result.output, args
     assert credit.read_bytes() == before
     assert not (two_certs.root / "ledger" / "new.csv").exists() and not (two_certs.root / "templates").exists()
+    settings = two_certs.write("recertgen.yaml", "title: Mine\n")
+    result = cli("export", "csv", two_certs.root, "-o", settings, "--as-of", "2026-11-15")
+    assert result.exit_code == 2 and "settings file" in result.output
+    assert settings.read_text() == "title: Mine\n"
+
+
+def test_export_csv_filters_that_can_match_nothing_are_mistakes(two_certs, cli):
+    """A source nobody uses, or a range that ends before it starts, would
+    export an empty file that looks like "nothing to audit"."""
+    result = cli("export", "csv", two_certs.root, "--from", "2025-12-31", "--to", "2025-01-01")
+    assert result.exit_code == 2 and "after --to" in result.output
+    result = cli("export", "csv", two_certs.root, "--source", "linkedin-lerning", "--as-of", "2026-11-15")
+    assert result.exit_code == 2 and "did you mean 'linkedin-learning'" in result.output
+    two_certs.write("recertgen.yaml", "sources: {linkedin-learning: LinkedIn Learning}\n")
+    by_label = cli("export", "csv", two_certs.root, "--source", "LinkedIn Learning", "--as-of", "2026-11-15")
+    by_name = cli("export", "csv", two_certs.root, "--source", "linkedin-learning", "--as-of", "2026-11-15")
+    assert by_label.exit_code == 0 and by_label.output == by_name.output and "linkedin-learning" in by_name.output
 
 def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path):
     one = build(cli, two_certs, tmp_path / "one")

@@ -9,6 +9,7 @@ from ..exports.audit import audit_rows, filter_rows, to_csv
 from ..exports.certificates import write_certificates_zip
 from ..fields import did_you_mean
 from ..gitinfo import recorded_dates
+from ..loader import SETTINGS_FILE
 from ..problems import format_problems
 from ..site.output import protected_folder
 from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, parse_date, root_argument
@@ -19,7 +20,7 @@ def export():
     """Write the audit CSV or the proof files, filtered, to a file."""
 
 
-def _rows(root, as_of, cert, output: Path | None):
+def _rows(root, as_of, cert, output: Path | None, source: str | None = None):
     loaded = load_or_exit(root, as_of)
     if output is not None:
         _refuse_the_ledger(output, loaded.ledger)
@@ -31,7 +32,26 @@ def _rows(root, as_of, cert, output: Path | None):
     if cert is not None and cert not in ids:
         click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids)}", err=True)
         sys.exit(EXIT_UNUSABLE)
-    return audit_rows(loaded.ledger, loaded.report, recorded_dates(loaded.ledger))
+    rows = audit_rows(loaded.ledger, loaded.report, recorded_dates(loaded.ledger))
+    return rows, _source_name(source, loaded.ledger, rows)
+
+
+def _source_name(source: str | None, ledger, rows) -> str | None:
+    """`--source` as written in entries' `source` (or `external`); a
+    platform's display name from the settings means that platform. A name
+    nobody uses is a mistake, not an empty export."""
+    if source is None:
+        return None
+    sources = ledger.settings.sources
+    known = {"external", *sources, *(r.entry.source_name for r in rows)}
+    if source in known:
+        return source
+    by_label = [name for name, label in sources.items() if label == source]
+    if by_label:
+        return by_label[0]
+    click.echo(f"recertgen: no entry has source {source!r}{did_you_mean(source, sorted(known))}; "
+               f"known: {', '.join(sorted(known))}", err=True)
+    sys.exit(EXIT_UNUSABLE)
 
 
 def _refuse_the_ledger(output: Path, ledger) -> None:
@@ -42,6 +62,9 @@ def _refuse_the_ledger(output: Path, ledger) -> None:
     if folder is not None:
         click.echo(f"recertgen: refusing to write {output}: it is inside the {folder.name} folder, "
                    "which only add, log and init write into", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if output.resolve() == (ledger.root / SETTINGS_FILE).resolve():
+        click.echo(f"recertgen: refusing to write {output}: it is the repository's settings file", err=True)
         sys.exit(EXIT_UNUSABLE)
 
 
@@ -55,7 +78,10 @@ def _refuse_the_ledger(output: Path, ledger) -> None:
 @as_of_option
 def export_csv(root, cert, start, end, source, output, as_of):
     """The audit CSV (one row per entry × certification), as in site/audit.csv."""
-    rows = filter_rows(_rows(root, as_of, cert, output), cert=cert, start=start, end=end, source=source)
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(f"--from {start} is after --to {end}", param_hint="'--from'")
+    rows, source = _rows(root, as_of, cert, output, source)
+    rows = filter_rows(rows, cert=cert, start=start, end=end, source=source)
     text = to_csv(rows)
     if output is None:
         click.echo(text, nl=False)
@@ -72,6 +98,7 @@ def export_csv(root, cert, start, end, source, output, as_of):
 @as_of_option
 def export_certificates(root, cert, output, as_of):
     """The proof files in a ZIP, by certification and cycle, with a manifest."""
-    rows = filter_rows(_rows(root, as_of, cert, output), cert=cert)
+    rows, _ = _rows(root, as_of, cert, output)
+    rows = filter_rows(rows, cert=cert)
     count = write_certificates_zip(rows, output)
     click.echo(f"Wrote {count} proof files to {output}", err=True)
