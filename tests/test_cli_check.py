@@ -113,6 +113,17 @@ def test_settings_may_not_point_output_or_cache_into_the_ledger(cissp_ledger, cl
     result = cli("check", cissp_ledger.root)
     assert result.exit_code == 2 and "must not be inside the ledger folder" in result.output
 
+@pytest.mark.parametrize("setting", ["output: .", "output: ./", "ledger: data/ledger\noutput: data"])
+def test_settings_may_not_build_over_the_ledger(cissp_ledger, cli, setting):
+    """`check` says what `build` would refuse: an output folder holding the ledger."""
+    if setting.startswith("ledger: data"):
+        (cissp_ledger.root / "data").mkdir()
+        (cissp_ledger.root / "ledger").rename(cissp_ledger.root / "data" / "ledger")
+    cissp_ledger.write("recertgen.yaml", setting + "\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2 and "recertgen.yaml:" in result.output and "not one holding the ledger" in result.output
+
+
 def test_settings_may_move_the_ledger_folder(tmp_path, cli):
     root = tmp_path / "repo"
     (root / "records" / "certifications").mkdir(parents=True)

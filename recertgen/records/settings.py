@@ -36,6 +36,9 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         repository_url = None
     ledger = _folder(r, "ledger", defaults.ledger)
     output = _folder(r, "output", defaults.output)
+    if _within(ledger, output):  # the repository itself, or a folder around the ledger: a build would replace it
+        r.error(r.at("output"), f"'output' must be a folder of its own, not one holding the ledger ({output!r})")
+        output = defaults.output
     cache = r.text("cache")
     for key, value in (("output", output), ("cache", cache)):
         if value and _within(value, ledger):  # SPEC §4: only add, log and init write into the ledger
