@@ -143,6 +143,26 @@ def test_category_caps_limit_what_counts(cissp_ledger):
     assert any("at most 30.00 count" in w for w in cert.warnings)
 
 
+def test_a_category_capped_at_zero_counts_nothing(ledger):
+    """`max: 0` is allowed, as the schema says: the category counts nothing
+    toward this certification, and its credits still show as earned."""
+    ledger.cert("t", """
+        name: T
+        body: B
+        categories:
+          b: {max: 0}
+        cycles:
+          - {start: 2025-01-01, end: 2026-12-31, required: 10}
+    """)
+    ledger.credit("c", "title: x\nprovider: p\ndate: 2025-02-01\ncounts_toward: {t: {credits: 20, category: b}}\n")
+    ledger.credit("d", "title: y\nprovider: p\ndate: 2025-03-01\ncounts_toward: {t: 3}\n")
+    loaded = ledger.load(D(2026, 1, 1))
+    assert loaded.errors == ()
+    cert = loaded.report.cert("t")
+    (b,) = cert.current.categories
+    assert (b.earned, b.counted, cert.current.earned) == (Decimal(20), Decimal(0), Decimal(3))
+
+
 def test_missed_past_annual_minimum_makes_the_headline_behind(ledger):
     ledger.cert("custom", custom(required="30", end="2026-12-31", extra="annual_basis: calendar-year").replace(
         "required: 30", "required: 30\n            annual_minimum: 10"))

@@ -29,8 +29,8 @@ def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
             continue
         c = MapReader(value, r.rel, r.problems, f"category '{name}'")
         c.unknown_keys(CATEGORY_KEYS)
-        low = c.amount("min")
-        high = c.amount("max")
+        low = c.amount("min", zero_ok=True)
+        high = c.amount("max", zero_ok=True)  # 0: the category counts nothing toward this certification
         if low is not None and high is not None and low > high:
             c.error(c.at("min"), f"category '{name}' has min {low} above its max {high}")
         limits.append(CategoryLimit(name=name, min=low, max=high, within=c.text("within"), label=c.text("label"),
