@@ -325,3 +325,9 @@ def test_a_one_day_cycle_is_a_cycle(ledger):
     assert ledger.problems() == []
     cycle = ledger.load(__import__("datetime").date(2025, 6, 1)).report.cert("x").current
     assert (cycle.pace.total_days, cycle.pace.elapsed_days, cycle.status) == (1, 1, "complete")
+
+
+def test_unusable_explicit_credits_are_one_error_not_also_a_missing_duration(cissp_ledger):
+    cissp_ledger.credit("b", "title: y\nprovider: p\ndate: 2025-02-02\ncounts_toward: {cissp: 12.345}\n")
+    problems = [p for p in cissp_ledger.problems() if "b.yaml" in p]
+    assert problems == ["ledger/credits/b.yaml:4:24: error: credits toward cissp has more than two decimal places: 12.345"]

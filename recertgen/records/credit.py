@@ -32,7 +32,8 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
     allocations = _allocations(r)
     given = r.has("hours") or r.has("minutes") or _has_university(r)
     if allocations is not None and not given:
-        estimated = [a for a in allocations if a.credits is None]
+        refused = {p.source for p in r.problems if p.is_error}  # credits given but unusable: said already
+        estimated = [a for a in allocations if a.credits is None and a.source not in refused]
         if estimated:
             r.error(
                 r.here(),
