@@ -57,14 +57,14 @@ def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | N
     return Loaded(ledger=result.ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)
 
 
-def load_deferred(root: Path | str, as_of: dt.date | None = None,
-                  resident: dict | None = None) -> tuple[Loaded, Callable[[], tuple[Problem, ...]]]:
+def load_deferred(root: Path | str, as_of: dt.date | None = None, resident: dict | None = None,
+                  refs: list[FileRef] | None = None) -> tuple[Loaded, Callable[[], tuple[Problem, ...]]]:
     """`load` whose record checks may still be running (`validate_deferred`):
     `Loaded.problems` holds what reading and the report found, and the
     callable waits for the rest and returns every problem, sorted. A
     caller must not publish anything before the callable says there is
-    no error."""
-    result, when, reports = _read(root, as_of, None, resident, None)
+    no error. (`refs`: the caller's scan, see `read_ledger`.)"""
+    result, when, reports = _read(root, as_of, refs, resident, None)
     problems, report, pending = validate_deferred(result.ledger, when, reports)
     found = tuple(sort_problems([*result.problems, *problems]))
     everything: list[tuple[Problem, ...]] = []

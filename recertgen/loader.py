@@ -198,6 +198,70 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
             os.close(handle)
 
 
+def rescan(root: Path, ledger_folder: str, refs: list[FileRef], changed: set[str]) -> list[FileRef]:
+    """`scan`'s result after the files at `changed` (repository-relative
+    paths) were written, created or removed, looking at those files only:
+    what `serve` does after a save, when the watcher has said which files
+    changed (a folder created, moved or removed calls for a whole `scan`).
+    The same refs, in the same order, as `scan` would find."""
+    position = {ref.rel: number for number, ref in enumerate(refs)}
+    result = list(refs)
+    gone: set[int] = set()
+    added: list[FileRef] = []
+    for rel in changed:
+        found = _ref_at(root, ledger_folder, rel)
+        number = position.get(rel)
+        if number is None:
+            if found is not None:
+                added.append(found)
+        elif found is None:
+            gone.add(number)
+        else:
+            result[number] = found
+    if gone or added:
+        result = [ref for number, ref in enumerate(result) if number not in gone] + added
+        result.sort(key=_scan_order)
+    return result
+
+
+_KIND_ORDER = {kind: number for number, (kind, _) in enumerate(KINDS)}
+
+
+def _scan_order(ref: FileRef) -> tuple:
+    """`scan` walks each folder in order of names, folders where their name
+    falls: the order of the paths' lists of names."""
+    return _KIND_ORDER[ref.kind], ref.inner.rstrip("/").split("/")
+
+
+def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
+    """What `scan` would list for the file at `rel`, if anything."""
+    for kind, recursive in KINDS:
+        prefix = f"{ledger_folder}/{kind}/"
+        if rel.startswith(prefix):
+            break
+    else:
+        return None
+    inner = rel[len(prefix):]
+    names = inner.split("/")
+    if (not recursive and len(names) > 1) or any(not name or name.startswith(".") for name in names):
+        return None
+    if not names[-1].endswith(YAML_SUFFIXES):
+        return None
+    folder = os.path.join(str(root), ledger_folder, kind)
+    for name in names[:-1]:  # the scan does not follow links to folders
+        folder = os.path.join(folder, name)
+        if os.path.islink(folder) or not os.path.isdir(folder):
+            return None
+    path = os.path.join(folder, names[-1])
+    try:
+        info = os.stat(path)
+    except OSError:
+        return FileRef(kind, rel, inner, UNREADABLE, 0) if os.path.lexists(path) else None
+    if not S_ISREG(info.st_mode):
+        return None
+    return FileRef(kind, rel, inner, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 _name = operator.attrgetter("name")
 UNREADABLE = -1  # the size of a file or folder (its path ending in "/") the scan could not look into
 
@@ -381,7 +445,7 @@ def _numbered_apart(entries: list[CreditEntry], explicit: set[str]) -> list[Cred
     return result
 
 
-__all__ = ["read_ledger", "read_settings_file", "scan", "parse_file", "UnusableRoot", "ReadResult", "FileRef", "Parsed"]
+__all__ = ["read_ledger", "read_settings_file", "scan", "rescan", "parse_file", "UnusableRoot", "ReadResult", "FileRef", "Parsed"]
 
 
 _MAKERS.update(

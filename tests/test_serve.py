@@ -112,6 +112,29 @@ def test_editor_swap_files_and_new_and_deleted_files(served):
     wait_for(lambda: "Second one" not in credits_page(served))
 
 
+def test_files_in_new_folders_and_moved_folders_are_seen(served):
+    """After a save only the saved files are looked at again; a folder that
+    comes or goes is scanned whole."""
+    folder = served.root / "ledger/credits/2026"
+    folder.mkdir()
+    (folder / "c.yaml").write_text(ENTRY.replace("Webinar one", "In a new folder").replace("2025-03-14", "2025-05-01"))
+    wait_for(lambda: "In a new folder" in credits_page(served))
+    folder.rename(served.root / "ledger/credits/.archived")
+    wait_for(lambda: "In a new folder" not in credits_page(served))
+
+
+def test_a_file_changed_through_a_link_is_found_once_idle(served, tmp_path):
+    """No watcher reports a linked file's target changing under the link's
+    name: the whole scan `serve` makes once idle finds it."""
+    target = tmp_path / "elsewhere.yaml"
+    target.write_text(ENTRY.replace("Webinar one", "Linked from elsewhere").replace("2025-03-14", "2025-06-01"))
+    os.symlink(target, served.root / "ledger/credits/linked.yaml")
+    wait_for(lambda: "Linked from elsewhere" in credits_page(served))
+    time.sleep(0.1)
+    target.write_text(ENTRY.replace("Webinar one", "Changed elsewhere").replace("2025-03-14", "2025-06-01"))
+    wait_for(lambda: "Changed elsewhere" in credits_page(served), seconds=6)
+
+
 def test_settings_and_new_templates_folder_are_watched(served):
     (served.root / "recertgen.yaml").write_text("title: Renamed report\n")
     wait_for(lambda: "Renamed report" in fetch(served.url + "index.html"))
