@@ -285,6 +285,7 @@ class CarryOver:
     max: Decimal
     window_months: int | None  # only credits earned in the cycle's last N months; None: any time
     categories: tuple[str, ...]  # only these categories; empty: any
+    since: dt.date | None = None  # only out of cycles ending on or after this day (IIA: the policy of 1 Sep 2023)
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,7 @@ class Program:
     # credit at most 10), whatever their category: (delivery, maximum) pairs.
     delivery_limits: tuple[tuple[str, Decimal], ...] = ()
     annual_delivery_limits: tuple[tuple[str, Decimal], ...] = ()
+    once_per_cycle: bool = False  # Cisco: the same course (title and provider) counts once per cycle
 
     def rule_for(self, delivery: str | None) -> EstimateRule:
         return self.estimate_by_delivery.get(delivery or "", self.estimate)

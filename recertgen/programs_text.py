@@ -60,7 +60,10 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
         co = p.carry_over
         window = f"earned in the cycle's last {co.window_months} months" if co.window_months else "earned in the cycle"
         only = f", {', '.join(co.categories)} only" if co.categories else ""
-        lines.append(f"  carry-over          up to {_num(co.max)} above the total, {window}{only}  [{tag('carry_over')}]")
+        since = f", out of cycles ending on or after {co.since}" if co.since else ""
+        lines.append(f"  carry-over          up to {_num(co.max)} above the total, {window}{only}{since}  [{tag('carry_over')}]")
+    if p.once_per_cycle:
+        lines.append(f"  repeats             the same activity (title and provider) counts once per cycle  [{tag('once_per_cycle')}]")
     for note in p.notes:
         lines.append(f"  note: {note}")
     lines.append(f"  reviewed            {p.reviewed or 'unknown'}")

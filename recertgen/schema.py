@@ -249,7 +249,9 @@ def program_schema() -> dict:
         "estimate": estimate,
         "carry_over": {"type": "object", "additionalProperties": False, "required": ["max"], "properties": {
             "max": _amount("at most this much moves to the next cycle"), "window_months": {"type": "integer", "minimum": 1},
-            "categories": {"type": "array", "items": {"type": "string"}}}},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "since": _date("only out of cycles that end on or after this day (when the rule began)")}},
+        "once_per_cycle": {"type": "boolean", "description": "the same activity (title and provider) counts once per cycle"},
         "reviewed": _date("when the rules were last checked"),
         "sources": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["url"]}]}},
         "confidence": {"type": "object", "additionalProperties": {"enum": ["O", "Om", "S", "U", "confirmed", "verify", "unconfirmed"]}},

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate, university_credits
 from .engine.rules import CertRules, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -146,8 +146,13 @@ def _all_categories(rules: CertRules):
 def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
     program = rules.program
     if allocation.credits is None:
-        if program is not None and program.rule_for(entry.delivery).minutes_per_credit is None and not entry.semester_hours and not entry.quarter_hours:
+        university = entry.semester_hours or entry.quarter_hours
+        if program is not None and program.rule_for(entry.delivery).minutes_per_credit is None and not university:
             yield error(allocation.source, f"{program.name} credits are fixed per activity, not by duration: give them explicitly (counts_toward: {{{rules.id}: N}})")
+        elif university and entry.minutes is None and university_credits(entry, rules) is None:
+            term = "semester" if entry.semester_hours else "quarter"
+            whose = f"{program.name} has" if program is not None else "certifications without a program have"
+            yield error(allocation.source, f"{whose} no rule for {term} hours: give the credits explicitly (counts_toward: {{{rules.id}: N}})")
         return
     bound = allowed_maximum(entry, rules)
     if bound is not None and allocation.credits > bound:
@@ -217,6 +222,24 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
                 yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
 
 
+def check_repeated_activities(ctx: Context) -> Iterable[Problem]:
+    """Where a program counts an activity once per cycle (Cisco, RULES §7),
+    the same title and provider again in one cycle, on another day, is an
+    error like any duplicate (the same day is one already)."""
+    for cert in ctx.report.certifications:
+        program = cert.rules.program
+        if program is None or not program.once_per_cycle:
+            continue
+        for cycle in cert.cycles:
+            first_of: dict[tuple[str, str], object] = {}
+            for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
+                entry = c.entry
+                first = first_of.setdefault((entry.title.strip().lower(), entry.provider.strip().lower()), entry)
+                if first is not entry and first.date != entry.date:
+                    yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
+                                                     f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
+
+
 def check_proofs(ctx: Context) -> Iterable[Problem]:
     """Proof must stay inside the ledger's proof folder and still be the
     file that was recorded: an auditor will ask for it."""
@@ -271,8 +294,12 @@ def check_estimates(ctx: Context) -> Iterable[Problem]:
                 rule = rules.estimate_rule(entry.delivery)
                 method = f" of {entry.delivery}" if entry.delivery else ""
                 whose = f"{program.name}'s rule" if program else "the default rule"
-                least = (f"modules of at least {rule.min_minutes.normalize():f} minutes" if rule.fixed is not None and rule.min_minutes
-                         else f"nothing below {fmt(rule.minimum)} credit")
+                if rule.fixed is not None and rule.min_minutes:
+                    least = f"modules of at least {rule.min_minutes.normalize():f} minutes"
+                elif rule.minimum > 0:
+                    least = f"nothing below {fmt(rule.minimum)} credit"
+                else:
+                    least = f"rounded down to steps of {fmt(rule.increment)}"
                 yield warning(c.allocation.source, f"{_duration(entry)}{method} earns nothing toward {cert.id} by {whose} "
                                                    f"({least}): it counts 0; give credits explicitly if the certificate shows some")
             elif cap is not None and c.credits == cap:
@@ -347,6 +374,7 @@ CHECKS: tuple[Check, ...] = (
     check_allocations,
     check_entry_ids,
     check_duplicate_activities,
+    check_repeated_activities,
     check_proofs,
     check_dates,
     check_estimates,
@@ -358,7 +386,8 @@ CHECKS: tuple[Check, ...] = (
 
 
 # Checks that read the computed report; the others read only the records.
-REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_estimates, check_assertions)
+REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_estimates, check_assertions,
+                                    check_repeated_activities)
 PARALLEL_MIN_ENTRIES = 20_000  # below this, forking costs more than it saves
 
 

@@ -3,6 +3,7 @@ column, severity and a fragment of the message a person would read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 
@@ -331,3 +332,30 @@ def test_unusable_explicit_credits_are_one_error_not_also_a_missing_duration(cis
     cissp_ledger.credit("b", "title: y\nprovider: p\ndate: 2025-02-02\ncounts_toward: {cissp: 12.345}\n")
     problems = [p for p in cissp_ledger.problems() if "b.yaml" in p]
     assert problems == ["ledger/credits/b.yaml:4:24: error: credits toward cissp has more than two decimal places: 12.345"]
+
+
+def test_cisco_counts_a_course_once_per_cycle_and_at_most_64(ledger):
+    """RULES §7: "the same course counts once per cycle"; credit values run
+    "from four to 64 credits, depending on the training"."""
+    ledger.cert("ccna", "name: CCNA\nprogram: cisco-associate\ncertified: 2024-03-15\n")
+    course = "title: Implementing Cisco Enterprise Network Core\nprovider: Cisco\ndate: {date}\ncounts_toward: {{ccna: {credits}}}\n"
+    ledger.credit("first", course.format(date="2024-05-01", credits=16))
+    ledger.credit("again", course.format(date="2025-05-01", credits=16))
+    ledger.credit("big", course.replace("Implementing", "Designing").format(date="2025-06-01", credits=70))
+    problems = ledger.problems(dt.date(2025, 7, 1))
+    assert [p.split(": error: ")[0] for p in problems if "error" in p] == ["ledger/credits/again.yaml:4:23", "ledger/credits/big.yaml:4:23"]
+    assert "counts it once per cycle" in problems[0] and "first.yaml" in problems[0]
+    assert "at most 64.00 for a single activity" in problems[1]
+    ledger.credit("again", course.format(date="2027-05-01", credits=16))  # the next cycle: counts again
+    ledger.credit("big", course.replace("Implementing", "Designing").format(date="2025-06-01", credits=64))
+    assert [p for p in ledger.problems(dt.date(2027, 7, 1)) if "error" in p] == []
+
+
+def test_semester_hours_without_a_rule_for_them_must_be_claimed(ledger):
+    """GIAC grants 12 CPEs per graduate course (RULES §6), not a rate per
+    credit hour: semester hours alone estimate nothing, said at the line."""
+    ledger.cert("giac", "name: GIAC\nprogram: giac\ncertified: 2024-03-15\n")
+    ledger.credit("g1", "title: g1\nprovider: u\ndate: 2024-06-01\nsemester_hours: 3\ncounts_toward: [giac]\n")
+    ledger.credit("g2", "title: g2\nprovider: u\ndate: 2024-07-01\nsemester_hours: 3\ncounts_toward: {giac: {credits: 12, category: graduate-course}}\n")
+    assert ledger.problems(dt.date(2025, 6, 1)) == [
+        "ledger/credits/g1.yaml:5:17: error: GIAC has no rule for semester hours: give the credits explicitly (counts_toward: {giac: N})"]

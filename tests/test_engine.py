@@ -335,6 +335,20 @@ def test_rollover_is_capped(ledger):
     assert first.carried_out == Decimal(40)
 
 
+def test_iia_surplus_carries_only_from_years_the_2023_policy_covers(ledger):
+    """RULES §9: from 1 Sep 2023 a year's surplus may be used in the next,
+    at most 20: 2019's surplus does not carry into 2020; 2023's does."""
+    ledger.cert("cia", "name: CIA\nprogram: iia-cia\ncertified: 2018-05-01\n")
+    for year, credits in ((2019, 58), (2020, 18), (2023, 58), (2024, 18)):
+        ledger.credit(f"y{year}", credit(f"Y{year}", f"{year}-03-01", credits, cert="cia", more="hours: 60"))
+        ledger.credit(f"e{year}", credit(f"E{year}", f"{year}-03-02", "{credits: 2, category: ethics}", cert="cia", more="hours: 2"))
+    cert = ledger.load(D(2024, 12, 31)).report.cert("cia")
+    by_year = {c.start.year: c for c in cert.cycles}
+    assert (by_year[2019].carried_out, by_year[2020].carried_in, by_year[2020].status) == (0, 0, "lapsed")
+    assert (by_year[2023].carried_out, by_year[2024].carried_in, by_year[2024].credited) == (20, 20, 40)
+    assert by_year[2024].status == "complete"
+
+
 def test_matching_assertion_is_clean(cissp_ledger):
     cissp_ledger.write("ledger/certifications/cissp.yaml", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\nassertions:\n  - {date: 2026-10-01, total: 3.5}\n")
     cissp_ledger.credit("a", credit("A", "2025-01-01", 2, cert="cissp", more="hours: 2"))

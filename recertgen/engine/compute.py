@@ -322,9 +322,9 @@ def _carry_category(rules: CertRules) -> str | None:
 def _carry_out(rules: CertRules, cycle: Cycle, entries, credited: Decimal, as_of: dt.date) -> Decimal:
     """Credits above the total, earned in the rule's window (ISC2: Group A
     in the last six months), up to the rule's maximum; only once the cycle
-    is over."""
+    is over, and only from cycles the rule covers (IIA: since 2023)."""
     carry = rules.carry_over
-    if carry is None or as_of <= cycle.end:
+    if carry is None or as_of <= cycle.end or (carry.since is not None and cycle.end < carry.since):
         return ZERO
     excess = credited - cycle.required
     if excess <= 0:

@@ -22,7 +22,7 @@ from .common import read_categories, read_flag
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
     "categories", "default_category", "delivery_categories", "delivery_limits", "estimate", "carry_over",
-    "reviewed", "sources", "confidence", "notes",
+    "once_per_cycle", "reviewed", "sources", "confidence", "notes",
 )
 CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories", "delivery_limits")
@@ -33,7 +33,7 @@ ESTIMATE_KEYS = (
 )
 RULE_KEYS = ("minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes", "bounds_claims", "claim_factor",
              "claim_steps", "claim_floor")
-CARRY_KEYS = ("max", "window_months", "categories")
+CARRY_KEYS = ("max", "window_months", "categories", "since")
 # certified: cycles start on the certification date; next-january: on 1 January
 # after it (ISACA); anniversary-month: on the 1st of the month after the first
 # anniversary month, each ending with an anniversary month (ACFE: new members
@@ -106,6 +106,7 @@ def read_program(
         cycle_ends_month_end=month_end,
         delivery_limits=_delivery_limits(r),
         annual_delivery_limits=annual["delivery_limits"],
+        once_per_cycle=read_flag(r, "once_per_cycle"),
         sources=sources,
         reviewed=reviewed,
         confidence=confidence,
@@ -274,7 +275,8 @@ def _carry_over(r: MapReader) -> CarryOver | None:
     maximum = c.amount("max", required=True)
     if maximum is None:
         return None
-    return CarryOver(max=maximum, window_months=c.integer("window_months", minimum=1), categories=c.text_list("categories"))
+    return CarryOver(max=maximum, window_months=c.integer("window_months", minimum=1), categories=c.text_list("categories"),
+                     since=c.date("since"))
 
 
 def _sources(r: MapReader, index: Mapping[str, SourceRef]) -> tuple[SourceRef, ...]:
