@@ -53,6 +53,14 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
         digest = None
     if digest and not r.has("proof"):
         r.error(r.at("proof_sha256"), "'proof_sha256' is given but there is no 'proof' file")
+    # every field is read (and its problems said) even when a required one is missing
+    source_name = (r.text("source") or EXTERNAL).strip()
+    delivery = r.choice("delivery", DELIVERIES)
+    field_of_study = r.text("field_of_study")
+    proof = r.text("proof")
+    submitted = tuple(_submitted(r))
+    description = r.text("description")
+    semester_hours, quarter_hours = r.amount("semester_hours"), r.amount("quarter_hours")
     if None in (entry_id, title, provider, date) or allocations is None:
         return None
     return CreditEntry(
@@ -62,16 +70,16 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
         date=date,
         minutes=minutes,
         allocations=tuple(allocations),
-        source_name=(r.text("source") or EXTERNAL).strip(),
-        delivery=r.choice("delivery", DELIVERIES),
-        field_of_study=r.text("field_of_study"),
+        source_name=source_name,
+        delivery=delivery,
+        field_of_study=field_of_study,
         state=state.upper() if state else None,
-        proof=r.text("proof"),
+        proof=proof,
         proof_sha256=digest.lower() if digest else None,
-        submitted=tuple(_submitted(r)),
-        description=r.text("description"),
-        semester_hours=r.amount("semester_hours"),
-        quarter_hours=r.amount("quarter_hours"),
+        submitted=submitted,
+        description=description,
+        semester_hours=semester_hours,
+        quarter_hours=quarter_hours,
         file=rel,
         index=index,
         source=r.here(),
