@@ -78,7 +78,7 @@ description: |
   counts_toward: [isc2-cissp]
 """,
         "ledger/proof/README.md": "Proof files (certificates of completion) go here; credits point to them with `proof:`.\n",
-        ".gitignore": "site/\n.venv/\n__pycache__/\n",
+        ".gitignore": "site/\n.site.building-*/\n.site.old-*/\n.venv/\n__pycache__/\n",
         "README.md": """\
 # My continuing-education ledger
 

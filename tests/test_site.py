@@ -6,6 +6,8 @@ from __future__ import annotations
 import html.parser
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -358,3 +360,20 @@ def test_an_opportunity_naming_no_certification_is_found_under_each_one_held(led
     rows = {row[0]: row for row in json.loads(text[text.index("{"):text.rindex("}") + 1])["rows"]}
     assert sorted(rows["plain"][13]) == ["cisa", "cissp"]
     assert rows["named"][13] == ["cisa"]
+
+
+def test_what_a_killed_build_left_goes_with_the_next_build(small, cli):
+    """A build killed half way leaves its staging folder beside the output;
+    the next build removes it, but never the folder of a build still running."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    leftover = small.root / f".site.building-{dead}-k1ll3d"
+    (leftover / "credits").mkdir(parents=True)
+    (leftover / "credits" / "index.html").write_text("half a page")
+    old = small.root / f".site.old-{dead}-123"
+    old.mkdir()
+    running = small.root / f".site.building-{os.getppid()}-busy"
+    running.mkdir()
+    assert cli("build", small.root, "--as-of", "2026-11-15").exit_code == 0
+    assert not leftover.exists() and not old.exists()
+    assert running.exists(), "another build's staging folder is left alone"
+    assert sorted(p.name for p in small.root.iterdir() if p.name.startswith(".site")) == [running.name]

@@ -54,7 +54,8 @@ class Staging:
         self.previous_keys = previous_keys or {}
         self.keys: dict[str, str] = {}
         out.parent.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        sweep_leftovers(out)
+        self.dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
         self.files = 0
         self._made: set[str] = set()
 
@@ -134,3 +135,31 @@ class Staging:
 
 def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_leftovers(out: Path) -> None:
+    """What a build killed half way left beside the output (its staging
+    folder, or the previous site it was removing) goes with the next build.
+    Their names carry the process id: another build still running keeps its
+    own."""
+    for kind in ("building", "old"):
+        for folder in out.parent.glob(f".{glob_escape(out.name)}.{kind}-*"):
+            pid = folder.name[len(f".{out.name}.{kind}-"):].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)) and folder.is_dir() and not folder.is_symlink():
+                _remove(folder)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # somebody else's: alive
+        return True
+    return True
