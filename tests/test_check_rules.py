@@ -359,3 +359,12 @@ def test_semester_hours_without_a_rule_for_them_must_be_claimed(ledger):
     ledger.credit("g2", "title: g2\nprovider: u\ndate: 2024-07-01\nsemester_hours: 3\ncounts_toward: {giac: {credits: 12, category: graduate-course}}\n")
     assert ledger.problems(dt.date(2025, 6, 1)) == [
         "ledger/credits/g1.yaml:5:17: error: GIAC has no rule for semester hours: give the credits explicitly (counts_toward: {giac: N})"]
+
+
+def test_every_problem_of_a_broken_entry_is_said_at_once(cissp_ledger):
+    """SPEC §4: check prints every problem, not only those before the first
+    missing field."""
+    cissp_ledger.credit("bad", "title: x\ndate: 2026-02-31\nhours: abc\ndelivery: webnar\nsubmitted: {cissp: someday}\nstate: California\ncounts_toward: [cissp]\n")
+    spots = [p.split(": error: ")[0] for p in cissp_ledger.problems()]
+    assert spots == ["ledger/credits/bad.yaml:1:1", "ledger/credits/bad.yaml:2:7", "ledger/credits/bad.yaml:3:8",
+                     "ledger/credits/bad.yaml:4:11", "ledger/credits/bad.yaml:5:20", "ledger/credits/bad.yaml:6:8"]
