@@ -70,9 +70,9 @@ def _days_gained(cert: CertReport, credits: Decimal | None, as_of: dt.date) -> i
 
 
 def default_date(opp: Opportunity, today: dt.date) -> dt.date:
-    """The activity's own date when it has passed, else today."""
-    day = opp.date
-    return day if day is not None and day <= today else today
+    """The activity's own date (an entry logged after an upcoming event
+    keeps the event's day), else today (self-paced, undated)."""
+    return opp.date if opp.date is not None else today
 
 
 def entry_yaml(opp: Opportunity, day: dt.date, certs: list[str], proof: str | None = None, proof_sha256: str | None = None) -> str:

@@ -237,3 +237,16 @@ def test_add_refuses_to_overwrite(catalog, cli):
     again = cli(*args)
     assert again.exit_code == 1
     assert files_under(catalog.root) == before
+
+
+def test_log_refuses_an_upcoming_event_until_it_is_done(catalog, cli):
+    """An entry is the record of something done: an event that has not taken
+    place is refused (nothing written) unless --date says when it was done."""
+    catalog.write("ledger/opportunities/later.yaml", "- id: next-year-summit\n  title: Next year's summit\n  provider: X\n"
+                                                      "  starts: 2099-05-01\n  hours: 2\n  counts_toward: [cissp]\n")
+    before = files_under(catalog.root)
+    result = cli("log", "next-year-summit", catalog.root)
+    assert result.exit_code == 1 and "takes place on 2099-05-01" in result.output
+    assert files_under(catalog.root) == before
+    result = cli("log", "next-year-summit", catalog.root, "--date", "2025-06-01")  # watched the recording
+    assert result.exit_code == 0, result.output

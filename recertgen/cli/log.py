@@ -52,6 +52,10 @@ def log(opportunity_id, root, day, certs, proof):
     if day is not None and day > now:
         click.echo(f"recertgen: refused: {day} is in the future: log an activity once it is done", err=True)
         sys.exit(EXIT_PROBLEMS)
+    if day is None and default_date(opp, now) > now:
+        click.echo(f"recertgen: refused: {opp.id} takes place on {default_date(opp, now)}: log it once done "
+                   "(or say when you did it with --date, a recording say)", err=True)
+        sys.exit(EXIT_PROBLEMS)
     day = day or default_date(opp, now)
     try:
         proof_copy = plan_proof(ledger.ledger_dir, proof, day) if proof else None
