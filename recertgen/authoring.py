@@ -154,8 +154,19 @@ def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, a
     new = tuple(p for p in after.errors if (p.source, p.message) not in old)
     if new:
         _undo(created, ledger_dir)
-        raise Refused("the new entry does not check; nothing was written", new)
+        raise _refusal(path.relative_to(root).as_posix(), new)
     return Written(path, proof.target if proof else None, after)
+
+
+def _refusal(rel: str, problems: tuple) -> "Refused":
+    """Why a new entry was taken back. A duplicate is reported at whichever
+    of the two files comes first by name, often the one already there, and
+    names the new one, which no longer exists: say it the new entry's way."""
+    recorded = sorted({p.source.path for p in problems if p.source.path != rel and rel in p.message})
+    if recorded:
+        return Refused(f"the same activity is already recorded in {', '.join(recorded)}; nothing was written",
+                       tuple(p for p in problems if p.source.path == rel))
+    return Refused("the new entry does not check; nothing was written", problems)
 
 
 def _unused(path: Path) -> Path:

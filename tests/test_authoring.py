@@ -71,7 +71,8 @@ def test_log_never_overwrites(catalog, cli):
     before = files_under(catalog.root)
     again = cli("log", "owasp-top-ten", catalog.root)
     assert again.exit_code == 1
-    assert "already counts toward" in again.output and "nothing was written" in again.output
+    assert "the same activity is already recorded in ledger/credits/2025/2025-05-20-owasp-top-10-what-changed.yaml; nothing was written" in again.output
+    assert "-2.yaml" not in again.output, "no word of a file that was never kept"
     assert files_under(catalog.root) == before
 
 
@@ -117,7 +118,7 @@ def test_log_refuses_what_would_not_check_and_leaves_nothing(catalog, cli):
     before = files_under(catalog.root)
     result = cli("log", "future-summit", catalog.root, "--date", "2025-03-01")
     assert result.exit_code == 1
-    assert "refused" in result.output and "already counts toward cissp" in result.output
+    assert "refused: the same activity is already recorded in ledger/credits/existing.yaml" in result.output
     assert files_under(catalog.root) == before
     assert not (catalog.root / "ledger/credits/2025").exists()
 
