@@ -83,8 +83,11 @@ def credit_entry_yaml(
     description: str | None = None,
     proof: str | None = None,
     proof_sha256: str | None = None,
+    categories: dict[str, str] | None = None,
 ) -> str:
-    """A credit entry in the SPEC's keys, in a stable order, ready to commit."""
+    """A credit entry in the SPEC's keys, in a stable order, ready to commit.
+    (`counts_toward`: certification ids, or ids with their credits;
+    `categories`: the category of some of them.)"""
     lines = [f"title: {quote_yaml(title)}", f"provider: {quote_yaml(provider)}", f"date: {day.isoformat()}"]
     if hours is not None:
         lines.append(f"hours: {hours.normalize():f}")
@@ -92,10 +95,12 @@ def credit_entry_yaml(
         lines.append(f"minutes: {minutes.normalize():f}")
     if delivery:
         lines.append(f"delivery: {delivery}")
+    categories = categories or {}
     if isinstance(counts_toward, dict):
-        lines.append("counts_toward: {" + ", ".join(f"{k}: {fmt(v)}" for k, v in counts_toward.items()) + "}")
-    else:
-        lines.append("counts_toward: [" + ", ".join(counts_toward) + "]")
+        lines.append("counts_toward: {" + ", ".join(f"{k}: {_allocation(v, categories.get(k))}" for k, v in counts_toward.items()) + "}")
+    else:  # estimated: ids, and those with a category as {id: {category: …}}
+        lines.append("counts_toward: [" + ", ".join(
+            "{" + f"{k}: {_allocation(None, categories[k])}" + "}" if k in categories else k for k in counts_toward) + "]")
     for key, value in (("field_of_study", field_of_study), ("state", state), ("source", source)):
         if value:
             lines.append(f"{key}: {quote_yaml(value)}")
@@ -110,6 +115,13 @@ def credit_entry_yaml(
         else:
             lines.append(f"description: {quote_yaml(description.strip())}")
     return "\n".join(lines) + "\n"
+
+
+def _allocation(credits: Decimal | None, category: str | None) -> str:
+    if category is None:
+        return fmt(credits)
+    claimed = f"credits: {fmt(credits)}, " if credits is not None else ""
+    return "{" + claimed + f"category: {quote_yaml(category)}" + "}"
 
 
 def plan_proof(ledger_dir: Path, source: Path, day: dt.date) -> ProofCopy:

@@ -90,7 +90,9 @@ into a report site by [recertgen](https://pypi.org/project/recertgen/).
 - `recertgen serve` shows the site and rebuilds it as you save.
 - `recertgen add` and `recertgen log ID` write new credit entries.
 - CI (`.github/workflows/recertgen.yml`) checks, builds and publishes `site/`
-  to GitHub Pages on every push to main.
+  to GitHub Pages on every push to main. The site holds your proof files and
+  credential ids, and a Pages site is public unless your plan makes it
+  private: remove the deploy job if it must not be.
 
 Editors with YAML support (VS Code with the YAML extension, or any
 yaml-language-server client) autocomplete keys from `.recertgen/schemas/`.
@@ -107,8 +109,8 @@ permissions:
   pages: write
   id-token: write
 concurrency:
-  group: pages
-  cancel-in-progress: true
+  group: pages-${{ github.ref }}
+  cancel-in-progress: false   # a deploy half done is never cut short
 jobs:
   build:
     runs-on: ubuntu-latest
@@ -119,10 +121,10 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install recertgen
+      - run: pip install recertgen   # or from where you install it: a git URL, a wheel; pin a version
       - run: recertgen check --format github
       - run: recertgen build
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@v3   # the site, proofs included: see the README before publishing
         with:
           path: site
   deploy:

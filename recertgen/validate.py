@@ -108,7 +108,7 @@ def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
         rules = certs.get(allocation.cert_id)
         if rules is None or rules.program is None or not allocation.category:
             continue
-        single = {c.name for c in _all_categories(rules) if c.one_certification}
+        single = {c.name for c in rules.all_categories() if c.one_certification}
         if allocation.category not in single:
             continue
         others = [a.cert_id for a in entry.allocations if a is not allocation and a.cert_id in certs
@@ -121,26 +121,12 @@ def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
 def _category(entry, allocation, rules: CertRules) -> Iterable[Problem]:
     if not allocation.category:
         return
-    names = {c.name for c in _all_categories(rules)}
+    names = {c.name for c in rules.all_categories()}
     if allocation.category not in names:
         if names:
             yield error(allocation.source, f"category '{allocation.category}' is not a category of {rules.id} ({', '.join(sorted(names))}){did_you_mean(allocation.category, names)}")
         else:
             yield warning(allocation.source, f"{rules.id} has no categories; category '{allocation.category}' is ignored")
-
-
-def _all_categories(rules: CertRules):
-    """Every category a certification's cycles and years may have: its own,
-    its program's and its explicit cycles' (a derived cycle takes one of
-    these), without the report, which a record check must not wait for."""
-    limits = list(rules.annual_categories)
-    if rules.cert.categories:
-        limits.extend(rules.cert.categories)
-    if rules.program:
-        limits.extend(rules.program.categories)
-    for spec in rules.cert.cycles:
-        limits.extend(spec.categories or ())
-    return limits
 
 
 def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:

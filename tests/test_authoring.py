@@ -171,6 +171,8 @@ ANSWERS = [
     "2025-03-14",
     "cisp",  # counts toward: refused, asked again
     "cissp pmp",
+    "ethics",  # category: neither has it, asked again
+    "power-skills",  # PMP's; CISSP counts it by its own rules
     "abc",  # hours: refused
     "2",
     "",  # credits: estimate
@@ -195,11 +197,12 @@ def test_add_asks_each_field_and_re_asks_bad_answers(catalog, cli):
     assert "must be a number" in out
     assert "choose one of group-live" in out
     assert "a two-letter code" in out
+    assert "'ethics' is not a category of cissp, pmp" in out
     assert "title: Threat modelling workshop" in out  # the preview
     assert "Wrote ledger/credits/2025/2025-03-14-threat-modelling-workshop.yaml" in out
     (entry,) = load(catalog.root).ledger.credits
     assert (entry.state, entry.delivery, entry.minutes, entry.description) == ("CA", "group-live", 120, "Hands-on STRIDE session")
-    assert [a.cert_id for a in entry.allocations] == ["cissp", "pmp"]
+    assert [(a.cert_id, a.category) for a in entry.allocations] == [("cissp", None), ("pmp", "power-skills")]
 
 
 def test_add_preview_can_be_declined(catalog, cli):
@@ -221,6 +224,25 @@ def test_add_without_prompts_for_scripts(catalog, cli, tmp_path):
     assert entry.allocations[0].credits == 2
     assert entry.proof == "2025/c.png"
     assert "?" not in result.output  # no prompts
+
+
+def test_add_takes_minutes_and_a_category_as_options(catalog, cli):
+    """A leadership workshop toward PMP's power skills (a category with a
+    minimum) and CISSP (estimated, its own category rules)."""
+    result = cli("add", catalog.root, "--title", "Leadership workshop", "--provider", "ACME", "--date", "2025-06-01",
+                 "--for", "pmp", "--for", "cissp", "--minutes", "120", "--category", "power-skills", "--yes")
+    assert result.exit_code == 0, result.output
+    (entry,) = load(catalog.root).ledger.credits
+    assert entry.minutes == 120
+    assert [(a.cert_id, a.credits, a.category) for a in entry.allocations] == [("pmp", None, "power-skills"), ("cissp", None, None)]
+    report = load(catalog.root, dt.date(2025, 7, 1)).report
+    assert next(c for c in report.cert("pmp").current.categories if c.name == "power-skills").earned == 2
+    refused = cli("add", catalog.root, "--title", "x", "--provider", "y", "--date", "2025-06-02", "--for", "cissp",
+                  "--hours", "1", "--minutes", "60", "--yes")
+    assert refused.exit_code == 2 and "not both" in refused.output
+    refused = cli("add", catalog.root, "--title", "x", "--provider", "y", "--date", "2025-06-02", "--for", "cissp",
+                  "--hours", "1", "--category", "power-skills", "--yes")
+    assert refused.exit_code == 2 and "'power-skills' is not a category of cissp" in refused.output
 
 
 def test_add_option_errors_exit_2(catalog, cli):

@@ -377,3 +377,10 @@ def test_what_a_killed_build_left_goes_with_the_next_build(small, cli):
     assert not leftover.exists() and not old.exists()
     assert running.exists(), "another build's staging folder is left alone"
     assert sorted(p.name for p in small.root.iterdir() if p.name.startswith(".site")) == [running.name]
+
+
+def test_one_opportunity_is_not_plural(small, cli, tmp_path):
+    small.write("ledger/opportunities/one.yaml", "id: one\ntitle: One webinar\nprovider: P\nhours: 1\n")
+    assert cli("build", small.root, "--as-of", "2026-11-15", "--out", tmp_path / "site").exit_code == 0
+    page = (tmp_path / "site/opportunities/index.html").read_text()
+    assert '<span id="opp-count" aria-live="polite">1 opportunity</span>' in page

@@ -22,10 +22,29 @@ def _scalar(text: str) -> Scalar:
 class Form:
     """Each answer is checked as it is given; Click asks again on a bad one."""
 
-    def __init__(self, held: list[str], platforms: list[str], today_) -> None:
+    def __init__(self, held: list[str], platforms: list[str], today_, categories: dict[str, list[str]] | None = None) -> None:
         self.held = held
         self.platforms = platforms
         self.today = today_
+        self.categories = categories or {}  # certification id -> its category names
+
+    def categories_of(self, cert: str) -> list[str]:
+        return self.categories.get(cert, [])
+
+    def category_choices(self, certs: list[str]) -> list[str]:
+        return list(dict.fromkeys(name for cert in certs for name in self.categories_of(cert)))
+
+    def category(self, value: str, certs: list[str]) -> str | None:
+        """A category of at least one of the certifications (it applies to
+        those that have it; the others count the credits by their rules)."""
+        value = (value or "").strip()
+        if not value:
+            return None
+        choices = self.category_choices(certs)
+        if value not in choices:
+            which = f"choose one of {', '.join(choices)}" if choices else f"{', '.join(certs)} have no categories"
+            raise click.BadParameter(f"{value!r} is not a category of {', '.join(certs)}{did_you_mean(value, choices)}; {which}")
+        return value
 
     def text(self, value: str) -> str:
         if not value or not value.strip():
@@ -108,7 +127,10 @@ class Form:
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="When you completed it.")
 @click.option("--for", "certs", multiple=True, metavar="CERT", help="A certification it counts toward (repeatable).")
 @click.option("--hours", metavar="H", help="How long it took, in hours (credits are estimated from it).")
+@click.option("--minutes", metavar="M", help="How long it took, in minutes (instead of --hours).")
 @click.option("--credits", metavar="N", help="Credits on your certificate (instead of an estimate), for each certification.")
+@click.option("--category", metavar="NAME", help="The program's category it counts in (ethics, group-b, power-skills…), "
+                                                 "for each certification that has it.")
 @click.option("--delivery", metavar="METHOD", help=f"One of: {', '.join(DELIVERIES)}.")
 @click.option("--field-of-study", help="Field of study, as the certificate states it.")
 @click.option("--state", metavar="XX", help="Two-letter code of the state where it was earned.")
@@ -119,9 +141,10 @@ class Form:
 def add(root, yes, **given):
     """Add a credit entry: a form in the terminal, one question per field.
 
-    Every field can be given as an option instead, so scripts can add
-    entries without prompts. Shows the entry before writing it, and writes
-    only a new file."""
+    Every field asked can be given as an option instead, so scripts can add
+    entries without prompts (per-certification credits, reporting dates and
+    university hours are written by hand). Shows the entry before writing
+    it, and writes only a new file."""
     loaded = load_or_exit(root, None)
     ledger = loaded.ledger
     held = [c.id for c in ledger.certifications]
@@ -129,9 +152,14 @@ def add(root, yes, **given):
         click.echo("recertgen: add a certification under ledger/certifications/ first", err=True)
         sys.exit(EXIT_UNUSABLE)
     platforms = sorted(ledger.settings.sources)
-    form = Form(held, platforms, today(ledger.settings))
+    rules = {cert.id: cert.rules for cert in loaded.report.certifications}
+    form = Form(held, platforms, today(ledger.settings),
+                {cert: list(dict.fromkeys(c.name for c in rules[cert].all_categories())) for cert in held if cert in rules})
 
     flags = {"certs": "--for", "day": "--date"}
+    if given.get("hours") is not None and given.get("minutes") is not None:
+        click.echo("recertgen: give --hours or --minutes, not both", err=True)
+        sys.exit(EXIT_UNUSABLE)
 
     def ask(name, prompt, check, default=None, show_choices=None):
         flag = flags.get(name, "--" + name.replace("_", "-"))
@@ -155,9 +183,13 @@ def add(root, yes, **given):
     provider = ask("provider", "Provider", form.text)
     day = ask("day", "Date completed", form.date, default=form.today.isoformat())
     certs = ask("certs", "Counts toward", form.certs, default=held[0] if len(held) == 1 else None, show_choices=", ".join(held))
-    hours = ask("hours", "Hours (blank if you only know the credits)", form.amount, default="")
-    if hours:
-        credits = ask("credits", "Credits on the certificate (blank: estimate from the hours)", form.amount, default="")
+    choices = form.category_choices(certs)
+    category = ask("category", "Category (blank: as the program decides)", lambda v: form.category(v, certs), default="",
+                   show_choices=", ".join(choices)) if choices or given.get("category") else None
+    hours = ask("hours", "Hours (blank if you only know the credits)", form.amount, default="") if given.get("minutes") is None else None
+    minutes = ask("minutes", "Minutes", form.amount) if given.get("minutes") is not None else None
+    if hours or minutes:
+        credits = ask("credits", "Credits on the certificate (blank: estimate from the duration)", form.amount, default="")
     else:
         credits = ask("credits", "Credits on the certificate", form.required_amount)
     delivery = ask("delivery", "Delivery method", form.delivery, default="", show_choices=", ".join(DELIVERIES))
@@ -172,7 +204,8 @@ def add(root, yes, **given):
         text = credit_entry_yaml(
             title=title, provider=provider, day=day,
             counts_toward={c: credits for c in certs} if credits else certs,
-            hours=hours, delivery=delivery, field_of_study=field_of_study, state=state,
+            categories={c: category for c in certs if category in form.categories_of(c)} if category else None,
+            hours=hours, minutes=minutes, delivery=delivery, field_of_study=field_of_study, state=state,
             source=None if source == EXTERNAL else source, description=description,
             proof=proof_copy.rel if proof_copy else None, proof_sha256=proof_copy.sha256 if proof_copy else None,
         )

@@ -17,7 +17,7 @@ from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, pa
 
 @click.group()
 def export():
-    """Write the audit CSV or the proof files, filtered, to a file."""
+    """The audit CSV (to standard output or a file) or the proof files (a ZIP), filtered."""
 
 
 def _rows(root, as_of, cert, output: Path | None, source: str | None = None):

@@ -25,7 +25,7 @@ def log(opportunity_id, root, day, certs, proof):
     Writes ledger/credits/YYYY/YYYY-MM-DD-slug.yaml (never over an existing
     file), copies the proof, checks the ledger, and prints each
     certification's new standing. A refused call (an unknown opportunity or
-    certification, a future date, an existing file) writes nothing (exit 1)."""
+    certification, a future date, the same activity again) writes nothing (exit 1)."""
     loaded = load_or_exit(root, None)
     ledger, report = loaded.ledger, loaded.report
     found = [o for o in ledger.opportunities if o.id == opportunity_id]

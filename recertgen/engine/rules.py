@@ -85,6 +85,20 @@ class CertRules:
     def estimate_rule(self, delivery: str | None) -> EstimateRule:
         return self.program.rule_for(delivery) if self.program else DEFAULT_RULE
 
+    def all_categories(self) -> list[CategoryLimit]:
+        """Every category a certification's cycles and years may have: its
+        own, its program's and its explicit cycles' (a derived cycle takes
+        one of these), known without computing anything (record checks and
+        `add` must not wait for the report)."""
+        limits = list(self.annual_categories)
+        if self.cert.categories:
+            limits.extend(self.cert.categories)
+        if self.program:
+            limits.extend(self.program.categories)
+        for spec in self.cert.cycles:
+            limits.extend(spec.categories or ())
+        return limits
+
 
 def resolve(cert: Certification, programs: Mapping[str, Program]) -> CertRules:
     program = programs.get(cert.program) if cert.program else None
