@@ -47,12 +47,14 @@ def entry_bases(ledger: Ledger, recorded: dict[str, str]) -> dict[str, str]:
         if entry.proof:
             proof = proofs.get(entry.proof)
             if proof is None:
-                proof = proofs[entry.proof] = _proof_state(ledger, entry.proof)
+                proof = proofs[entry.proof] = proof_state(ledger, entry.proof)
         bases[entry.id] = f"{content_key(entry)}\t{recorded_at(recorded, entry)}\t{proof}"
     return bases
 
 
-def _proof_state(ledger: Ledger, proof: str) -> str:
+def proof_state(ledger: Ledger, proof: str) -> str:
+    """A proof file's place and status (size, times, inode): any write
+    changes them, so an unchanged state means unchanged bytes."""
     location = locate(ledger, proof)
     if location.path is None:
         return "-"

@@ -29,10 +29,10 @@ from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
 from ..exports.summary import summary_json
 from ..forked import FAILED, Forked
-from ..keys import digest
+from ..keys import digest, proof_state
 from ..parsecache import code_fingerprint
 from ..problems import Problem, Source, error
-from ..proofs import file_digest, locate
+from ..proofs import locate
 from . import catalog, views
 from .data import Basis, SiteData, basis, gather
 from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
@@ -356,9 +356,10 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
 
 
 def _copy_proofs(data: Basis, staging: Staging) -> None:
-    """Proof files, keyed by their content (whose digest the checks took)."""
-    for rel, path in _proof_files(data.ledger):
-        if not staging.reuse_keyed(rel, "sha256:" + file_digest(data.ledger, path)):
+    """Proof files, keyed by their status (`keys.proof_state`): ten
+    thousand certificates are not read again to find them unchanged."""
+    for rel, path, state in _proof_files(data.ledger):
+        if not staging.reuse_keyed(rel, "stat:" + state):
             staging.copy(rel, path)
 
 
@@ -371,7 +372,7 @@ def _proof_files(ledger):
         if location.path is None or location.rel in seen:
             continue
         seen.add(location.rel)
-        yield views.site_proof_path(location.rel, ledger), location.path
+        yield views.site_proof_path(location.rel, ledger), location.path, proof_state(ledger, entry.proof)
 
 
 def _template_problem(exc: Exception, root: Path) -> Problem:
