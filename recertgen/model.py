@@ -113,6 +113,7 @@ class CycleSpec:
     annual_minimum: Decimal | None
     categories: tuple[CategoryLimit, ...] | None
     source: Source
+    required_given: bool = False  # written, even if unusable (its error is said where it was read)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def check_certification_rules(ctx: Context) -> Iterable[Problem]:
         for spec in cert.cycles:
             if spec.end is None and program is None:
                 yield error(spec.source, "cycle has no 'end' and no program to derive it from")
-            if spec.required is None and (program is None or program.required is None):
+            if spec.required is None and not spec.required_given and (program is None or program.required is None):
                 yield error(spec.source, "cycle has no 'required' credits and no program to take them from")
         yield from _overlaps(ctx, cert.id)
 

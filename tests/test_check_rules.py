@@ -368,3 +368,9 @@ def test_every_problem_of_a_broken_entry_is_said_at_once(cissp_ledger):
     spots = [p.split(": error: ")[0] for p in cissp_ledger.problems()]
     assert spots == ["ledger/credits/bad.yaml:1:1", "ledger/credits/bad.yaml:2:7", "ledger/credits/bad.yaml:3:8",
                      "ledger/credits/bad.yaml:4:11", "ledger/credits/bad.yaml:5:20", "ledger/credits/bad.yaml:6:8"]
+
+
+def test_an_unusable_required_is_one_error(ledger):
+    ledger.cert("c", "name: C\nbody: B\ncycles:\n  - {start: 2025-01-01, end: 2025-12-31, required: 0}\n")
+    assert [p for p in ledger.problems() if "error" in p] == [
+        "ledger/certifications/c.yaml:4:52: error: 'required' must be positive, found 0"]

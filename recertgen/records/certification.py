@@ -73,6 +73,7 @@ def _cycles(r: MapReader):
             annual_minimum=c.amount("annual_minimum", zero_ok=True),
             categories=read_categories(c, "categories"),
             source=c.here(),
+            required_given=c.has("required"),
         )
 
 
