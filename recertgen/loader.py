@@ -17,7 +17,7 @@ from stat import S_ISREG
 from typing import NamedTuple
 
 from .fields import slug
-from .model import CreditEntry, Ledger, Settings
+from .model import CreditEntry, Ledger, Settings, UnfinishedCredit
 from .problems import Problem, Source, error, warning
 from .program_library import builtin_programs, source_index
 from .records.certification import read_certification
@@ -134,11 +134,16 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         if program.id in programs and not programs[program.id].builtin:
             problems.append(error(program.source, f"program id '{program.id}' is defined twice"))
         programs[program.id] = program
+    credits = by_kind["credits"]
+    unfinished = tuple(r for r in credits if isinstance(r, UnfinishedCredit))
+    if unfinished:
+        credits = [r for r in credits if not isinstance(r, UnfinishedCredit)]
     ledger = Ledger(
         root=root,
         settings=settings,
         certifications=tuple(by_kind["certifications"]),
-        credits=tuple(_unique_entry_ids(by_kind["credits"])),
+        credits=tuple(_unique_entry_ids(credits)),
+        unfinished=unfinished,
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
         files_read=len(refs) + (root / SETTINGS_FILE).is_file(),

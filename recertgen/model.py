@@ -353,6 +353,15 @@ class Program:
 
 
 @dataclass(frozen=True)
+class UnfinishedCredit:
+    """What a credit entry that could not be read (a required key missing
+    or broken) still says it counts toward: its allocations are checked
+    like any entry's, so every problem of the file is said at once."""
+
+    allocations: tuple[Allocation, ...]
+
+
+@dataclass(frozen=True)
 class Ledger:
     root: Path
     settings: Settings
@@ -363,6 +372,7 @@ class Ledger:
     files_read: int = 0
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-load answers about files (proofs)
     scanned: tuple = field(default=(), compare=False, repr=False)  # (path, size, mtime_ns, ctime_ns) of each file, as found before reading
+    unfinished: tuple[UnfinishedCredit, ...] = ()  # entries that could not be read, for their allocations' checks
 
     def certification(self, cert_id: str) -> Certification | None:
         for cert in self.certifications:

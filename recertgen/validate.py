@@ -98,6 +98,10 @@ def check_allocations(ctx: Context) -> Iterable[Problem]:
             yield from _claim(entry, allocation, rules)
         if len(entry.allocations) > 1:
             yield from _one_certification(entry, certs)
+    for unfinished in ctx.ledger.unfinished:  # entries missing a required key: their certifications still must exist
+        for allocation in unfinished.allocations:
+            if allocation.cert_id not in certs:
+                yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
 
 
 def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:

@@ -364,10 +364,13 @@ def test_semester_hours_without_a_rule_for_them_must_be_claimed(ledger):
 def test_every_problem_of_a_broken_entry_is_said_at_once(cissp_ledger):
     """SPEC §4: check prints every problem, not only those before the first
     missing field."""
-    cissp_ledger.credit("bad", "title: x\ndate: 2026-02-31\nhours: abc\ndelivery: webnar\nsubmitted: {cissp: someday}\nstate: California\ncounts_toward: [cissp]\n")
-    spots = [p.split(": error: ")[0] for p in cissp_ledger.problems()]
+    cissp_ledger.credit("bad", "title: x\ndate: 2026-02-31\nhours: abc\ndelivery: webnar\nsubmitted: {cissp: someday}\nstate: California\ncounts_toward: [cissp, nope]\n")
+    problems = cissp_ledger.problems()
+    spots = [p.split(": error: ")[0] for p in problems]
     assert spots == ["ledger/credits/bad.yaml:1:1", "ledger/credits/bad.yaml:2:7", "ledger/credits/bad.yaml:3:8",
-                     "ledger/credits/bad.yaml:4:11", "ledger/credits/bad.yaml:5:20", "ledger/credits/bad.yaml:6:8"]
+                     "ledger/credits/bad.yaml:4:11", "ledger/credits/bad.yaml:5:20", "ledger/credits/bad.yaml:6:8",
+                     "ledger/credits/bad.yaml:7:24"]
+    assert "unknown certification 'nope'" in problems[-1]
 
 
 def test_an_unusable_required_is_one_error(ledger):

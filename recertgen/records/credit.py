@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ..fields import ID_RE, MapReader, as_amount, as_date
-from ..model import DELIVERIES, EXTERNAL, Allocation, CreditEntry, Submission, spots
+from ..model import DELIVERIES, EXTERNAL, Allocation, CreditEntry, Submission, UnfinishedCredit, spots
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
 
@@ -21,7 +21,9 @@ _SHA_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 def read_credit(node: YMap, rel: str, default_id: str, index: int | None, problems: list[Problem],
-                file_sha256: str = "") -> CreditEntry | None:
+                file_sha256: str = "") -> CreditEntry | UnfinishedCredit | None:
+    """An entry; or, when a required key is missing or broken, what it still
+    says it counts toward (`UnfinishedCredit`); or None."""
     r = MapReader(node, rel, problems, "a credit entry")
     r.unknown_keys(KEYS)
     entry_id = r.ident("id") if r.has("id") else default_id
@@ -61,8 +63,10 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
     submitted = tuple(_submitted(r))
     description = r.text("description")
     semester_hours, quarter_hours = r.amount("semester_hours"), r.amount("quarter_hours")
-    if None in (entry_id, title, provider, date) or allocations is None:
+    if allocations is None:
         return None
+    if None in (entry_id, title, provider, date):
+        return UnfinishedCredit(tuple(allocations))
     return CreditEntry(
         id=entry_id,
         title=title,
