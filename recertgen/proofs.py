@@ -64,7 +64,10 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
         return ProofLocation(None, None, None, f"proof path names no file: {text!r}")
     rel = "/".join(prefix + parts)
     path = ledger.root.joinpath(*prefix, *parts)
-    found = _real(ledger, str(path))
+    try:
+        found = _real(ledger, str(path))
+    except OSError as exc:  # there, but not ours to read (a locked folder, a loop of links)
+        return ProofLocation(rel, None, None, f"proof file {rel} cannot be read ({exc.strerror or exc})")
     if found is None:
         return ProofLocation(rel, None, None, f"proof file not found: {rel}")
     real, is_file = found
@@ -83,8 +86,9 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
 
 def _real(ledger: Ledger, path: str) -> tuple[str, bool] | None:
     """The real path (symlinks resolved) and whether it is a regular file,
-    or None when it does not exist. Folders are resolved once per ledger; a
-    file costs one lstat unless it is itself a link."""
+    or None when it does not exist; OSError when it cannot be looked at.
+    Folders are resolved once per ledger; a file costs one lstat unless it
+    is itself a link."""
     parent, name = os.path.split(path)
     key = ("real", parent)
     real_parent = ledger.memo.get(key)
@@ -92,7 +96,7 @@ def _real(ledger: Ledger, path: str) -> tuple[str, bool] | None:
         real_parent = ledger.memo[key] = os.path.realpath(parent)
     try:
         info = os.lstat(os.path.join(real_parent, name))
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     if stat.S_ISLNK(info.st_mode):
         resolved = os.path.realpath(os.path.join(real_parent, name))

@@ -162,6 +162,7 @@ class Server:
         try:
             ledger = read_settings_file(self.root)[0].ledger
         except UnusableRoot:
+            self.refs = self.refs_ledger = None  # a whole scan once the settings work again; none meanwhile
             return None
         if whole or self.refs is None or ledger != self.refs_ledger:
             self.refs = scan(self.root, ledger)

@@ -273,3 +273,15 @@ def test_log_refuses_an_upcoming_event_until_it_is_done(catalog, cli):
     assert files_under(catalog.root) == before
     result = cli("log", "next-year-summit", catalog.root, "--date", "2025-06-01")  # watched the recording
     assert result.exit_code == 0, result.output
+
+
+def test_a_refusal_by_a_rule_of_the_program_says_the_rule(ledger, cli):
+    """Cisco counts a course once per cycle: the same course on another day
+    is refused with the reason, not as a same-day duplicate."""
+    ledger.cert("ccna", "name: CCNA\nprogram: cisco-associate\ncertified: 2024-03-15\n")
+    args = ["--title", "Course X", "--provider", "Cisco", "--for", "ccna", "--credits", "8", "--yes"]
+    assert cli("add", ledger.root, "--date", "2025-06-01", *args).exit_code == 0
+    before = files_under(ledger.root)
+    again = cli("add", ledger.root, "--date", "2025-03-01", *args)
+    assert again.exit_code == 1 and "counts it once per cycle" in again.output and "nothing was written" in again.output
+    assert files_under(ledger.root) == before

@@ -330,8 +330,10 @@ def test_a_one_day_cycle_is_a_cycle(ledger):
 
 def test_unusable_explicit_credits_are_one_error_not_also_a_missing_duration(cissp_ledger):
     cissp_ledger.credit("b", "title: y\nprovider: p\ndate: 2025-02-02\ncounts_toward: {cissp: 12.345}\n")
-    problems = [p for p in cissp_ledger.problems() if "b.yaml" in p]
-    assert problems == ["ledger/credits/b.yaml:4:24: error: credits toward cissp has more than two decimal places: 12.345"]
+    cissp_ledger.credit("c", "title: z\nprovider: p\ndate: 2025-02-03\ncounts_toward:\n  cissp:\n    credits: abc\n")
+    problems = [p for p in cissp_ledger.problems() if "error" in p]
+    assert problems == ["ledger/credits/b.yaml:4:24: error: credits toward cissp has more than two decimal places: 12.345",
+                        "ledger/credits/c.yaml:6:14: error: 'credits' must be a number, found 'abc'"]
 
 
 def test_cisco_counts_a_course_once_per_cycle_and_at_most_64(ledger):

@@ -104,7 +104,7 @@ def test_broken_settings_in_json_are_json_on_standard_output(cissp_ledger, cli):
     assert "unknown timezone" in problems[0]["message"]
 
 
-@pytest.mark.parametrize("setting", ["cache: ledger/.cache", "output: ledger/site", "ledger: data\noutput: data/out"])
+@pytest.mark.parametrize("setting", ["cache: ledger/.cache", "output: ledger/site", "output: ledger", "ledger: data\noutput: data/out"])
 def test_settings_may_not_point_output_or_cache_into_the_ledger(cissp_ledger, cli, setting):
     """Only add, log and init write into the ledger (SPEC §4)."""
     if setting.startswith("ledger: data"):
@@ -122,6 +122,16 @@ def test_settings_may_not_build_over_the_ledger(cissp_ledger, cli, setting):
     cissp_ledger.write("recertgen.yaml", setting + "\n")
     result = cli("check", cissp_ledger.root)
     assert result.exit_code == 2 and "recertgen.yaml:" in result.output and "not one holding the ledger" in result.output
+
+
+def test_folder_settings_are_normalised(cissp_ledger):
+    """`./ledger` is `ledger`: problems, the scan and serve's watcher all
+    name files the same way."""
+    cissp_ledger.write("recertgen.yaml", "ledger: ./ledger/\noutput: ./out//site\n")
+    cissp_ledger.credit("bad", "title: x\n")
+    loaded = cissp_ledger.load()
+    assert (loaded.ledger.settings.ledger, loaded.ledger.settings.output) == ("ledger", "out/site")
+    assert all(p.source.path.startswith("ledger/credits/") for p in loaded.problems if "bad.yaml" in p.source.path)
 
 
 def test_settings_may_move_the_ledger_folder(tmp_path, cli):

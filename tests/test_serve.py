@@ -336,3 +336,24 @@ def test_checks_still_running_while_the_site_is_built_hold_back_a_bad_edit(cissp
     finally:
         server.close()
 
+
+
+def test_broken_settings_are_not_rebuilt_again_and_again_while_idle(cissp_ledger):
+    """While the settings cannot be read, the idle whole scan has nothing to
+    compare with: one failed rebuild per save, not one per second."""
+    from recertgen.serve import Server
+
+    cissp_ledger.credit("a", ENTRY)
+    server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lambda line: None)
+    try:
+        server.rebuild()
+        cissp_ledger.write("recertgen.yaml", "title: [unclosed\n")
+        cissp_ledger.credit("a", ENTRY.replace("Webinar one", "Edited meanwhile"))
+        for _ in range(2):
+            server.rebuild()
+            assert not server.state.ok
+            server.changed.clear()
+            server.tidy_up()
+            assert not server.changed.is_set(), "no rebuild asked for"
+    finally:
+        server.close()

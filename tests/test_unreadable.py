@@ -102,3 +102,16 @@ def test_scan_marks_what_it_cannot_look_into(cissp_ledger):
     os.symlink("nowhere.yaml", cissp_ledger.root / "ledger/credits/gone.yaml")
     refs = [r for r in loader.scan(cissp_ledger.root, "ledger") if r.kind == "credits"]
     assert [(r.rel, r.size) for r in refs] == [("ledger/credits/gone.yaml", loader.UNREADABLE)]
+
+
+def test_a_proof_in_a_locked_folder_cannot_be_read_rather_than_missing(cissp_ledger):
+    cissp_ledger.write("ledger/proof/locked/c.pdf", b"%PDF certificate")
+    cissp_ledger.credit("with-proof", CREDIT + "proof: locked/c.pdf\n")
+    locked = cissp_ledger.root / "ledger/proof/locked"
+    locked.chmod(0)
+    try:
+        result = _recertgen("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "proof file ledger/proof/locked/c.pdf cannot be read (Permission denied)" in result.stdout

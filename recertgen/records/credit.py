@@ -31,11 +31,11 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
     provider = r.text("provider", required=True)
     date = r.date("date", required=True)
     minutes = _duration(r)
-    allocations = _allocations(r)
+    unusable: set[str] = set()  # certifications whose credits were given but are unusable (said already)
+    allocations = _allocations(r, unusable)
     given = r.has("hours") or r.has("minutes") or _has_university(r)
     if allocations is not None and not given:
-        refused = {p.source for p in r.problems if p.is_error}  # credits given but unusable: said already
-        estimated = [a for a in allocations if a.credits is None and a.source not in refused]
+        estimated = [a for a in allocations if a.credits is None and a.cert_id not in unusable]
         if estimated:
             r.error(
                 r.here(),
@@ -107,7 +107,8 @@ def _duration(r: MapReader) -> Decimal | None:
     return minutes
 
 
-def _allocations(r: MapReader) -> list[Allocation] | None:
+def _allocations(r: MapReader, unusable: set[str]) -> list[Allocation] | None:
+    """(`unusable` gets the certifications whose credits were given but could not be read.)"""
     node = r.raw("counts_toward")
     if node is None:
         r._missing("counts_toward", True)
@@ -137,13 +138,13 @@ def _allocations(r: MapReader) -> list[Allocation] | None:
                 add(item.text, item, None, None)
             elif isinstance(item, YMap) and len(item) == 1:  # "- cissp: 2" inside a list
                 (cert_id, value), = item.items()
-                credits, category = _allocation_value(r, cert_id, value)
+                credits, category = _allocation_value(r, cert_id, value, unusable)
                 add(cert_id, value, credits, category)
             else:
                 r.error(r.node_at(item), f"counts_toward: each item must be a certification id, found {describe(item)}")
     elif isinstance(node, YMap):
         for cert_id, value in node.items():
-            credits, category = _allocation_value(r, cert_id, value)
+            credits, category = _allocation_value(r, cert_id, value, unusable)
             add(cert_id, value, credits, category)
     if not allocations:
         r.error(r.at("counts_toward"), "counts_toward names no certification this entry counts toward")
@@ -151,18 +152,22 @@ def _allocations(r: MapReader) -> list[Allocation] | None:
     return allocations
 
 
-def _allocation_value(r: MapReader, cert_id: str, value) -> tuple[Decimal | None, str | None]:
+def _allocation_value(r: MapReader, cert_id: str, value, unusable: set[str]) -> tuple[Decimal | None, str | None]:
     if isinstance(value, Scalar):
         if value.is_null:
             return None, None
         amount, message = as_amount(value)
         if message:
             r.error(r.node_at(value), f"credits toward {cert_id} {message}")
+            unusable.add(cert_id)
         return amount, None
     if isinstance(value, YMap):
         a = MapReader(value, r.rel, r.problems, f"the allocation to {cert_id}")
         a.unknown_keys(ALLOCATION_KEYS)
-        return a.amount("credits"), a.text("category")
+        amount = a.amount("credits")
+        if amount is None and a.has("credits"):
+            unusable.add(cert_id)
+        return amount, a.text("category")
     r.error(r.node_at(value), f"credits toward {cert_id} must be a number or {{credits, category}}, found {describe(value)}")
     return None, None
 

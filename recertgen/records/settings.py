@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..fields import MapReader, as_text
@@ -36,7 +37,7 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         repository_url = None
     ledger = _folder(r, "ledger", defaults.ledger)
     output = _folder(r, "output", defaults.output)
-    if _within(ledger, output):  # the repository itself, or a folder around the ledger: a build would replace it
+    if _within(ledger, output) and not _within(output, ledger):  # the repository, or a folder around the ledger
         r.error(r.at("output"), f"'output' must be a folder of its own, not one holding the ledger ({output!r})")
         output = defaults.output
     cache = r.text("cache")
@@ -71,7 +72,7 @@ def _folder(r: MapReader, key: str, default: str) -> str:
     if value.startswith("/") or ".." in value.split("/"):
         r.error(r.at(key), f"'{key}' must be a folder inside the repository, found {value!r}")
         return default
-    return value
+    return posixpath.normpath(value)  # ./ledger and ledger//x name what the scan and the watcher name ledger and ledger/x
 
 
 def _sources(r: MapReader) -> dict[str, str]:
