@@ -13,8 +13,8 @@ from pathlib import Path
 def _git(root: Path, *args: str) -> str | None:
     try:
         result = subprocess.run(
-            ["git", "-c", "core.quotePath=false", "-C", str(root), *args], capture_output=True, text=True, timeout=120, check=False,
-            env={**os.environ, "LC_ALL": "C"},
+            ["git", "-c", "core.quotePath=false", "-C", str(root), *args], capture_output=True, timeout=120, check=False,
+            env={**os.environ, "LC_ALL": "C"}, encoding="utf-8", errors="replace",  # git writes paths and text as UTF-8, whatever the locale
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -231,6 +232,23 @@ def test_recorded_at_is_the_first_commit_of_each_file(ledger, cli):
     assert "recorded 5 days after" not in audit
     assert "Documentation debt" in (site / "index.html").read_text()
 
+
+
+def test_recorded_at_whatever_the_locale_encoding(ledger, tmp_path):
+    """git writes UTF-8; a process whose locale encoding is ASCII (no UTF-8
+    mode) must still read it, not fail the build."""
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    git(ledger.root, "init", "-q")
+    item = "- title: {0}\n  provider: Société\n  date: 2025-01-0{1}\n  hours: 1\n  counts_toward: [cissp]\n"
+    ledger.credit("talks", item.format("Café — sécurité", 5) + item.format("Œuvre", 6))  # a list: git blame reads its lines
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "first", date="2025-01-10")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-m", "recertgen", "build", str(ledger.root), "--as-of", "2026-11-15",
+                             "--out", str(tmp_path / "site")], env=env, capture_output=True, text=True, encoding="utf-8")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = read_csv(tmp_path / "site" / "audit.csv")
+    assert [(row["title"], row["recorded_at"]) for row in rows] == [("Café — sécurité", "2025-01-10"), ("Œuvre", "2025-01-10")]
 
 
 def test_recorded_at_of_an_item_appended_to_a_list_is_its_own_commit(ledger, cli):
