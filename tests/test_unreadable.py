@@ -52,14 +52,18 @@ def _recertgen(*args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_an_unreadable_folder_is_an_error_at_its_path(cissp_ledger):
-    cissp_ledger.credit("locked/one", CREDIT)
-    locked = cissp_ledger.root / "ledger/credits/locked"
+def _check_with_locked(root, locked) -> subprocess.CompletedProcess:
+    """`check` while the folder `locked` may not be read."""
     locked.chmod(0)
     try:
-        result = _recertgen("check", cissp_ledger.root, "--as-of", "2026-11-15")
+        return _recertgen("check", root, "--as-of", "2026-11-15")
     finally:
         locked.chmod(0o755)
+
+
+def test_an_unreadable_folder_is_an_error_at_its_path(cissp_ledger):
+    cissp_ledger.credit("locked/one", CREDIT)
+    result = _check_with_locked(cissp_ledger.root, cissp_ledger.root / "ledger/credits/locked")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "ledger/credits/locked/:1:1: error: cannot read folder: Permission denied" in result.stdout
@@ -107,11 +111,6 @@ def test_scan_marks_what_it_cannot_look_into(cissp_ledger):
 def test_a_proof_in_a_locked_folder_cannot_be_read_rather_than_missing(cissp_ledger):
     cissp_ledger.write("ledger/proof/locked/c.pdf", b"%PDF certificate")
     cissp_ledger.credit("with-proof", CREDIT + "proof: locked/c.pdf\n")
-    locked = cissp_ledger.root / "ledger/proof/locked"
-    locked.chmod(0)
-    try:
-        result = _recertgen("check", cissp_ledger.root, "--as-of", "2026-11-15")
-    finally:
-        locked.chmod(0o755)
+    result = _check_with_locked(cissp_ledger.root, cissp_ledger.root / "ledger/proof/locked")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "proof file ledger/proof/locked/c.pdf cannot be read (Permission denied)" in result.stdout
