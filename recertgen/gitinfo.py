@@ -34,31 +34,46 @@ def head_commit(root: Path) -> str | None:
 
 def first_recorded(root: Path) -> dict[str, str]:
     """Repository-relative path → date (YYYY-MM-DD) of the commit that first
-    added it, from one pass over the history (oldest commit wins)."""
+    added what it holds, from one pass over the history, oldest first: a
+    file moved (into a year's folder, say) keeps the date it was first
+    added under its old name."""
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None:
         return {}
     top_path = Path(top.strip())
-    log = _git(root, "log", "--diff-filter=A", "--no-renames", "--name-only", "--format=%x00%cs", "--", ".")
+    log = _git(root, "log", "--reverse", "--diff-filter=AR", "-M", "--name-status", "--format=%x00%cs", "--", ".")
     if not log:
         return {}
     try:
         prefix = root.resolve().relative_to(top_path.resolve()).as_posix()
     except ValueError:
         prefix = ""
+    prefix = "" if prefix == "." else prefix
     dates: dict[str, str] = {}
     date = ""
     for line in log.splitlines():
         if line.startswith("\x00"):
             date = line[1:].strip()
-        elif line.strip():
-            path = line.strip()
-            if prefix and prefix != ".":
-                if not path.startswith(prefix + "/"):
-                    continue
-                path = path[len(prefix) + 1:]
-            dates[path] = date  # the log runs newest first: the last write is the first add
+            continue
+        status, _, paths = line.partition("\t")
+        if not paths:
+            continue
+        old, _, new = paths.partition("\t") if status.startswith("R") else ("", "", paths)
+        here = _below(new, prefix)
+        if here is None:
+            continue
+        first = dates.get(_below(old, prefix) or "", date) if old else date
+        if old or here not in dates:  # added again after a deletion: the first add stands
+            dates[here] = first
     return dates
+
+
+def _below(path: str, prefix: str) -> str | None:
+    """`path` (relative to the repository's top) relative to the ledger's
+    root, or None outside it."""
+    if not prefix:
+        return path
+    return path[len(prefix) + 1:] if path.startswith(prefix + "/") else None
 
 
 def recorded_dates(ledger) -> dict[str, str]:

@@ -234,6 +234,38 @@ def test_recorded_at_is_the_first_commit_of_each_file(ledger, cli):
 
 
 
+def test_recorded_at_survives_moving_a_file(ledger, cli):
+    """Moving credits into year folders is tidying up, not recording them
+    again: SPEC §5's recorded_at is when the entry was first added."""
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    git(ledger.root, "init", "-q")
+    ledger.credit("single", "title: Single\nprovider: Q\ndate: 2026-01-05\nhours: 1\ncounts_toward: [cissp]\n")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "first", date="2026-01-15")
+    (ledger.root / "ledger/credits/2026").mkdir()
+    git(ledger.root, "mv", "ledger/credits/single.yaml", "ledger/credits/2026/single.yaml")
+    git(ledger.root, "commit", "-qm", "tidy", date="2026-03-20")
+    ledger.credit("2026/later", "title: Later\nprovider: Q\ndate: 2026-03-01\nhours: 1\ncounts_toward: [cissp]\n")
+    git(ledger.root, "add", "-A")
+    git(ledger.root, "commit", "-qm", "later", date="2026-03-21")
+    rows = {r["title"]: (r["entry_file"], r["recorded_at"]) for r in read_csv(build(cli, ledger) / "audit.csv")}
+    assert rows == {"Single": ("ledger/credits/2026/single.yaml", "2026-01-15"), "Later": ("ledger/credits/2026/later.yaml", "2026-03-21")}
+
+
+def test_odd_proof_file_names_are_linked_percent_encoded(ledger, cli):
+    ledger.cert("cissp", 'name: CISSP "Q"\nprogram: isc2-cissp\ncertified: 2024-03-15\n')
+    ledger.write("ledger/proof/2025/vendor#1 (final).txt", "certificate")
+    ledger.credit("x", 'title: X\nprovider: Y\ndate: 2025-02-01\nhours: 1\ncounts_toward: [cissp]\nproof: "2025/vendor#1 (final).txt"\n')
+    site = build(cli, ledger)
+    assert (site / "proof/2025/vendor#1 (final).txt").read_text() == "certificate"
+    audit = (site / "audit/index.html").read_text()
+    assert 'href="../proof/2025/vendor%231%20%28final%29.txt"' in audit
+    import xml.etree.ElementTree as ET
+
+    badge = ET.fromstring((site / "badges/cissp.svg").read_text())  # a name with quotes is still well-formed XML
+    assert badge.get("aria-label").startswith('CISSP "Q"')
+
+
 def test_recorded_at_whatever_the_locale_encoding(ledger, tmp_path):
     """git writes UTF-8; a process whose locale encoding is ASCII (no UTF-8
     mode) must still read it, not fail the build."""

@@ -33,8 +33,9 @@ def badge_svg(cert: CertReport) -> str:
     total = left + right
     colour = COLOURS.get(cert.status, "#57606a")
     title = escape(f"{label}: {message}")
+    attribute = escape(f"{label}: {message}", {'"': "&quot;"})
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" aria-label="{title}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" aria-label="{attribute}">'
         f"<title>{title}</title>"
         f'<rect width="{left}" height="20" fill="#3d434b"/>'
         f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'

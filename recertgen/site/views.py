@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from urllib.parse import quote
 
 
 from ..amounts import ZERO, fmt
@@ -179,8 +180,8 @@ def proof_href(ledger: Ledger, entry: CreditEntry) -> str | None:
     location = locate(ledger, entry.proof)
     if location.url:
         return location.url
-    if location.rel and location.path is not None:
-        return site_proof_path(location.rel, ledger)
+    if location.rel and location.path is not None:  # a file name may hold '#', '?', '%' or spaces: an address must not
+        return quote(site_proof_path(location.rel, ledger), safe="/")
     return None
 
 
