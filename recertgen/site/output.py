@@ -9,6 +9,7 @@ which keeps its bytes and timestamp and costs no copying.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -143,14 +144,10 @@ def sweep_leftovers(out: Path) -> None:
     Their names carry the process id: another build still running keeps its
     own."""
     for kind in ("building", "old"):
-        for folder in out.parent.glob(f".{glob_escape(out.name)}.{kind}-*"):
+        for folder in out.parent.glob(f".{glob.escape(out.name)}.{kind}-*"):
             pid = folder.name[len(f".{out.name}.{kind}-"):].split("-", 1)[0]
             if pid.isdigit() and not _running(int(pid)) and folder.is_dir() and not folder.is_symlink():
                 _remove(folder)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _running(pid: int) -> bool:
