@@ -24,6 +24,7 @@ from .api import Loaded, load
 from .fields import slug
 from .problems import Problem
 from .proofs import PROOF_DIR, sha256_of
+from .validate import SAME_ACTIVITY, SAME_PROOF
 
 MAX_PROOF_BYTES = 10 * 1024 * 1024
 
@@ -170,15 +171,12 @@ def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, a
     return Written(path, proof.target if proof else None, after)
 
 
-DUPLICATE_MESSAGES = ("the same activity (title, provider and date)", "the same proof file")  # validate.check_duplicate_activities
-
-
 def _refusal(rel: str, problems: tuple) -> "Refused":
     """Why a new entry was taken back. A duplicate is reported at whichever
     of the two files comes first by name, often the one already there, and
     names the new one, which no longer exists: say it the new entry's way."""
     elsewhere = [p for p in problems if p.source.path != rel and rel in p.message]
-    if elsewhere and all(p.message.startswith(DUPLICATE_MESSAGES) for p in elsewhere):
+    if elsewhere and all(p.message.startswith((SAME_ACTIVITY, SAME_PROOF)) for p in elsewhere):
         recorded = sorted({p.source.path for p in elsewhere})
         return Refused(f"the same activity is already recorded in {', '.join(recorded)}; nothing was written",
                        tuple(p for p in problems if p.source.path == rel))

@@ -41,20 +41,24 @@ def entry_bases(ledger: Ledger, recorded: dict[str, str]) -> dict[str, str]:
     pages, audit parts and credits data files all join these lines instead
     of each working out its own for every entry."""
     bases: dict[str, str] = {}
-    proofs: dict[str, str] = {}
     for entry in ledger.credits:
-        proof = ""
-        if entry.proof:
-            proof = proofs.get(entry.proof)
-            if proof is None:
-                proof = proofs[entry.proof] = proof_state(ledger, entry.proof)
+        proof = proof_state(ledger, entry.proof) if entry.proof else ""
         bases[entry.id] = f"{content_key(entry)}\t{recorded_at(recorded, entry)}\t{proof}"
     return bases
 
 
 def proof_state(ledger: Ledger, proof: str) -> str:
     """A proof file's place and status (size, times, inode): any write
-    changes them, so an unchanged state means unchanged bytes."""
+    changes them, so an unchanged state means unchanged bytes. Memoised
+    on the loaded ledger, like `locate`: keys and proof copies both ask."""
+    key = ("proof state", proof)
+    found = ledger.memo.get(key)
+    if found is None:
+        found = ledger.memo[key] = _proof_state(ledger, proof)
+    return found
+
+
+def _proof_state(ledger: Ledger, proof: str) -> str:
     location = locate(ledger, proof)
     if location.path is None:
         return "-"

@@ -192,6 +192,9 @@ def check_entry_ids(ctx: Context) -> Iterable[Problem]:
             seen[entry.id] = entry.source.path
 
 
+SAME_ACTIVITY, SAME_PROOF = "the same activity (title, provider and date)", "the same proof file"  # how duplicates are said
+
+
 def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
     """The same activity counted twice toward one certification inflates
     the total an auditor will reject: same title, provider and date, or the
@@ -204,10 +207,10 @@ def check_duplicate_activities(ctx: Context) -> Iterable[Problem]:
         title, provider, date = entry.title.strip().lower(), entry.provider.strip().lower(), entry.date
         for allocation in entry.allocations:
             first = activities.setdefault((allocation.cert_id, title, provider, date), entry)
-            what = "the same activity (title, provider and date)"
+            what = SAME_ACTIVITY
             if first is entry and proof:
                 first = proofs.setdefault((allocation.cert_id, proof), entry)
-                what = "the same proof file"
+                what = SAME_PROOF
             if first is not entry:
                 yield error(allocation.source, f"{what} already counts toward {allocation.cert_id} in {first.source}")
 

@@ -3,6 +3,7 @@ byte-identical output, build aside then swap) and its safety."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html.parser
 import os
 import re
@@ -384,3 +385,17 @@ def test_one_opportunity_is_not_plural(small, cli, tmp_path):
     assert cli("build", small.root, "--as-of", "2026-11-15", "--out", tmp_path / "site").exit_code == 0
     page = (tmp_path / "site/opportunities/index.html").read_text()
     assert '<span id="opp-count" aria-live="polite">1 opportunity</span>' in page
+
+
+def test_a_failure_outside_the_templates_is_not_called_a_template_error(small, monkeypatch, tmp_path):
+    from recertgen.api import load
+    from recertgen.site import build as site_build
+
+    def broken(*args, **kwargs):
+        raise ValueError("no such thing")
+
+    monkeypatch.setattr(site_build, "gather", broken)
+    result = site_build.build_site(load(small.root, dt.date(2026, 11, 15)), tmp_path / "site")
+    (problem,) = result.problems
+    assert problem.message == "the build failed: ValueError: no such thing"
+    assert not (tmp_path / "site").exists()

@@ -385,8 +385,8 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
             if tb.tb_frame.f_code.co_filename.endswith((".html", ".svg", ".xml", ".txt")):
                 filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
-    if not filename:
-        return error(Source("templates"), f"template error: {type(exc).__name__}: {exc}")
+    if not filename:  # no template in the traceback: not a template's mistake, so not called one
+        return error(Source("templates"), f"the build failed: {type(exc).__name__}: {exc}")
     path = Path(filename)
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
