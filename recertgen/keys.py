@@ -51,11 +51,7 @@ def proof_state(ledger: Ledger, proof: str) -> str:
     """A proof file's place and status (size, times, inode): any write
     changes them, so an unchanged state means unchanged bytes. Memoised
     on the loaded ledger, like `locate`: keys and proof copies both ask."""
-    key = ("proof state", proof)
-    found = ledger.memo.get(key)
-    if found is None:
-        found = ledger.memo[key] = _proof_state(ledger, proof)
-    return found
+    return ledger.remember(("proof state", proof), lambda: _proof_state(ledger, proof))
 
 
 def _proof_state(ledger: Ledger, proof: str) -> str:

@@ -374,6 +374,15 @@ class Ledger:
     scanned: tuple = field(default=(), compare=False, repr=False)  # (path, size, mtime_ns, ctime_ns) of each file, as found before reading
     unfinished: tuple[UnfinishedCredit, ...] = ()  # entries that could not be read, for their allocations' checks
 
+    def remember(self, key, make):
+        """`make()`, once per loaded ledger: checks, exports and pages ask
+        the same questions about files (a new load asks again, so `serve`
+        sees files come and go)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = make()
+        return found
+
     def certification(self, cert_id: str) -> Certification | None:
         for cert in self.certifications:
             if cert.id == cert_id:

@@ -33,11 +33,7 @@ def locate(ledger: Ledger, proof: str) -> ProofLocation:
     """Where a proof is, memoised on the loaded ledger: checks, exports and
     pages all ask about the same proofs, and resolving symlinks is not free.
     A new load starts a new memo, so `serve` sees files come and go."""
-    key = ("proof", proof)
-    found = ledger.memo.get(key)
-    if found is None:
-        found = ledger.memo[key] = _locate(ledger, proof)
-    return found
+    return ledger.remember(("proof", proof), lambda: _locate(ledger, proof))
 
 
 def _locate(ledger: Ledger, proof: str) -> ProofLocation:
@@ -71,10 +67,7 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
     if found is None:
         return ProofLocation(rel, None, None, f"proof file not found: {rel}")
     real, is_file = found
-    base_key = ("real", "proof folder")
-    base = ledger.memo.get(base_key)
-    if base is None:
-        base = ledger.memo[base_key] = os.path.realpath(os.path.join(str(ledger.root), *prefix))
+    base = ledger.remember(("real", "proof folder"), lambda: os.path.realpath(os.path.join(str(ledger.root), *prefix)))
     if not real.startswith(base + os.sep):
         return ProofLocation(rel, None, None, f"proof {rel} is a link leading outside {'/'.join(prefix)}/")
     if not is_file:
@@ -90,10 +83,7 @@ def _real(ledger: Ledger, path: str) -> tuple[str, bool] | None:
     Folders are resolved once per ledger; a file costs one lstat unless it
     is itself a link."""
     parent, name = os.path.split(path)
-    key = ("real", parent)
-    real_parent = ledger.memo.get(key)
-    if real_parent is None:
-        real_parent = ledger.memo[key] = os.path.realpath(parent)
+    real_parent = ledger.remember(("real", parent), lambda: os.path.realpath(parent))
     try:
         info = os.lstat(os.path.join(real_parent, name))
     except (FileNotFoundError, NotADirectoryError):
@@ -106,11 +96,7 @@ def _real(ledger: Ledger, path: str) -> tuple[str, bool] | None:
 
 def file_digest(ledger: Ledger, path: Path) -> str:
     """sha256_of, once per file per loaded ledger."""
-    key = ("digest", path)
-    found = ledger.memo.get(key)
-    if found is None:
-        found = ledger.memo[key] = sha256_of(path)
-    return found
+    return ledger.remember(("digest", path), lambda: sha256_of(path))
 
 
 SMALL_FILE = 1 << 20
