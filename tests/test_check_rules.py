@@ -297,6 +297,26 @@ def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, deliv
     assert not [p for p in ledger.problems() if ": error: " in p]
 
 
+SHORT_CLAIMS = [  # (program, minutes, claimed, refused): RULES "U values are not enforced"
+    ("iia-cia", 40, "0.8", False), ("acfe-cfe", 40, "0.8", False), ("giac", 50, "0.8", False),
+    ("isc2-cissp", 14, "0.2", False), ("comptia-security-plus", 14, "0.2", False),
+    ("iia-cia", 40, "0.9", True),  # more than 40 minutes yield at any rounding
+    ("cpa-ca", 40, "0.8", True),  # NASBA's first full credit is confirmed (E6)
+]
+
+
+@pytest.mark.parametrize("program,minutes,claimed,refused", SHORT_CLAIMS)
+def test_a_claim_below_an_unconfirmed_minimum_is_not_refused(ledger, program, minutes, claimed, refused):
+    """Estimates round down below a minimum RULES.md leaves unconfirmed (the
+    conservative reading), but an explicit claim within the duration's raw
+    rate is the user's to make; a confirmed minimum still refuses it."""
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: 2024-08-01\n")
+    ledger.credit("a", f"title: Talk\nprovider: P\ndate: 2025-03-14\nminutes: {minutes}\ndelivery: group-live\ncounts_toward: {{c: {claimed}}}\n")
+    errors = [p for p in ledger.problems() if ": error: " in p]
+    assert bool(errors) == refused, errors
+    assert not refused or "more than the rule allows" in errors[0]
+
+
 def test_community_participation_may_go_to_one_giac_certification_and_training_to_several(ledger):
     """RULES §6: community participation "applies to ONE certification";
     training counts toward each certification it renews."""

@@ -84,8 +84,9 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     if university is not None:
         bound = university
     elif entry.minutes is not None and rules.program is not None:
-        candidates = [rules.program.rule_for(entry.delivery)] if entry.delivery else [rules.program.estimate, *rules.program.estimate_by_delivery.values()]
-        values = [_unrounded(entry.minutes, rule) for rule in candidates]
+        program = rules.program
+        deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
+        values = [_unrounded(entry.minutes, program.rule_for(d), _minimum_confirmed(program, d)) for d in deliveries]
         if values and None not in values:
             bound = max(values)
     if cap is not None:
@@ -131,13 +132,23 @@ def claim_steps_text(rule: EstimateRule) -> str:
     return f"{listed} below one credit, then steps of {steps}"
 
 
-def _unrounded(minutes: Decimal, rule: EstimateRule) -> Decimal | None:
+def _unrounded(minutes: Decimal, rule: EstimateRule, minimum_confirmed: bool = True) -> Decimal | None:
     if rule.minutes_per_credit is None or not rule.bounds_claims:
         return None
     if rule.fixed is not None:
         return credits_from_minutes(minutes, rule)
     raw = minutes / rule.minutes_per_credit
-    return max(ZERO if raw < rule.minimum else raw * rule.claim_factor, rule.claim_floor)
+    below = minimum_confirmed and raw < rule.minimum
+    return max(ZERO if below else raw * rule.claim_factor, rule.claim_floor)
+
+
+def _minimum_confirmed(program, delivery: str | None) -> bool:
+    """Whether the minimum that applies to this delivery method is one
+    RULES.md confirms (a delivery's own minimum has its own tag)."""
+    rule = program.rule_for(delivery)
+    own = delivery in program.estimate_by_delivery and rule.minimum != program.estimate.minimum
+    key = f"estimate.by_delivery.{delivery}.minimum" if own else "estimate.minimum"
+    return program.confidence_of(key) != "unconfirmed"
 
 
 def settle(entry: CreditEntry, allocation: Allocation, rules: CertRules) -> Credited:
