@@ -59,7 +59,7 @@ RULES_TABLE = {
     "cpa-ny": (120, 3, "next-january", 40),
     "cpa-tx": (120, 3, "certified", 20),
     "iia-cia": (40, 1, "next-january", 40),
-    "acfe-cfe": (20, 1, "anniversary-month", None),
+    "acfe-cfe": (20, 1, "anniversary-month", 20),  # annual minimum = total
 }
 
 # RULES.md §1: which annual periods are calendar years
