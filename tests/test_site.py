@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -328,6 +329,31 @@ def test_the_dashboard_names_the_minimum_still_missing_once_the_total_is_reached
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (ledger.root / "site" / "index.html").read_text()))
     assert "still 0.50 cpe of ethics" in text.lower()
     assert "nothing more" not in text
+
+
+def _words(path: Path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text()))
+
+
+def test_every_card_states_delta_days_and_a_lapsed_cycle_says_what_it_missed(ledger, cli):
+    """SPEC §5: each card shows `delta_days` in words, whatever the status;
+    SPEC §3: a category minimum is met or missed — once the cycle is over,
+    an unmet one is missed, on the certification page and on the card."""
+    ledger.cert("lap", "name: Lap\nbody: B\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"
+                       "categories:\n  ethics: {min: 4}\n")
+    ledger.cert("comp", "name: Comp\nbody: B\ncycles:\n  - {start: 2025-01-01, end: 2025-12-31, required: 10}\n")
+    ledger.cert("soon", "name: Soon\nbody: B\ncycles:\n  - {start: 2025-06-01, end: 2026-05-31, required: 10}\n")
+    ledger.credit("a", "title: Big course\nprovider: P\ndate: 2024-02-01\ncounts_toward: {lap: 12}\n")
+    ledger.credit("b", "title: Ethics\nprovider: P\ndate: 2024-03-01\ncounts_toward: {lap: {credits: 2, category: ethics}}\n")
+    ledger.credit("c", "title: Course\nprovider: P\ndate: 2025-01-10\ncounts_toward: {comp: 12}\n")
+    assert cli("build", ledger.root, "--as-of", "2025-02-01").exit_code == 0
+    summary = {c["id"]: c["delta_days"] for c in json.loads((ledger.root / "site/summary.json").read_text())["certifications"]}
+    dashboard = _words(ledger.root / "site/index.html")
+    assert summary["comp"] > 0 and f"complete: 12.00 of 10.00; ahead by {summary['comp']} days" in dashboard
+    assert "lapsed on 2024-12-31: 2.00 CPE of ethics short; ahead by" in dashboard  # the total was reached, ethics not
+    assert "starts 2025-06-01; exactly on pace" in dashboard
+    page = _words(ledger.root / "site/certifications/lap/index.html")
+    assert "missed: 2.00 short" in page and "still needed" not in page
 
 
 def test_once_renders_a_partial_as_an_include_would(tmp_path):

@@ -66,7 +66,7 @@ class CategoryRow:
     limits: str
     earned: str
     counted: str
-    state: str  # "met", "short", "capped" or ""
+    state: str  # "met", "short", "missed" (the cycle is over), "capped" or ""
     note: str
 
 
@@ -215,13 +215,7 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
                         chart=None, facts=())
     percent = int(min(c.credited / c.required * 100, Decimal(100))) if c.required else 0
     delta = c.pace.delta_days
-    delta_text = delta_words(delta) if c.status not in ("upcoming",) else f"starts {c.start}"
-    if c.status == "complete":
-        delta_text = f"complete: {fmt(c.credited)} of {fmt(c.required)}"
-    elif c.status == "lapsed":
-        delta_text = f"lapsed on {c.end}: {fmt(c.remaining)} short"
-    elif cert.status != c.status:
-        delta_text += " on the cycle total; an annual minimum is behind"
+    delta_text = _delta_text(c, cert.unit, cert.status)
     needed = "nothing more" if c.needed_per_month == 0 else (f"{fmt(c.needed_per_month)} {cert.unit} a month" if c.needed_per_month is not None else "—")
     short = _minimums_short(c, cert.unit)
     if short and c.remaining <= 0:
@@ -259,6 +253,28 @@ def with_chart_prefix(card: CertCard, cert: CertReport, as_of: dt.date, chart_pr
     if card.chart is None or cert.current is None:
         return card
     return replace(card, chart=burn_up(f"{chart_prefix}-{cert.id}", cert.name, cert.unit, cert.current, as_of))
+
+
+def _delta_text(c: CycleReport, unit: str, headline: str) -> str:
+    """The card's pace line: the status in words and, whatever the status,
+    `delta_days` in words (SPEC §5) — a complete cycle is still so many days
+    ahead, a lapsed one so many behind."""
+    pace = delta_words(c.pace.delta_days)
+    if c.status == "upcoming":
+        return f"starts {c.start}; {pace}"
+    if c.status == "complete":
+        return f"complete: {fmt(c.credited)} of {fmt(c.required)}; {pace}"
+    if c.status == "lapsed":
+        short = [f"{fmt(c.remaining)} {unit}"] if c.remaining > 0 else []
+        short += [f"{fmt(cat.remaining)} {unit} of {cat.label or cat.name}" for cat in c.categories if cat.remaining > 0]
+        missed = sum(1 for a in c.annual if a.status == "missed")
+        what = ", ".join(short) + " short" if short else ""
+        if missed:
+            what += ("; " if what else "") + f"{missed} annual minimum{'s' if missed != 1 else ''} missed"
+        return f"lapsed on {c.end}" + (f": {what}" if what else "") + f"; {pace}"
+    if headline != c.status:
+        return pace + " on the cycle total; an annual minimum is behind"
+    return pace
 
 
 def _days(n: int) -> str:
@@ -306,6 +322,8 @@ def category_rows(cycle: CycleReport) -> tuple[CategoryRow, ...]:
         limits = ", ".join(x for x in (f"min {fmt(c.min)}" if c.min is not None else "", f"max {fmt(c.max)}" if c.max is not None else "") if x) or "no limit"
         if c.capped:
             state, note = "capped", f"{fmt(c.earned - c.counted)} above the maximum do not count"
+        elif c.min is not None and not c.met and cycle.status == "lapsed":
+            state, note = "missed", f"missed: {fmt(c.remaining)} short"
         elif c.min is not None and not c.met:
             state, note = "short", f"{fmt(c.remaining)} still needed"
         elif c.min is not None:
