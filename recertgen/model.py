@@ -97,6 +97,9 @@ class CategoryLimit:
     # only (GIAC community participation): the same activity may not also
     # count toward another certification under the same program.
     one_certification: bool = False
+    # Claimable once per cycle (PMI's Working as a Professional): a second
+    # entry in this category within one cycle is refused.
+    once_per_cycle: bool = False
 
     @property
     def title(self) -> str:

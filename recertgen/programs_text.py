@@ -35,6 +35,7 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     for c in p.categories:
         key = f"categories.{c.name}.{'min' if c.min is not None else 'max'}"
         only = "; toward one certification only" if c.one_certification else ""
+        only += "; claimable once per cycle" if c.once_per_cycle else ""
         lines.append(f"  category {c.title}: {_limits(c)}{' within ' + c.within if c.within else ''}{only}  [{tag(key)}]")
     for c in p.annual_categories:
         key = f"annual.categories.{c.name}.{'min' if c.min is not None else 'max'}"

@@ -66,6 +66,7 @@ CATEGORIES = {
                 "within": _text("a parent category this one also counts toward"),
                 "label": _text("a display name"),
                 "one_certification": {"type": "boolean", "description": "these credits count toward one certification of the program only"},
+                "once_per_cycle": {"type": "boolean", "description": "claimable once per cycle: one entry in this category per cycle"},
             }},
         ]
     },

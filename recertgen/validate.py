@@ -233,6 +233,25 @@ def check_repeated_activities(ctx: Context) -> Iterable[Problem]:
                                                      f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
 
 
+def check_once_per_cycle_categories(ctx: Context) -> Iterable[Problem]:
+    """A category claimable once per cycle (PMI's Working as a
+    Professional, RULES §5) claimed by a second entry in one cycle: the
+    later claims are errors, as the issuer would refuse them."""
+    for cert in ctx.report.certifications:
+        once = {c.name: c.title for c in cert.rules.all_categories() if c.once_per_cycle}
+        if not once:
+            continue
+        for cycle in cert.cycles:
+            first_of: dict[str, object] = {}
+            for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
+                if c.category not in once:
+                    continue
+                first = first_of.setdefault(c.category, c.entry)
+                if first is not c.entry:
+                    yield error(c.allocation.source, f"{once[c.category]} is claimable once per cycle: this cycle of {cert.id} "
+                                                     f"already claims it in {first.source}")
+
+
 def check_proofs(ctx: Context) -> Iterable[Problem]:
     """Proof must stay inside the ledger's proof folder and still be the
     file that was recorded: an auditor will ask for it."""
@@ -368,6 +387,7 @@ CHECKS: tuple[Check, ...] = (
     check_entry_ids,
     check_duplicate_activities,
     check_repeated_activities,
+    check_once_per_cycle_categories,
     check_proofs,
     check_dates,
     check_estimates,
@@ -380,7 +400,7 @@ CHECKS: tuple[Check, ...] = (
 
 # Checks that read the computed report; the others read only the records.
 REPORT_CHECKS: tuple[Check, ...] = (check_certification_rules, check_dates, check_estimates, check_assertions,
-                                    check_repeated_activities)
+                                    check_repeated_activities, check_once_per_cycle_categories)
 PARALLEL_MIN_ENTRIES = 20_000  # below this, forking costs more than it saves
 
 

@@ -399,3 +399,16 @@ def test_an_unusable_required_is_one_error(ledger):
     ledger.cert("c", "name: C\nbody: B\ncycles:\n  - {start: 2025-01-01, end: 2025-12-31, required: 0}\n")
     assert [p for p in ledger.problems() if "error" in p] == [
         "ledger/certifications/c.yaml:4:52: error: 'required' must be positive, found 0"]
+
+
+def test_working_as_a_professional_is_claimed_once_per_cycle(ledger):
+    """RULES §5 (Om): PMI's Working as a Professional is "claimable once per
+    cycle": a second claim in one cycle is refused; the next cycle may claim it again."""
+    ledger.cert("pmp", "name: PMP\nprogram: pmi-pmp\ncertified: 2024-05-10\n")
+    work = "title: Work {year}\nprovider: Employer\ndate: {year}-06-02\ncounts_toward: {{pmp: {{credits: 4, category: working-as-a-professional}}}}\n"
+    ledger.credit("w2024", work.format(year=2024))
+    ledger.credit("w2027", work.format(year=2027))  # the next cycle
+    assert [p for p in ledger.problems(dt.date(2027, 7, 1)) if ": error: " in p] == []
+    ledger.credit("w2025", work.format(year=2025))
+    (refused,) = [p for p in ledger.problems(dt.date(2027, 7, 1)) if ": error: " in p]
+    assert refused.startswith("ledger/credits/w2025.yaml:4:") and "claimable once per cycle" in refused and "w2024.yaml" in refused

@@ -6,7 +6,7 @@ from ..fields import MapReader
 from ..model import CategoryLimit
 from ..yamlio import Scalar, YMap, describe
 
-CATEGORY_KEYS = ("min", "max", "within", "label", "one_certification")
+CATEGORY_KEYS = ("min", "max", "within", "label", "one_certification", "once_per_cycle")
 
 
 def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
@@ -34,7 +34,8 @@ def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
         if low is not None and high is not None and low > high:
             c.error(c.at("min"), f"category '{name}' has min {low} above its max {high}")
         limits.append(CategoryLimit(name=name, min=low, max=high, within=c.text("within"), label=c.text("label"),
-                                    one_certification=read_flag(c, "one_certification")))
+                                    one_certification=read_flag(c, "one_certification"),
+                                    once_per_cycle=read_flag(c, "once_per_cycle")))
     names = {limit.name for limit in limits}
     for limit in limits:
         if limit.within is not None and limit.within not in names:
