@@ -99,9 +99,10 @@ def credit_entry_yaml(
     categories = categories or {}
     if isinstance(counts_toward, dict):
         lines.append("counts_toward: {" + ", ".join(f"{k}: {_allocation(v, categories.get(k))}" for k, v in counts_toward.items()) + "}")
-    else:  # estimated: ids, and those with a category as {id: {category: …}}
-        lines.append("counts_toward: [" + ", ".join(
-            "{" + f"{k}: {_allocation(None, categories[k])}" + "}" if k in categories else k for k in counts_toward) + "]")
+    elif categories:  # estimated, some with a category: the map form, null where only the estimate is asked for
+        lines.append("counts_toward: {" + ", ".join(f"{k}: {_allocation(None, categories.get(k))}" for k in counts_toward) + "}")
+    else:  # estimated: the list form
+        lines.append("counts_toward: [" + ", ".join(counts_toward) + "]")
     for key, value in (("field_of_study", field_of_study), ("state", state), ("source", source)):
         if value:
             lines.append(f"{key}: {quote_yaml(value)}")
@@ -120,7 +121,7 @@ def credit_entry_yaml(
 
 def _allocation(credits: Decimal | None, category: str | None) -> str:
     if category is None:
-        return fmt(credits)
+        return fmt(credits) if credits is not None else "null"
     claimed = f"credits: {fmt(credits)}, " if credits is not None else ""
     return "{" + claimed + f"category: {quote_yaml(category)}" + "}"
 

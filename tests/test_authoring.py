@@ -7,10 +7,13 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 from recertgen.api import load
 from recertgen.opportunities import entry_yaml
+from recertgen.schema import credit_schema
 from recertgen.yamlio import parse_yaml_text
 
 TODAY = dt.date.today()
@@ -237,6 +240,9 @@ def test_add_takes_minutes_and_a_category_as_options(catalog, cli):
     assert [(a.cert_id, a.credits, a.category) for a in entry.allocations] == [("pmp", None, "power-skills"), ("cissp", None, None)]
     report = load(catalog.root, dt.date(2025, 7, 1)).report
     assert next(c for c in report.cert("pmp").current.categories if c.name == "power-skills").earned == 2
+    written = yaml.safe_load(next((catalog.root / "ledger" / "credits").rglob("*.yaml")).read_text())
+    assert written["counts_toward"] == {"pmp": {"category": "power-skills"}, "cissp": None}  # a shape of SPEC §2
+    jsonschema.validate({**written, "date": written["date"].isoformat()}, credit_schema())  # one `recertgen schema` accepts
     refused = cli("add", catalog.root, "--title", "x", "--provider", "y", "--date", "2025-06-02", "--for", "cissp",
                   "--hours", "1", "--minutes", "60", "--yes")
     assert refused.exit_code == 2 and "not both" in refused.output

@@ -96,6 +96,8 @@ CREDIT_CORPUS = {
     "valid": (BASE, True),
     "valid list": ("- " + BASE.replace("\n", "\n  ").rstrip() + "\n", True),
     "valid map with category": (BASE.replace("[cissp]", "{cissp: {credits: 1.5, category: group-a}}"), True),
+    "estimate with a category": (BASE.replace("[cissp]", "{cissp: {category: group-a}}"), True),
+    "estimate in the map form": (BASE.replace("[cissp]", "{cissp: null}"), True),
     "explicit credits without duration": (BASE.replace("hours: 1.5\n", "").replace("[cissp]", "{cissp: 1}"), True),
     "title yes stays text": (BASE.replace("Webinar", "yes"), True),
     "full entry": (BASE + "delivery: webinar\nstate: CA\nfield_of_study: IT\nsource: external\ndescription: x\nsubmitted: {cissp: 2025-03-20}\n", True),
