@@ -184,6 +184,12 @@ def _refusal(rel: str, problems: tuple) -> "Refused":
     return Refused("the new entry does not check; nothing was written", problems)
 
 
+def free_path(ledger_dir: Path, rel_path: str) -> str:
+    """Where `write_entry` would create `rel_path` now: the name itself or
+    the first free `-2`, `-3`… beside it (what a preview should show)."""
+    return _unused(ledger_dir / rel_path).relative_to(ledger_dir).as_posix()
+
+
 def _unused(path: Path) -> Path:
     """Another activity may share a date and a title with one logged before
     (another provider's course of the same name): it gets its own file."""

@@ -216,6 +216,17 @@ def test_add_preview_can_be_declined(catalog, cli):
     assert not (catalog.root / "ledger/credits/2025").exists()
 
 
+def test_add_preview_names_the_file_it_will_write(catalog, cli):
+    """Another activity with the same date and title gets `-2`: the
+    preview says so rather than naming the file already there."""
+    catalog.credit("2025/2025-03-14-threat-modelling-workshop", "title: Threat modelling workshop\nprovider: Other\n"
+                   "date: 2025-03-14\nhours: 1\ncounts_toward: [cissp]\n")
+    result = cli("add", catalog.root, input="\n".join(ANSWERS) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "\nledger/credits/2025/2025-03-14-threat-modelling-workshop-2.yaml:\n" in result.output
+    assert "Wrote ledger/credits/2025/2025-03-14-threat-modelling-workshop-2.yaml" in result.output
+
+
 def test_add_without_prompts_for_scripts(catalog, cli, tmp_path):
     proof = tmp_path / "c.png"
     proof.write_bytes(b"\x89PNG certificate")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..api import today
-from ..authoring import MAX_PROOF_BYTES, Refused, credit_entry_yaml, credit_path, plan_proof, write_entry
+from ..authoring import MAX_PROOF_BYTES, Refused, credit_entry_yaml, credit_path, free_path, plan_proof, write_entry
 from ..fields import as_amount, as_date, did_you_mean
 from ..model import DELIVERIES, EXTERNAL
 from ..status_text import one_line
@@ -211,7 +211,7 @@ def add(root, yes, **given):
         )
         rel = credit_path(day, title)
         if not yes:
-            click.echo(f"\n{ledger.settings.ledger}/{rel}:\n")
+            click.echo(f"\n{ledger.settings.ledger}/{free_path(ledger.ledger_dir, rel)}:\n")
             click.echo(text)
             if not click.confirm("Write this entry?", default=True):
                 click.echo("Nothing was written.")
