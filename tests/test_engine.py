@@ -257,6 +257,18 @@ def test_upcoming_cycle_is_reported_before_it_starts(ledger):
     assert cert.status == "upcoming"
 
 
+@pytest.mark.parametrize("as_of,current", [
+    (D(2021, 6, 1), D(2022, 1, 1)),  # none has started: the next one
+    (D(2022, 6, 1), D(2022, 1, 1)),  # the one containing the day
+    (D(2023, 6, 1), D(2024, 1, 1)),  # between two: the next one, not the last of all
+    (D(2027, 6, 1), D(2026, 1, 1)),  # after all: the last one
+])
+def test_the_reported_cycle_between_cycles_is_the_next_one(ledger, as_of, current):
+    years = "".join(f"  - {{start: {y}-01-01, end: {y}-12-31, required: 10}}\n" for y in (2022, 2024, 2026))
+    ledger.cert("custom", f"name: Custom\nbody: B\ncycles:\n{years}")
+    assert ledger.load(as_of).report.cert("custom").current.start == current
+
+
 # -- estimation through entries -------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -250,13 +250,15 @@ def _outside(counted: list[CountedCredit], cycle_list) -> Iterable[CountedCredit
 
 def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | None:
     """SPEC §5: the cycle containing the as-of date, else the next one when
-    none has started, else the last one."""
+    none has started, else the last one. Between two cycles (a gap in
+    cycles written by hand) it is the next one too: the one the holder is
+    heading into, not one further in the future."""
     for report in reports:
         if report.start <= as_of <= report.end:
             return report
     upcoming = [r for r in reports if r.start > as_of]
-    if upcoming and all(r.start > as_of for r in reports):
-        return upcoming[0]
+    if upcoming:
+        return min(upcoming, key=lambda r: r.start)
     return reports[-1] if reports else None
 
 
