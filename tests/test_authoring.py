@@ -99,10 +99,11 @@ def test_add_gives_another_activity_of_the_same_date_and_title_its_own_file(cata
     assert files_under(catalog.root) == before
 
 
-def test_log_with_date_targets_and_proof(catalog, cli, tmp_path):
+@pytest.mark.parametrize("targets", [("--for", "cissp", "--for", "pmp"), ("--for", "cissp,pmp")])
+def test_log_with_date_targets_and_proof(catalog, cli, tmp_path, targets):
     proof = tmp_path / "certificate.PDF"
     proof.write_bytes(b"%PDF-1.4 completion")
-    result = cli("log", "unlisted-book", catalog.root, "--date", "2025-07-01", "--for", "cissp", "--for", "pmp", "--proof", proof)
+    result = cli("log", "unlisted-book", catalog.root, "--date", "2025-07-01", *targets, "--proof", proof)
     assert result.exit_code == 0, result.output
     copied = catalog.root / "ledger/proof/2025/certificate.pdf"
     assert copied.read_bytes() == b"%PDF-1.4 completion"

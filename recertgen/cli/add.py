@@ -12,7 +12,7 @@ from ..fields import as_amount, as_date, did_you_mean
 from ..model import DELIVERIES, EXTERNAL
 from ..status_text import one_line
 from ..yamlio import Scalar
-from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse
+from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse, split_ids
 
 
 def _scalar(text: str) -> Scalar:
@@ -125,7 +125,7 @@ class Form:
 @click.option("--title", help="What the activity was called.")
 @click.option("--provider", help="Who ran it.")
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="When you completed it.")
-@click.option("--for", "certs", multiple=True, metavar="CERT", help="A certification it counts toward (repeatable).")
+@click.option("--for", "certs", multiple=True, metavar="CERT", callback=split_ids, help="A certification it counts toward (repeatable, or comma-separated).")
 @click.option("--hours", metavar="H", help="How long it took, in hours (credits are estimated from it).")
 @click.option("--minutes", metavar="M", help="How long it took, in minutes (instead of --hours).")
 @click.option("--credits", metavar="N", help="Credits on your certificate (instead of an estimate), for each certification.")

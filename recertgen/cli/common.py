@@ -35,6 +35,11 @@ def parse_date(ctx, param, value: str | None) -> dt.date | None:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def split_ids(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--for cissp --for pmp`, or `--for cissp,pmp`: both mean two."""
+    return tuple(part for value in values for part in re.split(r"[,\s]+", value) if part)
+
+
 def root_argument(func):
     return click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)(func)
 

@@ -10,14 +10,14 @@ from ..authoring import Refused, credit_path, plan_proof, write_entry
 from ..fields import did_you_mean
 from ..opportunities import default_date, entry_yaml, held_targets
 from ..status_text import one_line
-from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, refuse, parse_date
+from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, parse_date, refuse, split_ids
 
 
 @click.command()
 @click.argument("opportunity_id")
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
 @click.option("--date", "day", callback=parse_date, metavar="D", help="When you did it (default: the opportunity's date if past, else today).")
-@click.option("--for", "certs", multiple=True, metavar="CERT", help="A certification it counts toward (repeatable; default: those it is listed for).")
+@click.option("--for", "certs", multiple=True, metavar="CERT", callback=split_ids, help="A certification it counts toward (repeatable, or comma-separated; default: those it is listed for).")
 @click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), help="A certificate file to copy into ledger/proof/ with its digest.")
 def log(opportunity_id, root, day, certs, proof):
     """Log an opportunity from the CE index as a new credit file.
