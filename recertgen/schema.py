@@ -235,7 +235,8 @@ def program_schema() -> dict:
         "unit": {"enum": list(UNITS)},
         "unit_label": _text("the issuer's word for the unit"),
         "cycle": {"type": "object", "additionalProperties": False, "properties": {
-            "years": {"type": "integer", "minimum": 1}, "months": {"type": "integer", "minimum": 1},
+            "years": {"type": "integer", "minimum": 1, "maximum": program.MAX_CYCLE_MONTHS // 12},
+            "months": {"type": "integer", "minimum": 1, "maximum": program.MAX_CYCLE_MONTHS},
             "anchor": {"enum": list(program.ANCHORS)}, "counts_from_certified": {"type": "boolean"},
             "ends": {"enum": list(program.CYCLE_ENDS)}}},
         "required": _amount("credits per cycle"),
@@ -249,7 +250,7 @@ def program_schema() -> dict:
         "delivery_limits": DELIVERY_LIMITS,
         "estimate": estimate,
         "carry_over": {"type": "object", "additionalProperties": False, "required": ["max"], "properties": {
-            "max": _amount("at most this much moves to the next cycle"), "window_months": {"type": "integer", "minimum": 1},
+            "max": _amount("at most this much moves to the next cycle"), "window_months": {"type": "integer", "minimum": 1, "maximum": program.MAX_CYCLE_MONTHS},
             "categories": {"type": "array", "items": {"type": "string"}},
             "since": _date("only out of cycles that end on or after this day (when the rule began)")}},
         "once_per_cycle": {"type": "boolean", "description": "the same activity (title and provider) counts once per cycle"},

@@ -112,6 +112,20 @@ CASES = {
     "entry outside every cycle": ({"ledger/credits/a.yaml": entry(date="2023-01-10")}, "ledger/credits/a.yaml", 5, 17, "warning", "outside every cycle of cissp"),
     "submitted elsewhere": ({"ledger/credits/a.yaml": entry(submitted="{cisa: 2025-04-01}")}, "ledger/credits/a.yaml", 6, 19, "warning", "does not count toward it"),
     "duplicate key": ({"ledger/credits/a.yaml": entry() + "title: Again\n"}, "ledger/credits/a.yaml", 6, 1, "error", "duplicate key 'title' (first given at line 1)"),
+    "program cycle of too many months": (
+        {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {months: 99999999}\n",
+         "ledger/certifications/x.yaml": "name: X\nprogram: long\ncertified: 2024-01-15\n"},
+        "ledger/programs/long.yaml", 4, 17, "error", "'months' must be at most 1200 (a century), found 99999999",
+    ),
+    "program cycle of too many years": (
+        {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {years: 9000}\n",
+         "ledger/certifications/x.yaml": "name: X\nprogram: long\ncertified: 2024-01-15\n"},
+        "ledger/programs/long.yaml", 4, 16, "error", "'years' must be at most 100 (a century), found 9000",
+    ),
+    "program cycle of a century and more": (
+        {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {years: 100, months: 6}\n"},
+        "ledger/programs/long.yaml", 4, 29, "error", "longer than a century",
+    ),
     "cert missing name": ({"ledger/certifications/x.yaml": "body: Acme\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'name'"),
     "cert missing body": ({"ledger/certifications/x.yaml": "name: X\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'body'"),
     "cert without cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'cycles'"),

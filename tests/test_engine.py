@@ -96,6 +96,27 @@ def test_months_clamp_to_the_last_day():
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
 
 
+def test_months_past_the_calendar_stop_at_its_ends():
+    assert add_months(D(2024, 1, 15), 99_999_999) == dt.date.max
+    assert add_months(D(2024, 1, 15), -99_999_999) == dt.date.min
+
+
+def test_a_cycle_ending_past_the_calendar_does_not_crash(ledger):
+    """The reader refuses a cycle over a century, but the engine must not
+    depend on that: whatever a program holds, compute never overflows."""
+    from dataclasses import replace
+
+    from recertgen.engine.compute import compute
+
+    ledger.write("ledger/programs/long.yaml", "name: Long\nbody: B\nrequired: 40\ncycle: {years: 3}\n")
+    ledger.cert("c", "name: C\nprogram: long\ncertified: 2024-01-15\n")
+    loaded = ledger.load()
+    programs = {**loaded.ledger.programs}
+    programs["long"] = replace(programs["long"], cycle_months=99_999_999)
+    report = compute(replace(loaded.ledger, programs=programs), D(2026, 11, 15)).cert("c")
+    assert (report.current.start, report.current.end) == (D(2024, 1, 15), dt.date.max - dt.timedelta(days=1))
+
+
 # -- cycles and entries -------------------------------------------------------------
 
 def test_inclusive_boundaries_and_entries_outside(ledger):

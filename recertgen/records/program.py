@@ -40,6 +40,9 @@ CARRY_KEYS = ("max", "window_months", "categories", "since")
 # are exempt until then)
 ANCHORS = ("certified", "next-january", "anniversary-month")
 CYCLE_ENDS = ("day-before-anniversary", "month-end")
+# A century: no issuer's cycle is longer, and a longer one is a typing slip that
+# would roll cycles past the end of the calendar.
+MAX_CYCLE_MONTHS = 1200
 CONFIDENCE_WORDS = {
     "o": "confirmed",
     "om": "confirmed",
@@ -127,11 +130,25 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
     months = c.integer("months", minimum=1)
     if years is None and months is None:
         c.error(c.here(), "a program's cycle needs 'years' or 'months'")
-    total = (years or 0) * 12 + (months or 0) or 36
+    years = _at_most(c, "years", years, MAX_CYCLE_MONTHS // 12)
+    months = _at_most(c, "months", months, MAX_CYCLE_MONTHS)
+    total = (years or 0) * 12 + (months or 0)
+    if total > MAX_CYCLE_MONTHS:
+        c.error(c.at("months"), f"a cycle of {years} years and {months} months is longer than a century ({MAX_CYCLE_MONTHS} months)")
+        total = 0
+    total = total or 36
     anchor = c.choice("anchor", ANCHORS) or "certified"
     counts_from = read_flag(c, "counts_from_certified")
     ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
     return total, anchor, counts_from, ends == "month-end"
+
+
+def _at_most(r: MapReader, key: str, value: int | None, limit: int) -> int | None:
+    """`value`, or None (with an error at the key) when it is above `limit`."""
+    if value is not None and value > limit:
+        r.error(r.at(key), f"'{key}' must be at most {limit} (a century), found {value}")
+        return None
+    return value
 
 
 def _annual(r: MapReader) -> dict:
@@ -275,7 +292,8 @@ def _carry_over(r: MapReader) -> CarryOver | None:
     maximum = c.amount("max", required=True)
     if maximum is None:
         return None
-    return CarryOver(max=maximum, window_months=c.integer("window_months", minimum=1), categories=c.text_list("categories"),
+    window = _at_most(c, "window_months", c.integer("window_months", minimum=1), MAX_CYCLE_MONTHS)
+    return CarryOver(max=maximum, window_months=window, categories=c.text_list("categories"),
                      since=c.date("since"))
 
 
