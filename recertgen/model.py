@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .problems import Source
 
@@ -104,6 +104,27 @@ class CategoryLimit:
     @property
     def title(self) -> str:
         return self.label or self.name
+
+
+def within_loops(limits: Iterable[CategoryLimit]) -> list[tuple[str, ...]]:
+    """The loops among categories' `within` (a within b within a, or a
+    within a), each as the names in `within` order. Such a category has no
+    parent to count toward: the reader reports the loop and the engine
+    ignores its `within`, so credits neither vanish nor count twice. Each
+    category points to at most one parent, so one walk finds every loop."""
+    known = {limit.name: limit.within for limit in limits}
+    done: set[str] = set()
+    loops: list[tuple[str, ...]] = []
+    for name in known:
+        path: dict[str, int] = {}  # name -> place on this walk
+        current: str | None = name
+        while current in known and current not in done and current not in path:
+            path[current] = len(path)
+            current = known[current]
+        if current in path:
+            loops.append(tuple(path)[path[current]:])
+        done.update(path)
+    return loops
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,14 @@ CASES = {
         {"ledger/certifications/x.yaml": "name: X\nbody: A\ncategories: {ethics: {min: 5, max: 2}}\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"},
         "ledger/certifications/x.yaml", 3, 28, "error", "min 5 above its max 2",
     ),
+    "categories within each other": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncategories: {a: {min: 1, within: b}, b: {within: a}}\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"},
+        "ledger/certifications/x.yaml", 3, 34, "error", "category 'a' is within 'b', which is within 'a': a loop",
+    ),
+    "category within itself": (
+        {"ledger/certifications/x.yaml": "name: X\nbody: A\ncategories:\n  a: {within: a}\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"},
+        "ledger/certifications/x.yaml", 4, 15, "error", "category 'a' is within 'a': a loop",
+    ),
     "assertion mismatch": (
         {"ledger/certifications/cissp.yaml": CISSP + "assertions:\n  - {date: 2025-06-30, total: 5, source: portal}\n", "ledger/credits/a.yaml": OK_ENTRY},
         "ledger/certifications/cissp.yaml", 5, 5, "error", "the portal showed 5.00 on 2025-06-30 but the ledger has 1.50",

@@ -164,6 +164,28 @@ def test_category_caps_limit_what_counts(cissp_ledger):
     assert any("at most 30.00 count" in w for w in cert.warnings)
 
 
+@pytest.mark.parametrize("categories", [
+    "{a: {min: 1, max: 5, within: b}, b: {min: 1, max: 3, within: a}}",
+    "{a: {min: 1, max: 5, within: a}, b: {min: 1, max: 3}}",
+])
+def test_categories_within_each_other_neither_lose_nor_double_credits(ledger, categories):
+    """A `within` loop (an error) is ignored: each category is its own top."""
+    ledger.cert("custom", custom(extra=f"categories: {categories}"))
+    ledger.credit("a", credit("A", "2024-03-01", "{credits: 8, category: a}"))
+    current = ledger.load(D(2024, 6, 1)).report.cert("custom").current
+    assert current.earned == Decimal(5)
+    assert [(c.name, c.earned, c.counted, c.within) for c in current.categories] == [
+        ("a", Decimal(8), Decimal(5), None), ("b", Decimal(0), Decimal(0), None)]
+
+
+def test_a_long_chain_of_categories_counts_at_its_top(ledger):
+    """Each child capped, then counted in its parent, however deep (parents written first)."""
+    chain = "c20: {max: 6}, " + ", ".join(f"c{i}: {{within: c{i + 1}}}" for i in reversed(range(20)))
+    ledger.cert("custom", custom(extra=f"categories: {{{chain}}}"))
+    ledger.credit("a", credit("A", "2024-03-01", "{credits: 8, category: c0}"))
+    assert ledger.load(D(2024, 6, 1)).report.cert("custom").current.earned == Decimal(6)
+
+
 def test_a_category_capped_at_zero_counts_nothing(ledger):
     """`max: 0` is allowed, as the schema says: the category counts nothing
     toward this certification, and its credits still show as earned."""

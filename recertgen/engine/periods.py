@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..amounts import ZERO
-from ..model import CategoryLimit
+from ..model import CategoryLimit, within_loops
 from .pace import pace
 from .rules import AnnualPeriod, CertRules
 
@@ -131,32 +131,29 @@ def apply_caps(limits: tuple[CategoryLimit, ...], sums: dict[str | None, Decimal
     """Category statuses and the total after caps. A child category (PMI's
     Ways of Working within Education) is capped first, then counts toward
     its parent, whose own cap applies to the sum."""
-    known = {limit.name: limit for limit in limits}
+    parents = category_parents(limits)
+    children: dict[str, list[CategoryLimit]] = defaultdict(list)
+    for limit in limits:
+        if parents[limit.name] is not None:
+            children[parents[limit.name]].append(limit)
     counted: dict[str, Decimal] = {}
     earned: dict[str, Decimal] = {}
-
-    def settle_category(limit: CategoryLimit, depth: int = 0) -> Decimal:
-        if limit.name in counted:
-            return counted[limit.name]
+    depth = _depths(parents)
+    for limit in sorted(limits, key=lambda l: -depth[l.name]):  # children before their parents
         raw = sums.get(limit.name, ZERO)
-        children = [c for c in limits if c.within == limit.name and depth < 8]
-        total_raw = raw + sum((sums.get(c.name, ZERO) for c in children), ZERO)
-        total = raw + sum((settle_category(c, depth + 1) for c in children), ZERO)
-        earned[limit.name] = total_raw
+        own = children[limit.name]
+        earned[limit.name] = raw + sum((sums.get(c.name, ZERO) for c in own), ZERO)
+        total = raw + sum((counted[c.name] for c in own), ZERO)
         counted[limit.name] = min(total, limit.max) if limit.max is not None else total
-        return counted[limit.name]
-
-    for limit in limits:
-        settle_category(limit)
-    top_level = sum((counted[limit.name] for limit in limits if limit.within is None or limit.within not in known), ZERO)
-    uncategorised = sum((v for k, v in sums.items() if k not in known), ZERO)
+    top_level = sum((counted[limit.name] for limit in limits if parents[limit.name] is None), ZERO)
+    uncategorised = sum((v for k, v in sums.items() if k not in parents), ZERO)
     statuses = [
         CategoryStatus(
             name=limit.name,
             label=limit.title,
             min=limit.min,
             max=limit.max,
-            within=limit.within,
+            within=parents[limit.name],
             earned=earned[limit.name],
             counted=counted[limit.name],
             remaining=max((limit.min or ZERO) - counted[limit.name], ZERO),
@@ -164,6 +161,32 @@ def apply_caps(limits: tuple[CategoryLimit, ...], sums: dict[str | None, Decimal
         for limit in limits
     ]
     return statuses, top_level + uncategorised
+
+
+def category_parents(limits: tuple[CategoryLimit, ...]) -> dict[str, str | None]:
+    """Each category's parent, None at the top. A `within` naming no
+    category here, or going round a loop (a within b within a), is ignored
+    (validation reports both): credits must neither vanish nor count twice."""
+    looping = {name for loop in within_loops(limits) for name in loop}
+    names = {limit.name for limit in limits}
+    return {limit.name: limit.within if limit.within in names and limit.name not in looping else None for limit in limits}
+
+
+def _depths(parents: dict[str, str | None]) -> dict[str, int]:
+    """How far each category is below the top (parents form a forest),
+    without recursion: a chain may be as long as a ledger cares to write."""
+    depth: dict[str, int] = {}
+    for name in parents:
+        chain: list[str] = []
+        current = name
+        while current is not None and current not in depth:
+            chain.append(current)
+            current = parents[current]
+        level = -1 if current is None else depth[current]
+        for step in reversed(chain):
+            level += 1
+            depth[step] = level
+    return depth
 
 
 def cycle_categories(limits, period_totals: list[dict], carried: Decimal, carry_category: str | None):

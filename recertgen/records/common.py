@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..fields import MapReader
-from ..model import CategoryLimit
+from ..model import CategoryLimit, within_loops
 from ..yamlio import Scalar, YMap, describe
 
 CATEGORY_KEYS = ("min", "max", "within", "label", "one_certification", "once_per_cycle")
@@ -40,6 +40,9 @@ def read_categories(r: MapReader, key: str) -> tuple[CategoryLimit, ...] | None:
     for limit in limits:
         if limit.within is not None and limit.within not in names:
             r.error(r.node_at(node[limit.name]), f"category '{limit.name}' is within {limit.within!r}, which is not a category here")
+    for loop in within_loops(limits):
+        chain = ", which is within ".join(f"'{name}'" for name in (*loop[1:], loop[0]))
+        r.error(r.node_at(node[loop[0]]["within"]), f"category '{loop[0]}' is within {chain}: a loop (remove one 'within')")
     return tuple(limits)
 
 
