@@ -129,6 +129,8 @@ CASES = {
     "cert missing name": ({"ledger/certifications/x.yaml": "body: Acme\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'name'"),
     "cert missing body": ({"ledger/certifications/x.yaml": "name: X\ncycles: [{start: 2025-01-01, end: 2025-12-31, required: 10}]\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing required key 'body'"),
     "cert without cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'cycles'"),
+    "cert with an empty list of cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: []\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
+    "cert with no value for cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: ~\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
     "cert with program but no date": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'certified'"),
     "unknown program": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cisp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 2, 10, "error", "unknown program 'isc2-cisp' (did you mean 'isc2-cissp'?)"),
     "bad unit": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\ncertified: 2024-01-01\nunit: points\n"}, "ledger/certifications/x.yaml", 4, 7, "error", "'unit' must be one of CPE, CEU, PDU, hours"),

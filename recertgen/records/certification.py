@@ -52,6 +52,11 @@ def _stem_id(r: MapReader, stem: str) -> str | None:
 
 def _cycles(r: MapReader):
     seq = r.sequence("cycles")
+    written_empty = seq == [] or ("cycles" in r.node and r.raw("cycles") is None)  # `cycles: []`, `cycles:`, `cycles: ~`
+    if written_empty:
+        if not r.has("program"):  # with a program, `certified` may derive them: validation says if it is missing
+            r.error(r.at("cycles"), "'cycles' is empty: give at least one cycle (start, end, required), or 'certified' with a 'program'")
+        return
     for item in seq or ():
         if not isinstance(item, YMap):
             r.error(r.node_at(item), f"each cycle must be a mapping with start, end and required, found {describe(item)}")
