@@ -268,6 +268,32 @@ def test_cycles_derived_from_certified(ledger, program, certified, as_of, first,
     assert (str(cert.current.start), str(cert.current.end)) == current
 
 
+def test_cycles_roll_up_to_the_as_of_date_however_many(ledger):
+    """Monthly cycles since 2005 are some 260: the current one still holds
+    the as-of date, and the credit dated in it counts."""
+    ledger.write("ledger/programs/monthly.yaml", "name: Monthly\nbody: B\nrequired: 4\ncycle: {months: 1}\n")
+    ledger.cert("c", "name: C\nprogram: monthly\ncertified: 2005-01-01\n")
+    ledger.credit("a", credit("A", "2026-11-01", 8, cert="c"))
+    loaded = ledger.load(D(2026, 11, 15))
+    assert loaded.problems == ()
+    cert = loaded.report.cert("c")
+    assert (cert.current.start, cert.current.end) == (D(2026, 11, 1), D(2026, 11, 30))
+    assert (cert.current.earned, cert.status) == (Decimal(8), "complete")
+
+
+def test_cycles_stop_at_the_calendars_last_day(ledger):
+    """An as-of date at the very end of the calendar (beyond what the
+    command line takes) still gives a last cycle that ends in it, and no more."""
+    from recertgen.engine.compute import compute
+
+    ledger.write("ledger/programs/long.yaml", "name: Long\nbody: B\nrequired: 4\ncycle: {years: 100}\n")
+    ledger.cert("c", "name: C\nprogram: long\ncertified: 2999-01-01\n")
+    cycles = compute(ledger.load().ledger, dt.date.max).cert("c").cycles
+    assert [c.start for c in cycles[1:]] == [c.end + dt.timedelta(days=1) for c in cycles[:-1]]
+    assert all(c.start <= c.end for c in cycles)
+    assert (cycles[-1].start, cycles[-1].end) == (D(9999, 1, 1), D(9999, 12, 30))
+
+
 def test_isaca_counts_credits_from_the_certification_date(ledger):
     ledger.cert("cisa", "name: CISA\nprogram: isaca-cisa\ncertified: 2023-06-10\n")
     ledger.credit("a", credit("Chapter meeting", "2023-09-01", 2, cert="cisa", more="hours: 2"))

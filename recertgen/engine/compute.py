@@ -379,19 +379,20 @@ def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
     assertions = sorted(rules.cert.assertions, key=lambda a: a.date)
     if not assertions:
         return
-    carried = ZERO
     carry_by_start = {}
-    for cycle in cycle_list:  # carry-over into each cycle as of its end
-        carry_by_start[cycle.start] = carried
-        day = cycle.end + ONE_DAY
-        report = cycle_report(rules, cycle, counted, day, tolerance, carried, _trailing_year(counted, day))
-        carried = report.carried_out
+    if rules.carry_over is not None:  # without a rule nothing carries: no need for a report of every cycle
+        carried = ZERO
+        for cycle in cycle_list:  # carry-over into each cycle as of its end
+            carry_by_start[cycle.start] = carried
+            day = cycle.end + ONE_DAY
+            report = cycle_report(rules, cycle, counted, day, tolerance, carried, _trailing_year(counted, day))
+            carried = report.carried_out
     for assertion in assertions:
         cycle = next((c for c in cycle_list if c.contains(assertion.date)), None)
         if cycle is None:
             yield AssertionCheck(assertion, None, None)
             continue
-        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start[cycle.start],
+        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start.get(cycle.start, ZERO),
                               _trailing_year(counted, assertion.date))
         yield AssertionCheck(assertion, report.credited, cycle)
 

@@ -18,7 +18,6 @@ from ..problems import Source
 from .calendar import ONE_DAY, add_months, add_years
 
 DEFAULT_RULE = EstimateRule(minutes_per_credit=Decimal(60), increment=Decimal("0.25"))
-MAX_DERIVED_CYCLES = 200  # a century of 6-month cycles; protects against absurd dates
 
 
 @dataclass(frozen=True)
@@ -165,8 +164,12 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
         start = first.end + ONE_DAY
     else:
         return tuple(result)
-    while start <= as_of and len(result) < MAX_DERIVED_CYCLES:
+    # Up to the as-of date however many: dates end in 2999 and a cycle lasts a
+    # month at least, so some thirteen thousand at most, and cheap to derive.
+    while start <= as_of:
         cycle = _derived(template, start, program.cycle_months, counts_from=start, month_end=program.cycle_ends_month_end)
+        if cycle.end < cycle.start:  # at the calendar's last day: no room for another cycle
+            break
         result.append(cycle)
         start = cycle.end + ONE_DAY
     return tuple(result)
