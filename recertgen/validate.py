@@ -68,6 +68,9 @@ def check_certification_rules(ctx: Context) -> Iterable[Problem]:
                     yield error(cert.source, "missing 'cycles': give cycles (start, end, required) or 'certified' with a 'program'")
             elif cert.certified is None:
                 yield error(cert.source, "missing 'certified' (the date the certification was earned) or 'cycles'")
+            elif program.required is None:
+                yield error(cert.at("program"), f"program '{program.id}' gives no 'required' credits, so no cycle can be derived from "
+                                                f"'certified': add 'required' to {program.source.path}, or give 'cycles' with 'required' here")
         for spec in cert.cycles:
             if spec.end is None and program is None:
                 yield error(spec.source, "cycle has no 'end' and no program to derive it from")

@@ -132,6 +132,11 @@ CASES = {
     "cert with an empty list of cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: []\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
     "cert with no value for cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: ~\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
     "cert with program but no date": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'certified'"),
+    "program without required": (
+        {"ledger/programs/myprog.yaml": "name: P\nbody: B\ncycle: {months: 1}\n",
+         "ledger/certifications/x.yaml": "name: X\nprogram: myprog\ncertified: 2005-01-01\n"},
+        "ledger/certifications/x.yaml", 2, 10, "error", "program 'myprog' gives no 'required' credits, so no cycle can be derived from 'certified'",
+    ),
     "unknown program": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cisp\ncertified: 2024-01-01\n"}, "ledger/certifications/x.yaml", 2, 10, "error", "unknown program 'isc2-cisp' (did you mean 'isc2-cissp'?)"),
     "bad unit": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\ncertified: 2024-01-01\nunit: points\n"}, "ledger/certifications/x.yaml", 4, 7, "error", "'unit' must be one of CPE, CEU, PDU, hours"),
     "bad annual basis": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\ncertified: 2024-01-01\nannual_basis: fiscal\n"}, "ledger/certifications/x.yaml", 4, 15, "error", "'annual_basis' must be one of"),

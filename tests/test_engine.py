@@ -281,6 +281,13 @@ def test_cycles_roll_up_to_the_as_of_date_however_many(ledger):
     assert (cert.current.earned, cert.status) == (Decimal(8), "complete")
 
 
+def test_no_cycle_says_the_program_lacks_required(ledger):
+    ledger.write("ledger/programs/monthly.yaml", "name: Monthly\nbody: B\ncycle: {months: 1}\n")
+    ledger.cert("c", "name: C\nprogram: monthly\ncertified: 2005-01-01\n")
+    cert = ledger.load().report.cert("c")
+    assert cert.warnings == ("no cycle: the program 'monthly' gives no 'required' credits to derive one from 'certified'",)
+
+
 def test_cycles_stop_at_the_calendars_last_day(ledger):
     """An as-of date at the very end of the calendar (beyond what the
     command line takes) still gives a last cycle that ends in it, and no more."""

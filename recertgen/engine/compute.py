@@ -233,7 +233,7 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         outside=outside,
         trailing_year=trailing,
         assertions=checks,
-        warnings=tuple(_warnings(current, checks, as_of)),
+        warnings=tuple(_warnings(rules, current, checks, as_of)),
     )
 
 
@@ -397,12 +397,12 @@ def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
         yield AssertionCheck(assertion, report.credited, cycle)
 
 
-def _warnings(current: CycleReport | None, checks, as_of: dt.date) -> list[str]:
+def _warnings(rules: CertRules, current: CycleReport | None, checks, as_of: dt.date) -> list[str]:
     from ..amounts import fmt
 
     warnings: list[str] = []
     if current is None:
-        return ["no cycle: give 'cycles', or 'certified' with a 'program'"]
+        return [_no_cycle(rules)]
     for year in current.annual:
         if year.status == "missed":
             warnings.append(f"missed the annual minimum for {year.start}–{year.end}: {fmt(year.earned)} of {fmt(year.minimum)}")
@@ -426,3 +426,11 @@ def _warnings(current: CycleReport | None, checks, as_of: dt.date) -> list[str]:
         if check.ledger_total is not None and not check.matches:
             warnings.append(f"portal showed {fmt(check.assertion.total)} on {check.assertion.date}; the ledger has {fmt(check.ledger_total)}")
     return warnings
+
+
+def _no_cycle(rules: CertRules) -> str:
+    """Why a certification has no cycle, in terms of what it does give."""
+    program = rules.program
+    if program is not None and rules.cert.certified is not None and program.required is None:
+        return f"no cycle: the program '{program.id}' gives no 'required' credits to derive one from 'certified'"
+    return "no cycle: give 'cycles', or 'certified' with a 'program'"
