@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from .amounts import fmt
 from .engine.compute import Report, compute
 from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate, university_credits
-from .engine.rules import CertRules, resolve
+from .engine.rules import CertRules, first_of_each_id, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
 from .model import EXTERNAL, Ledger
@@ -31,7 +31,7 @@ class Context:
 
     @cached_property
     def rules(self) -> dict[str, CertRules]:
-        return {cert.id: resolve(cert, self.ledger.programs) for cert in self.ledger.certifications}
+        return {cert.id: resolve(cert, self.ledger.programs) for cert in first_of_each_id(self.ledger.certifications)}
 
     @cached_property
     def report(self) -> Report:
@@ -46,7 +46,7 @@ def check_certification_ids(ctx: Context) -> Iterable[Problem]:
     seen: dict[str, str] = {}
     for cert in ctx.ledger.certifications:
         if cert.id in seen:
-            yield error(cert.at("id"), f"certification id '{cert.id}' is already used by {seen[cert.id]}")
+            yield error(cert.at("id"), f"certification id '{cert.id}' is already used by {seen[cert.id]}: this file is ignored until its id changes")
         else:
             seen[cert.id] = cert.source.path
 
@@ -55,10 +55,10 @@ def check_certification_rules(ctx: Context) -> Iterable[Problem]:
     """A certification must end up with cycles and a requirement, from its
     own keys or its program's; otherwise nothing can be computed for it."""
     programs = ctx.ledger.programs
-    for cert in ctx.ledger.certifications:
+    for cert in first_of_each_id(ctx.ledger.certifications):  # a later duplicate is one error, from check_certification_ids
         program = programs.get(cert.program) if cert.program else None
         if cert.program and program is None:
-            yield error(cert.at("program"), f"unknown program '{cert.program}'{did_you_mean(cert.program, programs)}; `recertgen programs` lists them")
+            yield error(cert.at("program"), f"unknown program '{cert.program}'{did_you_mean(cert.program.lower(), programs)}; `recertgen programs` lists them")
             continue
         if not cert.body and program is None:
             yield error(cert.source, "missing required key 'body' (or give a 'program', which names the body)")
@@ -96,6 +96,8 @@ def check_allocations(ctx: Context) -> Iterable[Problem]:
             rules = certs.get(allocation.cert_id)
             if rules is None:
                 yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
+                continue
+            if rules.program_unknown:  # said once, at the certification's 'program'
                 continue
             yield from _category(entry, allocation, rules)
             yield from _claim(entry, allocation, rules)
@@ -299,6 +301,8 @@ def check_estimates(ctx: Context) -> Iterable[Problem]:
     shortfall the person would otherwise find out about too late."""
     for cert in ctx.report.certifications:
         rules = cert.rules
+        if rules.program_unknown:  # its estimates follow no known rule: the unknown program is the error
+            continue
         program = rules.program
         cap = program.max_per_activity if program else None
         for c in cert.counted:
@@ -328,6 +332,8 @@ def check_assertions(ctx: Context) -> Iterable[Problem]:
     """Like a bank balance assertion: the portal's total on a date must
     equal the ledger's, and should be compared again every quarter."""
     for cert in ctx.report.certifications:
+        if not cert.cycles:  # no cycle is an error of the certification already: every assertion would fall outside
+            continue
         for check in cert.assertions:
             a = check.assertion
             if check.ledger_total is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from decimal import Decimal
 
 import pytest
 
@@ -441,3 +442,29 @@ def test_working_as_a_professional_is_claimed_once_per_cycle(ledger):
     ledger.credit("w2025", work.format(year=2025))
     (refused,) = [p for p in ledger.problems(dt.date(2027, 7, 1)) if ": error: " in p]
     assert refused.startswith("ledger/credits/w2025.yaml:4:") and "claimable once per cycle" in refused and "w2024.yaml" in refused
+
+
+def test_a_duplicate_certification_is_one_error_and_the_first_one_counts(cissp_ledger):
+    """A second file with an existing id is ignored but for its error: its
+    cycles and missing categories do not make every credit a warning."""
+    cissp_ledger.cert("zc", "id: cissp\nname: ZC\nbody: Z\ncycles:\n  - {start: 2020-01-01, end: 2022-12-31, required: 40}\n")
+    cissp_ledger.credit("a", entry(date="2025-03-14", counts_toward="{cissp: {credits: 1.5, category: group-b}}"))
+    loaded = cissp_ledger.load()
+    assert [p.as_text() for p in loaded.problems] == [
+        "ledger/certifications/zc.yaml:1:5: error: certification id 'cissp' is already used by ledger/certifications/cissp.yaml: "
+        "this file is ignored until its id changes"]
+    assert [c.id for c in loaded.report.certifications] == ["cissp"]
+    assert loaded.report.cert("cissp").name == "CISSP"
+    assert loaded.report.cert("cissp").current.earned == Decimal("1.5")
+
+
+@pytest.mark.parametrize("written", ["ISC2-CISSP", "isc2-cisp"])
+def test_an_unknown_program_is_one_error(ledger, written):
+    """Not also 'missing body' and 'missing cycles' (the program would give
+    them), nor warnings about its categories, estimates or assertions."""
+    ledger.cert("cissp", f"name: CISSP\nprogram: {written}\ncertified: 2024-03-15\n"
+                         "assertions:\n  - {date: 2026-10-31, total: 1.5}\n")
+    ledger.credit("a", entry(hours="0.2", counts_toward="{cissp: {credits: 1.5, category: group-b}}"))
+    ledger.credit("b", entry(title="Other", hours="0.1"))
+    assert ledger.problems() == [
+        f"ledger/certifications/cissp.yaml:2:10: error: unknown program '{written}' (did you mean 'isc2-cissp'?); `recertgen programs` lists them"]

@@ -24,7 +24,7 @@ from .estimate import settle
 from .pace import Pace, pace
 from .periods import AnnualStatus, CategoryStatus, DeliveryLimitStatus, between, cycle_categories, limit_deliveries
 from .periods import annual as annual_periods_status
-from .rules import CertRules, Cycle, annual_periods, cycles, resolve
+from .rules import CertRules, Cycle, annual_periods, cycles, first_of_each_id, resolve
 
 DAYS_PER_MONTH = Decimal("30.436875")  # 365.2425 / 12
 STALE_ASSERTION_DAYS = 90
@@ -144,7 +144,7 @@ def compute(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> Report:
     tolerance = ledger.settings.tolerance_days
     reports = tuple(
         _remembered_report(cert, ledger, by_cert.get(cert.id, []), as_of, tolerance, memo)
-        for cert in ledger.certifications
+        for cert in first_of_each_id(ledger.certifications)
     )
     if memo is not None:
         for gone in set(memo) - {cert.id for cert in ledger.certifications}:
@@ -431,6 +431,8 @@ def _warnings(rules: CertRules, current: CycleReport | None, checks, as_of: dt.d
 def _no_cycle(rules: CertRules) -> str:
     """Why a certification has no cycle, in terms of what it does give."""
     program = rules.program
+    if rules.program_unknown:
+        return f"no cycle: unknown program '{rules.cert.program}'"
     if program is not None and rules.cert.certified is not None and program.required is None:
         return f"no cycle: the program '{program.id}' gives no 'required' credits to derive one from 'certified'"
     return "no cycle: give 'cycles', or 'certified' with a 'program'"

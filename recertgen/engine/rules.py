@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from ..model import CarryOver, CategoryLimit, Certification, EstimateRule, Program
 from ..problems import Source
@@ -74,6 +74,12 @@ class CertRules:
     def id(self) -> str:
         return self.cert.id
 
+    @property
+    def program_unknown(self) -> bool:
+        """It names a program that does not exist (one error): its rules and
+        categories are unknown, so nothing is checked against them."""
+        return self.cert.program is not None and self.program is None
+
     def category_of(self, explicit: str | None, delivery: str | None) -> str | None:
         if explicit:
             return explicit
@@ -97,6 +103,19 @@ class CertRules:
         for spec in self.cert.cycles:
             limits.extend(spec.categories or ())
         return limits
+
+
+def first_of_each_id(certifications: Iterable[Certification]) -> list[Certification]:
+    """Each certification id once, as first defined (in file order). A later
+    file with the same id is one error (validation says so) and is otherwise
+    ignored: its cycles must not stand in for the first's everywhere."""
+    seen: set[str] = set()
+    first = []
+    for cert in certifications:
+        if cert.id not in seen:
+            seen.add(cert.id)
+            first.append(cert)
+    return first
 
 
 def resolve(cert: Certification, programs: Mapping[str, Program]) -> CertRules:
