@@ -153,7 +153,7 @@ def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
     if bound is not None and allocation.credits > bound:
         cap = program.max_per_activity if program else None
         if cap is not None and allocation.credits > cap and bound == cap:
-            why = f"{program.name} allows at most {fmt(cap)} for a single activity"
+            why = f"{program.name} allows for a single activity (at most {fmt(cap)})"
         else:
             why = f"the rule allows for {_duration(entry)}" + (f" of {entry.delivery}" if entry.delivery else "") + f" (at most {fmt(bound)})"
         yield error(allocation.source, f"{fmt(allocation.credits)} credits toward {rules.id} is more than {why}")
@@ -180,11 +180,16 @@ def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Prob
 
 def _duration(entry) -> str:
     if entry.semester_hours:
-        return f"{entry.semester_hours} semester hours"
+        return f"{entry.semester_hours} semester hour{_s(entry.semester_hours)}"
     if entry.quarter_hours:
-        return f"{entry.quarter_hours} quarter hours"
+        return f"{entry.quarter_hours} quarter hour{_s(entry.quarter_hours)}"
     minutes = entry.minutes
-    return f"{minutes.normalize():f} minutes" if minutes is not None else "this activity"
+    return f"{minutes.normalize():f} minute{_s(minutes)}" if minutes is not None else "this activity"
+
+
+def _s(amount) -> str:
+    """The plural ending: 1 minute, but 0.5 minutes and 90 minutes."""
+    return "" if amount == 1 else "s"
 
 
 def check_entry_ids(ctx: Context) -> Iterable[Problem]:

@@ -101,9 +101,11 @@ CASES = {
         "ledger/credits/a.yaml", 7, 15, "error", "64 hexadecimal characters",
     ),
     "claim above duration": ({"ledger/credits/a.yaml": entry(counts_toward="{cissp: 3}")}, "ledger/credits/a.yaml", 5, 24, "error", "more than the rule allows for 90 minutes"),
+    "claim above one minute": ({"ledger/credits/a.yaml": entry(hours=None, minutes="1", counts_toward="{cissp: 3}")}, "ledger/credits/a.yaml", 4, 24, "error",
+                               "3.00 credits toward cissp is more than the rule allows for 1 minute (at most"),
     "claim above activity cap": (
         {"ledger/credits/a.yaml": entry(hours="60", counts_toward="{cissp: 45}")},
-        "ledger/credits/a.yaml", 5, 24, "error", "at most 40.00 for a single activity",
+        "ledger/credits/a.yaml", 5, 24, "error", "45.00 credits toward cissp is more than CISSP allows for a single activity (at most 40.00)",
     ),
     "unknown category": (
         {"ledger/certifications/custom.yaml": CUSTOM, "ledger/credits/a.yaml": entry(counts_toward="{custom: {credits: 1, category: ethic}}")},
@@ -397,7 +399,7 @@ def test_cisco_counts_a_course_once_per_cycle_and_at_most_64(ledger):
     problems = ledger.problems(dt.date(2025, 7, 1))
     assert [p.split(": error: ")[0] for p in problems if "error" in p] == ["ledger/credits/again.yaml:4:23", "ledger/credits/big.yaml:4:23"]
     assert "counts it once per cycle" in problems[0] and "first.yaml" in problems[0]
-    assert "at most 64.00 for a single activity" in problems[1]
+    assert "allows for a single activity (at most 64.00)" in problems[1]
     ledger.credit("again", course.format(date="2027-05-01", credits=16))  # the next cycle: counts again
     ledger.credit("big", course.replace("Implementing", "Designing").format(date="2025-06-01", credits=64))
     assert [p for p in ledger.problems(dt.date(2027, 7, 1)) if "error" in p] == []
