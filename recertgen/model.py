@@ -360,6 +360,11 @@ class Program:
     delivery_limits: tuple[tuple[str, Decimal], ...] = ()
     annual_delivery_limits: tuple[tuple[str, Decimal], ...] = ()
     once_per_cycle: bool = False  # Cisco: the same course (title and provider) counts once per cycle
+    # Texas: a reporting period every year, each looking back over the cycle's
+    # length (a rolling window) instead of consecutive cycles; `phase_in`
+    # holds what the first licence years require (0: nothing yet).
+    cycle_rolling: bool = False
+    phase_in: tuple[Decimal, ...] = ()
 
     def rule_for(self, delivery: str | None) -> EstimateRule:
         return self.estimate_by_delivery.get(delivery or "", self.estimate)

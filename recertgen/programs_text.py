@@ -26,7 +26,7 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     lines = [
         f"{p.id}: {p.title} ({p.body})",
         f"  unit                {p.unit_label}",
-        f"  cycle               {_cycle(p)}, starting {_anchor(p)}  [{tag('cycle')}]",
+        f"  cycle               {_cycle(p)}, starting {_anchor(p)}{_rolling(p)}  [{tag('cycle')}]",
         f"  total per cycle     {_num(p.required) or 'set per certification'}  [{tag('required')}]",
         f"  annual minimum      {_num(p.annual_minimum) or 'none'} ({p.annual_basis})  [{tag('annual.minimum')}]",
     ]
@@ -87,8 +87,20 @@ def _num(value) -> str:
 def _cycle(p: Program) -> str:
     if p.cycle_months % 12 == 0:
         years = p.cycle_months // 12
-        return f"{years} year{'s' if years != 1 else ''}"
-    return f"{p.cycle_months} months"
+        length = f"{years} year{'s' if years != 1 else ''}"
+    else:
+        length = f"{p.cycle_months} months"
+    return length + (", rolling" if p.cycle_rolling else "")
+
+
+def _rolling(p: Program) -> str:
+    """Texas: what a rolling window means, and the new licensee's phase-in."""
+    if not p.cycle_rolling:
+        return ""
+    text = "; a report every year over the cycle's length before it"
+    if p.phase_in:
+        text += "; a new licensee's first years require " + ", ".join(_num(v) if v else "none" for v in p.phase_in)
+    return text
 
 
 def _anchor(p: Program) -> str:

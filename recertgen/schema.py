@@ -238,7 +238,10 @@ def program_schema() -> dict:
             "years": {"type": "integer", "minimum": 1, "maximum": program.MAX_CYCLE_MONTHS // 12},
             "months": {"type": "integer", "minimum": 1, "maximum": program.MAX_CYCLE_MONTHS},
             "anchor": {"enum": list(program.ANCHORS)}, "counts_from_certified": {"type": "boolean"},
-            "ends": {"enum": list(program.CYCLE_ENDS)}}},
+            "ends": {"enum": list(program.CYCLE_ENDS)},
+            "rolling": {"type": "boolean", "description": "a reporting window every year, looking back the cycle's length (Texas)"},
+            "phase_in": {"type": "array", "items": _amount("required in this licence year (0: nothing yet)", zero=True),
+                         "description": "what a new licensee's first years require, year by year"}}},
         "required": _amount("credits per cycle"),
         "annual": {"type": "object", "additionalProperties": False, "properties": {
             "minimum": _amount("credits per year", zero=True), "basis": {"enum": list(ANNUAL_BASES)},

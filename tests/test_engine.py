@@ -478,7 +478,6 @@ CYCLE_RULES = {
     **{p: ("certified", 3) for p in ("cisco-associate", "cisco-specialist", "cisco-professional", "cisco-expert")},
     "cpa-ca": ("certified", 2),
     "cpa-ny": ("next-january", 3),
-    "cpa-tx": ("certified", 3),
     "iia-cia": ("next-january", 1),
     "acfe-cfe": ("anniversary-month", 1),
 }
@@ -501,6 +500,40 @@ def test_every_program_derives_and_rolls_its_cycles(ledger, program):
             end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         assert cycle.end == end
     assert cycles[-1].start <= as_of <= cycles[-1].end
+
+
+@pytest.mark.parametrize("as_of,window,required", [
+    ("2020-06-01", ("2021-03-15", "2022-03-14"), 20),  # 1st licence year: nothing due; the 2nd year's report is next
+    ("2021-06-01", ("2021-03-15", "2022-03-14"), 20),  # 2nd: 20 in the prior 12 months
+    ("2022-06-01", ("2021-03-15", "2023-03-14"), 60),  # 3rd: 60 in the prior 24 (RULES E21)
+    ("2023-06-01", ("2021-03-15", "2024-03-14"), 100),  # 4th: 100 in the prior 36
+    ("2025-06-01", ("2023-03-15", "2026-03-14"), 120),  # 6th: 120 in the prior 36, the window rolls a year at a time
+])
+def test_texas_reports_every_year_over_a_rolling_window_and_phases_new_licensees_in(ledger, as_of, window, required):
+    """RULES §8c (O): the licence is renewed every year and each report looks
+    back 36 months; new licensees: none, 20 in 12 months, 60 in 24, 100 in 36,
+    then 120 in 36 — each with 20 in the last 12 (the annual minimum)."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-03-15\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2021-06-01\ncounts_toward: {tx: 30}\n")
+    cert = ledger.load(D.fromisoformat(as_of)).report.cert("tx")
+    current = cert.current
+    assert ((current.start.isoformat(), current.end.isoformat()), current.required) == (window, required)
+    assert {a.minimum for a in current.annual} == {20}
+    assert [c.start for c in cert.cycles] == sorted(c.start for c in cert.cycles)  # windows overlap, in order
+    assert current.earned == (30 if D.fromisoformat(window[0]) <= D(2021, 6, 1) <= D.fromisoformat(as_of) else 0)
+
+
+def test_texas_windows_follow_written_ones_and_may_overlap_them(ledger):
+    """Windows written by hand (to end in the birth month) overlap as the
+    board's do, with no 'overlaps' error; later years follow the last one."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncycles:\n  - {start: 2021-08-01, end: 2024-07-31}\n"
+                      "  - {start: 2022-08-01, end: 2025-07-31}\n")
+    assert ledger.problems(D(2026, 11, 15)) == []
+    cert = ledger.load(D(2026, 11, 15)).report.cert("tx")
+    assert [(c.start, c.end, c.required) for c in cert.cycles] == [
+        (D(2021, 8, 1), D(2024, 7, 31), 120), (D(2022, 8, 1), D(2025, 7, 31), 120),
+        (D(2023, 8, 1), D(2026, 7, 31), 120), (D(2024, 8, 1), D(2027, 7, 31), 120)]
+    assert (cert.current.start, cert.current.end) == (D(2024, 8, 1), D(2027, 7, 31))
 
 
 def test_giac_expires_on_the_last_day_of_the_month_earned(ledger):
@@ -583,7 +616,7 @@ def test_a_ledger_defines_its_own_program(ledger):
 def test_texas_nano_learning_counts_at_most_half_the_cycle(ledger):
     """RULES §8c (O): at most 50 % of the 3-year total may be nano-learning,
     whatever its category: 120 nano and 24 other credits count 84."""
-    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2024-03-15\n")
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncycles:\n  - {start: 2024-03-15, end: 2027-03-14}\n")  # a 36-month window
     for n, day in enumerate(("2024-06-01", "2024-06-02", "2025-06-01", "2025-06-02", "2026-06-01", "2026-06-02")):
         ledger.credit(f"nano-{n}", f"title: Nano {n}\nprovider: P\ndate: {day}\ndelivery: nano-learning\ncounts_toward: {{tx: 20}}\n")
     ledger.credit("live", "title: Live\nprovider: P\ndate: 2024-07-01\ndelivery: group-live\nminutes: 1000\ncounts_toward: {tx: 20}\n")

@@ -253,9 +253,9 @@ def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | 
     none has started, else the last one. Between two cycles (a gap in
     cycles written by hand) it is the next one too: the one the holder is
     heading into, not one further in the future."""
-    for report in reports:
-        if report.start <= as_of <= report.end:
-            return report
+    containing = [r for r in reports if r.start <= as_of <= r.end]
+    if containing:  # rolling windows overlap (Texas): this year's report is the one ending first
+        return min(containing, key=lambda r: r.end)
     upcoming = [r for r in reports if r.start > as_of]
     if upcoming:
         return min(upcoming, key=lambda r: r.start)

@@ -162,6 +162,8 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
         )
     if program is None or program.required is None:
         return tuple(result)
+    if program.cycle_rolling:
+        return tuple(result + _rolling_windows(rules, result, as_of))
     if result:
         last = result[-1]
         template = last
@@ -192,6 +194,39 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
         result.append(cycle)
         start = cycle.end + ONE_DAY
     return tuple(result)
+
+
+def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> list[Cycle]:
+    """Texas (RULES §8c): the licence is renewed every year, and each year's
+    report looks back over the cycle's length (36 months) from the day
+    before the anniversary, so the windows overlap and a credit counts in
+    every window holding its date. A new licensee's first years require
+    `phase_in` (nothing, then 20 over 12 months, 60 over 24, 100 over 36)
+    over the years since the first that required anything. Years follow the
+    last written cycle (full windows), else the certification date."""
+    program, cert = rules.program, rules.cert
+    if written:
+        anchor, phase, floor = written[-1].end + ONE_DAY, (), None
+    elif cert.certified is not None:
+        anchor, phase = cert.certified, program.phase_in
+        floor = add_months(anchor, 12 * next((i for i, v in enumerate(phase) if v), len(phase)))
+    else:
+        return []
+    categories = _categories(None, cert, program)
+    windows: list[Cycle] = []
+    year = 1
+    while True:
+        year_start, end = add_months(anchor, 12 * (year - 1)), add_months(anchor, 12 * year) - ONE_DAY
+        if year_start > as_of and windows or end < year_start:  # past the as-of date (one window at least), or the calendar
+            break
+        required = phase[year - 1] if year <= len(phase) else program.required
+        if required:
+            start = add_months(end + ONE_DAY, -program.cycle_months)
+            start = max(start, floor) if floor is not None else start
+            windows.append(Cycle(start=start, end=end, counts_from=start, required=required,
+                                 annual_minimum=program.annual_minimum, categories=categories, source=None))
+        year += 1
+    return windows
 
 
 def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:

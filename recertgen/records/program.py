@@ -24,7 +24,7 @@ KEYS = (
     "categories", "default_category", "delivery_categories", "delivery_limits", "estimate", "carry_over",
     "once_per_cycle", "reviewed", "sources", "confidence", "notes",
 )
-CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends")
+CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends", "rolling", "phase_in")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories", "delivery_limits")
 ESTIMATE_KEYS = (
     "minutes_per_credit", "increment", "minimum", "first_increment", "fixed", "min_minutes",
@@ -67,6 +67,7 @@ def read_program(
     body = r.text("body", required=True)
     unit = r.choice("unit", UNITS) or "CPE"
     months, anchor, counts_from_certified, month_end = _cycle(r)
+    rolling, phase_in = _rolling(r)
     required = r.amount("required")
     annual = _annual(r)
     categories = read_categories(r, "categories") or ()
@@ -110,6 +111,8 @@ def read_program(
         delivery_limits=_delivery_limits(r),
         annual_delivery_limits=annual["delivery_limits"],
         once_per_cycle=read_flag(r, "once_per_cycle"),
+        cycle_rolling=rolling,
+        phase_in=phase_in,
         sources=sources,
         reviewed=reviewed,
         confidence=confidence,
@@ -141,6 +144,31 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
     counts_from = read_flag(c, "counts_from_certified")
     ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
     return total, anchor, counts_from, ends == "month-end"
+
+
+def _rolling(r: MapReader) -> tuple[bool, tuple[Decimal, ...]]:
+    """`cycle: {rolling: true, phase_in: [0, 20, 60, 100]}`: a reporting
+    period every year looking back over the cycle's length (Texas), and what
+    a new licensee's first years require instead of the full total."""
+    node = r.mapping("cycle")
+    if node is None:
+        return False, ()
+    c = MapReader(node, r.rel, r.problems, "a program's cycle")
+    rolling = read_flag(c, "rolling")
+    if not c.has("phase_in"):
+        return rolling, ()
+    if not rolling:
+        c.error(c.at("phase_in"), "'phase_in' needs 'rolling: true' (a reporting period every year)")
+    raw = c.raw("phase_in")
+    items = list(raw) if isinstance(raw, YSeq) else [raw]
+    values = []
+    for item in items:
+        value, message = as_amount(item, zero_ok=True)
+        if message:
+            c.error(c.node_at(item), f"each of 'phase_in' {message}")
+        else:
+            values.append(value)
+    return rolling, tuple(values)
 
 
 def _at_most(r: MapReader, key: str, value: int | None, limit: int) -> int | None:
