@@ -243,10 +243,10 @@ def as_amount(node: Node, zero_ok: bool = False) -> tuple[Decimal | None, str | 
         return None, f"must be a number, found {describe(node)}"
     if value < 0 or (value == 0 and not zero_ok):
         return None, f"must be {'zero or more' if zero_ok else 'positive'}, found {text}"
+    if value > MAX_AMOUNT:  # first: rounding a number of more than 28 digits to cents overflows the context
+        return None, f"is implausibly large: {text}"
     if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
         return None, f"has more than two decimal places: {text}"
-    if value > MAX_AMOUNT:
-        return None, f"is implausibly large: {text}"
     return value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value, None
 
 
