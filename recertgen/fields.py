@@ -20,6 +20,7 @@ from .yamlio import Node, Scalar, YMap, YSeq, describe
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_INTEGER_RE = re.compile(r"[+-]?[0-9]+\Z")
 _CLOCK_RE = re.compile(r"^\d+:\d{1,2}(?::\d{1,2})?$")
 MAX_AMOUNT = Decimal("100000")
 
@@ -113,15 +114,18 @@ class MapReader:
             self.error(self.at(key), f"'{key}' {message}")
         return value
 
-    def integer(self, key: str, minimum: int = 0) -> int | None:
+    def integer(self, key: str, minimum: int, maximum: int) -> int | None:
+        """A whole number within bounds: every count in the format has a
+        sensible range, and a bound also keeps `int()` from refusing (or
+        taking long over) thousands of digits."""
         node = self.raw(key)
         if node is None:
             return None
-        if isinstance(node, Scalar) and re.fullmatch(r"[+-]?\d+", node.text.strip()):
-            value = int(node.text)
-            if value >= minimum:
+        if isinstance(node, Scalar):
+            value = as_integer(node.text.strip(), max(abs(minimum), abs(maximum)))
+            if value is not None and minimum <= value <= maximum:
                 return value
-        self.error(self.at(key), f"'{key}' must be a whole number of at least {minimum}, found {describe(node)}")
+        self.error(self.at(key), f"'{key}' must be a whole number from {minimum} to {maximum}, found {describe(node)}")
         return None
 
     def ident(self, key: str, required: bool = False) -> str | None:
@@ -193,6 +197,16 @@ def as_text(node: Node) -> str | None:
     if isinstance(node, Scalar):
         return None if node.is_null else node.text
     return None
+
+
+def as_integer(text: str, bound: int) -> int | None:
+    """The whole number `text` writes, or None when it writes none or one
+    further from zero than `bound`. Digits past the bound's length are
+    never converted: int() refuses more than 4,300 of them."""
+    if not _INTEGER_RE.match(text) or len(text.lstrip("+-").lstrip("0")) > len(str(bound)):
+        return None
+    value = int(text)
+    return value if abs(value) <= bound else None
 
 
 def as_date(node: Node) -> tuple[dt.date | None, str | None]:

@@ -120,12 +120,12 @@ CASES = {
     "program cycle of too many months": (
         {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {months: 99999999}\n",
          "ledger/certifications/x.yaml": "name: X\nprogram: long\ncertified: 2024-01-15\n"},
-        "ledger/programs/long.yaml", 4, 17, "error", "'months' must be at most 1200 (a century), found 99999999",
+        "ledger/programs/long.yaml", 4, 17, "error", "'months' must be a whole number from 1 to 1200, found '99999999'",
     ),
     "program cycle of too many years": (
         {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {years: 9000}\n",
          "ledger/certifications/x.yaml": "name: X\nprogram: long\ncertified: 2024-01-15\n"},
-        "ledger/programs/long.yaml", 4, 16, "error", "'years' must be at most 100 (a century), found 9000",
+        "ledger/programs/long.yaml", 4, 16, "error", "'years' must be a whole number from 1 to 100, found '9000'",
     ),
     "program cycle of a century and more": (
         {"ledger/programs/long.yaml": "name: L\nbody: B\nrequired: 40\ncycle: {years: 100, months: 6}\n"},
@@ -182,6 +182,18 @@ CASES = {
     "unlisted source": (
         {"recertgen.yaml": "sources: [linkedin-learning]\n", "ledger/credits/a.yaml": entry(source="linkedn-learning")},
         "ledger/credits/a.yaml", 6, 9, "warning", "did you mean 'linkedin-learning'",
+    ),
+    "program cycle of thousands of digits": (
+        {"ledger/programs/p.yaml": f"name: P\nbody: B\ncycle: {{years: {'9' * 5000}}}\nrequired: 10\n"},
+        "ledger/programs/p.yaml", 3, 16, "error", "'years' must be a whole number from 1 to 100",
+    ),
+    "program cycle over a century": (
+        {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 60, months: 600}\nrequired: 10\n"},
+        "ledger/programs/p.yaml", 3, 28, "error", "a cycle of 60 years and 600 months is longer than a century",
+    ),
+    "carry-over window out of range": (
+        {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 3}\nrequired: 10\ncarry_over: {max: 5, window_months: 99999999999999999999999}\n"},
+        "ledger/programs/p.yaml", 5, 37, "error", "'window_months' must be a whole number from 1 to 1200",
     ),
     "opportunity duplicate id": (
         {"ledger/opportunities/a.yaml": "- {id: talk, title: A}\n- {id: talk, title: B}\n"},

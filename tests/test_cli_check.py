@@ -94,6 +94,15 @@ def test_broken_settings_exit_2_with_the_line(cissp_ledger, cli):
 
 
 
+@pytest.mark.parametrize("value", ["9" * 5000, "3651", "-1"])
+def test_a_tolerance_out_of_range_is_a_settings_error_at_its_value(cissp_ledger, cli, value):
+    """Even thousands of digits (which int() refuses) are an error at the key, not a traceback."""
+    cissp_ledger.write("recertgen.yaml", f"pace:\n  tolerance_days: {value}\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2
+    assert "recertgen.yaml:2:19: error: 'tolerance_days' must be a whole number from 0 to 3650" in result.output
+
+
 def test_broken_settings_in_json_are_json_on_standard_output(cissp_ledger, cli):
     """A program reading `check --format json` finds the problem where it looks."""
     cissp_ledger.write("recertgen.yaml", "title: Mine\ntimezone: Mars/Olympus\n")

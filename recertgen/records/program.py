@@ -40,9 +40,11 @@ CARRY_KEYS = ("max", "window_months", "categories", "since")
 # are exempt until then)
 ANCHORS = ("certified", "next-january", "anniversary-month")
 CYCLE_ENDS = ("day-before-anniversary", "month-end")
-# A century: no issuer's cycle is longer, and a longer one is a typing slip that
-# would roll cycles past the end of the calendar.
-MAX_CYCLE_MONTHS = 1200
+# Issuers' cycles last one to five years: a longer one than a century is a
+# slip, and a bounded length keeps the cycles' dates near the supported years
+# (fields.SUPPORTED_YEARS) instead of past what the calendar can count.
+MAX_CYCLE_YEARS = 100
+MAX_CYCLE_MONTHS = 12 * MAX_CYCLE_YEARS
 CONFIDENCE_WORDS = {
     "o": "confirmed",
     "om": "confirmed",
@@ -129,17 +131,14 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
         return 36, "certified", False, False
     c = MapReader(node, r.rel, r.problems, "a program's cycle")
     c.unknown_keys(CYCLE_KEYS)
-    years = c.integer("years", minimum=1)
-    months = c.integer("months", minimum=1)
-    if years is None and months is None:
+    years = c.integer("years", minimum=1, maximum=MAX_CYCLE_YEARS)
+    months = c.integer("months", minimum=1, maximum=MAX_CYCLE_MONTHS)
+    if years is None and months is None and not (c.has("years") or c.has("months")):
         c.error(c.here(), "a program's cycle needs 'years' or 'months'")
-    years = _at_most(c, "years", years, MAX_CYCLE_MONTHS // 12)
-    months = _at_most(c, "months", months, MAX_CYCLE_MONTHS)
-    total = (years or 0) * 12 + (months or 0)
+    total = (years or 0) * 12 + (months or 0) or 36
     if total > MAX_CYCLE_MONTHS:
-        c.error(c.at("months"), f"a cycle of {years} years and {months} months is longer than a century ({MAX_CYCLE_MONTHS} months)")
-        total = 0
-    total = total or 36
+        c.error(c.at("months" if c.has("months") else "years"), f"a cycle of {years or 0} years and {months or 0} months is longer than a century ({MAX_CYCLE_MONTHS} months)")
+        total = 36
     anchor = c.choice("anchor", ANCHORS) or "certified"
     counts_from = read_flag(c, "counts_from_certified")
     ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
@@ -169,14 +168,6 @@ def _rolling(r: MapReader) -> tuple[bool, tuple[Decimal, ...]]:
         else:
             values.append(value)
     return rolling, tuple(values)
-
-
-def _at_most(r: MapReader, key: str, value: int | None, limit: int) -> int | None:
-    """`value`, or None (with an error at the key) when it is above `limit`."""
-    if value is not None and value > limit:
-        r.error(r.at(key), f"'{key}' must be at most {limit} (a century), found {value}")
-        return None
-    return value
 
 
 def _annual(r: MapReader) -> dict:
@@ -320,8 +311,7 @@ def _carry_over(r: MapReader) -> CarryOver | None:
     maximum = c.amount("max", required=True)
     if maximum is None:
         return None
-    window = _at_most(c, "window_months", c.integer("window_months", minimum=1), MAX_CYCLE_MONTHS)
-    return CarryOver(max=maximum, window_months=window, categories=c.text_list("categories"),
+    return CarryOver(max=maximum, window_months=c.integer("window_months", minimum=1, maximum=MAX_CYCLE_MONTHS), categories=c.text_list("categories"),
                      since=c.date("since"))
 
 

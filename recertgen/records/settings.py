@@ -12,6 +12,7 @@ from ..yamlio import Scalar, YMap, YSeq, describe
 
 KEYS = ("title", "holder", "ledger", "output", "timezone", "pace", "sources", "repository_url", "cache")
 PACE_KEYS = ("tolerance_days",)
+MAX_TOLERANCE_DAYS = 3650  # ten years: more than issuers' cycles last, so "never ahead or behind" can still be said
 
 
 def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
@@ -29,7 +30,7 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
     if pace is not None:
         p = MapReader(pace, rel, problems, "pace settings")
         p.unknown_keys(PACE_KEYS)
-        value = p.integer("tolerance_days", minimum=0)
+        value = p.integer("tolerance_days", minimum=0, maximum=MAX_TOLERANCE_DAYS)
         tolerance = defaults.tolerance_days if value is None else value
     repository_url = r.text("repository_url")
     if repository_url and not repository_url.startswith("https://"):
