@@ -18,10 +18,12 @@ from .problems import Problem, Source, error, warning
 from .yamlio import Node, Scalar, YMap, YSeq, describe
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+# Digits are ASCII: `\d`, int(), Decimal() and date() also take ２０２６ and ٢٠٢٦,
+# which SPEC's ISO dates and decimals are not.
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+\Z")
-_CLOCK_RE = re.compile(r"^\d+:\d{1,2}(?::\d{1,2})?$")
+_CLOCK_RE = re.compile(r"[0-9]+:[0-9]{1,2}(?::[0-9]{1,2})?\Z")
 MAX_AMOUNT = Decimal("100000")
 
 
