@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -198,6 +199,12 @@ def decode(data: bytes, rel: str) -> tuple[str, Problem | None]:
 
 
 def parse_yaml_text(text: str, rel: str) -> Parsed:
+    text, hidden = hidden_line_breaks(text, rel)
+    parsed = _parse_text(text, rel)
+    return Parsed(parsed.root, (*hidden, *parsed.problems)) if hidden else parsed
+
+
+def _parse_text(text: str, rel: str) -> Parsed:
     from .yamlfast import parse_common  # imported here: it builds on this module's nodes
 
     quick = parse_common(text, rel)  # never takes an empty file: it finds no mapping there
@@ -206,6 +213,27 @@ def parse_yaml_text(text: str, rel: str) -> Parsed:
     if not text.strip() or all(_is_comment_or_blank(line) for line in text.splitlines()):
         return _fail(rel, 1, 1, "file is empty: nothing to read")
     return parse_events(text, rel)
+
+
+# What libyaml (YAML 1.1) takes for line breaks but editors, grep and git show
+# inside a line: a value holding one is cut in two, and every line after it
+# is numbered one further than the editor numbers it.
+HIDDEN_BREAKS = {"\x85": "U+0085 NEXT LINE", "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def hidden_line_breaks(text: str, rel: str) -> tuple[str, list[Problem]]:
+    """An error at each hidden line break, at the editor's line and column,
+    and the text with each one made a space: the rest of the file is then
+    read (and its problems placed) as the editor shows it."""
+    if _HIDDEN_BREAK.search(text) is None:
+        return text, []
+    problems = [
+        error(Source(rel, *_text_position(text, found.start())),
+              f"contains {HIDDEN_BREAKS[found.group()]}, which YAML reads as a line break: remove it")
+        for found in _HIDDEN_BREAK.finditer(text)
+    ]
+    return _HIDDEN_BREAK.sub(" ", text), problems
 
 
 def parse_events(text: str, rel: str) -> Parsed:
@@ -218,8 +246,7 @@ def parse_events(text: str, rel: str) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         return Parsed(None, (_syntax_problem(exc, text, rel),))
     except yaml.reader.ReaderError as exc:  # control characters and the like
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, col = _text_position(text, exc.position)
         return _fail(rel, line, col, f"character U+{exc.character:04X} is not allowed in YAML text")
     except yaml.YAMLError as exc:
         return _fail(rel, 1, 1, f"invalid YAML: {_clean(str(exc))}")
@@ -369,6 +396,12 @@ def _clean(text: str) -> str:
 
 def _fail(rel: str, line: int, col: int, message: str) -> Parsed:
     return Parsed(None, (error(Source(rel, line, col), message),))
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character, as an editor counts them."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:

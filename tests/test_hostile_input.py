@@ -97,3 +97,16 @@ def test_certification_file_with_a_list_is_refused(cissp_ledger):
     assert any(
         p.startswith("ledger/certifications/two.yaml:1:1: error: expected a certification (a mapping") for p in cissp_ledger.problems()
     )
+
+
+@pytest.mark.parametrize("char,name", [("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+                                       ("\x85", "U+0085 NEXT LINE")])
+def test_a_hidden_line_break_is_named_where_the_editor_shows_it(cissp_ledger, char, name):
+    """libyaml reads these as line breaks, editors do not: said at the
+    editor's line and column, and the file's other problems keep the
+    editor's line numbers."""
+    cissp_ledger.credit("hidden", f"title: T{char}x\nprovider: P\ndate: 2025-02-30\nhours: 1\ncounts_toward: [cissp]\n")
+    assert cissp_ledger.problems() == [
+        f"ledger/credits/hidden.yaml:1:9: error: contains {name}, which YAML reads as a line break: remove it",
+        "ledger/credits/hidden.yaml:3:7: error: 'date' is not a real date: 2025-02-30 (day is out of range for month)",
+    ]
