@@ -46,27 +46,54 @@ class Problem:
     def as_text(self) -> str:
         line = self.source.line or 1
         col = self.source.col or 1
-        return f"{self.source.path}:{line}:{col}: {self.severity}: {self.message}"
+        return f"{shown_path(self.source.path)}:{line}:{col}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict:
         """`path`, `line`, `col` as in the text format; `file` and `column`
         repeat them under the names other linters' JSON uses."""
+        path = encodable_path(self.source.path)
         return {
-            "path": self.source.path,
+            "path": path,
             "line": self.source.line or 1,
             "col": self.source.col or 1,
             "severity": self.severity,
             "message": self.message,
-            "file": self.source.path,
+            "file": path,
             "column": self.source.col or 1,
         }
 
     def as_github(self) -> str:
         level = "error" if self.is_error else "warning"
         return (
-            f"::{level} file={_gh_property(self.source.path)},line={self.source.line or 1},"
+            f"::{level} file={_gh_property(encodable_path(self.source.path))},line={self.source.line or 1},"
             f"col={self.source.col or 1}::{_gh_data(self.message)}"
         )
+
+
+def shown_path(path: str) -> str:
+    """A path as the text format prints it, on one line whatever the file
+    is called: a line break or other invisible character shows as an escape
+    (\\n, \\x07, \\u202e), and so does a byte that is not UTF-8 (\\xff)."""
+    if path.isprintable():
+        return path
+    return "".join(char if char.isprintable() else _escape(char) for char in path)
+
+
+def encodable_path(path: str) -> str:
+    """A path as the JSON and GitHub formats give it: the real name (they
+    escape line breaks their own way, and a program can open the file),
+    but for the bytes that are not UTF-8, which no output can encode: the
+    system hands them over as lone surrogates, shown as \\xff."""
+    if path.isprintable() or not any(0xDC80 <= ord(char) <= 0xDCFF for char in path):
+        return path
+    return "".join(_escape(char) if 0xDC80 <= ord(char) <= 0xDCFF else char for char in path)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the undecodable byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(char)[1:-1]  # \n, \x07, \u202e
 
 
 def error(source: Source, message: str) -> Problem:

@@ -75,6 +75,14 @@ def test_github_format_annotations(cissp_ledger, cli):
     assert lines[1].startswith("::error file=ledger/credits/b.yaml,line=3,col=7::'date' is not a real date")
 
 
+def test_a_file_name_with_a_line_break_is_printed_escaped_on_one_line(cissp_ledger, cli):
+    """In the text format; JSON and GitHub's format escape line breaks their own way."""
+    cissp_ledger.credit("new\nline", CLEAN.replace("2025-03-14", "2025-02-30"))
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("ledger/credits/new\\nline.yaml:3:7: error: 'date' is not a real date")
+
+
 def test_missing_root_exits_2(tmp_path, cli):
     result = cli("check", tmp_path / "nowhere")
     assert result.exit_code == 2
