@@ -13,7 +13,7 @@ import os
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import NamedTuple
 
 from .fields import slug
@@ -146,7 +146,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         unfinished=unfinished,
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
-        files_read=len(refs) + (root / SETTINGS_FILE).is_file(),
+        files_read=sum(1 for ref in refs if ref.size not in NOT_READ) + (root / SETTINGS_FILE).is_file(),
         scanned=tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs),
     )
     return ReadResult(ledger, tuple(problems))
@@ -155,7 +155,9 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
 def scan(root: Path, ledger_folder: str) -> list[FileRef]:
     """Every ledger file with its size and modification time, in a stable
     order (by name, folder by folder), from one walk of directory entries:
-    no per-file pathlib work, no generator per folder."""
+    no per-file pathlib work, no generator per folder. What looks like
+    ledger data but is not read is listed too, with a size saying why
+    (`NOT_READ`), so that it is reported rather than silently skipped."""
     refs: list[FileRef] = []
     for kind, recursive in KINDS:
         base = os.path.join(str(root), ledger_folder, kind)
@@ -169,11 +171,16 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
     (a quarter of the scan of 100,000 files, which "nothing changed" pays)."""
     try:
         handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_FOLDER else folder
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        if not inner:  # the kind's folder is a file
+            refs.append(FileRef(kind, prefix.rstrip("/"), "", NOT_A_FOLDER, 0))
         return
     except OSError:  # unreadable: said where it is, like an unreadable file
         refs.append(FileRef(kind, prefix + inner, inner, UNREADABLE, 0))
         return
+    nested = bool(inner) and not recursive  # a folder inside certifications/: nothing in it is read
     try:
         try:
             with os.scandir(handle) as found:
@@ -186,21 +193,36 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
             if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if recursive:
-                    _walk(os.path.join(folder, name), recursive, kind, prefix, f"{inner}{name}/", refs)
-            elif name.endswith(YAML_SUFFIXES):
+                _walk(os.path.join(folder, name), recursive, kind, prefix, f"{inner}{name}/", refs)
+            elif name.endswith(YAML_SUFFIXES) and not nested:
                 try:  # following links, as reading does
                     stat = os.stat(name, dir_fd=handle) if _BY_FOLDER else os.stat(os.path.join(folder, name))
                 except OSError:  # a dangling link, a loop of links: `unreadable` says which
                     refs.append(FileRef(kind, prefix + inner + name, inner + name, UNREADABLE, 0))
                     continue
-                if not S_ISREG(stat.st_mode):
-                    continue
                 path = inner + name
-                refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+                if S_ISREG(stat.st_mode):
+                    refs.append(FileRef(kind, prefix + path, path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+                elif S_ISDIR(stat.st_mode):  # a link to a folder that is named like a file
+                    refs.append(FileRef(kind, prefix + path, path, LINKED_FOLDER, 0))
+            else:
+                why = _not_read(name, nested, entry.is_symlink() and entry.is_dir())
+                if why is not None:
+                    refs.append(FileRef(kind, prefix + inner + name, inner + name, why, 0))
     finally:
         if _BY_FOLDER:
             os.close(handle)
+
+
+def _not_read(name: str, nested: bool, linked_folder: bool) -> int | None:
+    """Why the scan lists, without reading it, what is not a ledger file
+    but looks like one or may hold some (a `NOT_READ` size); None for the
+    rest (a README, a PDF)."""
+    if linked_folder:
+        return LINKED_FOLDER
+    if name.lower().endswith(YAML_SUFFIXES):
+        return NESTED if nested else WRONG_CASE
+    return None
 
 
 def rescan(root: Path, ledger_folder: str, refs: list[FileRef], changed: set[str]) -> list[FileRef]:
@@ -244,13 +266,14 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
         prefix = f"{ledger_folder}/{kind}/"
         if rel.startswith(prefix):
             break
+        if rel == prefix.rstrip("/"):  # the kind's folder, when it is a file
+            path = os.path.join(str(root), rel)
+            return FileRef(kind, rel, "", NOT_A_FOLDER, 0) if os.path.lexists(path) and not os.path.isdir(path) else None
     else:
         return None
     inner = rel[len(prefix):]
     names = inner.split("/")
-    if (not recursive and len(names) > 1) or any(not name or name.startswith(".") for name in names):
-        return None
-    if not names[-1].endswith(YAML_SUFFIXES):
+    if any(not name or name.startswith(".") for name in names):
         return None
     folder = os.path.join(str(root), ledger_folder, kind)
     for name in names[:-1]:  # the scan does not follow links to folders
@@ -259,9 +282,21 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
             return None
     path = os.path.join(folder, names[-1])
     try:
+        link = os.lstat(path)
+    except OSError:
+        return None
+    if S_ISDIR(link.st_mode):  # a folder: the scan looks inside
+        return None
+    nested = len(names) > 1 and not recursive
+    if not names[-1].endswith(YAML_SUFFIXES) or nested:
+        why = _not_read(names[-1], nested, S_ISLNK(link.st_mode) and os.path.isdir(path))
+        return None if why is None else FileRef(kind, rel, inner, why, 0)
+    try:
         info = os.stat(path)
     except OSError:
-        return FileRef(kind, rel, inner, UNREADABLE, 0) if os.path.lexists(path) else None
+        return FileRef(kind, rel, inner, UNREADABLE, 0)
+    if S_ISDIR(info.st_mode):
+        return FileRef(kind, rel, inner, LINKED_FOLDER, 0)
     if not S_ISREG(info.st_mode):
         return None
     return FileRef(kind, rel, inner, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
@@ -269,6 +304,12 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
 
 _name = operator.attrgetter("name")
 UNREADABLE = -1  # the size of a file or folder (its path ending in "/") the scan could not look into
+# Sizes below it: what the scan found but does not read, and why (`not_read` says it).
+NOT_A_FOLDER = -2  # ledger/credits (or another kind's folder) is a file
+WRONG_CASE = -3  # x.YAML, x.Yml: SPEC's files end in .yaml (and .yml is taken too), as editors' schema globs do
+NESTED = -4  # certifications/sub/x.yaml: SPEC reads certifications/*.yaml, one level
+LINKED_FOLDER = -5  # a link to a folder: not followed (no loops, no file reached twice, the watcher sees no change there)
+NOT_READ = (NOT_A_FOLDER, WRONG_CASE, NESTED, LINKED_FOLDER)
 
 
 def unreadable(root: str, ref: FileRef) -> Parsed:
@@ -284,6 +325,23 @@ def unreadable(root: str, ref: FileRef) -> Parsed:
         what = "folder" if ref.rel.endswith("/") else "file"
         return Parsed((), (error(Source(ref.rel), f"cannot read {what}: {exc.strerror or exc}"),))
     return Parsed((), (error(Source(ref.rel), "could not be read a moment ago: build again"),))
+
+
+def not_read(ref: FileRef) -> Parsed:
+    """What the scan found but does not read, said at its place: an error
+    when a whole kind of record is lost, a warning for a file or folder."""
+    folder = ref.rel[:len(ref.rel) - len(ref.inner)].rstrip("/")
+    files = f"{folder}/**/*.yaml" if dict(KINDS)[ref.kind] else f"{folder}/*.yaml"
+    if ref.size == NOT_A_FOLDER:
+        return Parsed((), (error(Source(ref.rel), f"is a file, not a folder: {ref.kind} are read from {files}, so none is read"),))
+    if ref.size == WRONG_CASE:
+        suffix = posixpath.splitext(ref.rel)[1]
+        message = f"not read: only names ending in .yaml or .yml are read ({files}); rename it to end in {suffix.lower()}"
+    elif ref.size == NESTED:
+        message = f"not read: {ref.kind} are read from {files} only, not from folders inside it; move the file up to {folder}/"
+    else:
+        message = "a link to a folder, which is not followed: nothing in it is read; move the folder here instead of linking it"
+    return Parsed((), (warning(Source(ref.rel), message),))
 _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
@@ -291,8 +349,8 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
     for ref in refs:
-        if ref.size == UNREADABLE:  # never cached: nothing of it was read
-            results[ref.rel] = unreadable(str(root), ref)
+        if ref.size < 0:  # never cached: nothing of it was read
+            results[ref.rel] = unreadable(str(root), ref) if ref.size == UNREADABLE else not_read(ref)
             continue
         hit = cache.get(ref, root) if cache is not None else None
         if hit is not None:

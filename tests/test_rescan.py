@@ -62,12 +62,23 @@ def test_rescan_after_random_saves_equals_a_whole_scan(ledger, seed):
         assert refs == loader.scan(root, "ledger"), f"seed {seed}, step {step}, after {sorted(changed)}"
 
 
-def test_rescan_ignores_what_the_scan_ignores(ledger):
+def test_rescan_ignores_what_the_scan_ignores_and_lists_what_it_does_not_read(ledger):
+    """Files in a linked folder are not followed, the link itself is listed
+    (to be warned about), and so are a file nested in certifications/ and
+    a kind's folder that is a file."""
     root = ledger.root
     ledger.write("ledger/credits/real/a.yaml", CREDIT.format(n=1))
     os.symlink(root / "ledger/credits/real", root / "ledger/credits/linked")
     refs = loader.scan(root, "ledger")
-    assert [r.rel for r in refs] == ["ledger/credits/real/a.yaml"]
-    changed = {"ledger/credits/linked/a.yaml", "ledger/proof/x.yaml", "recertgen.yaml", "ledger/certifications/sub/c.yaml"}
+    assert [(r.rel, r.size < 0) for r in refs] == [("ledger/credits/linked", True), ("ledger/credits/real/a.yaml", False)]
+    changed = {"ledger/credits/linked/a.yaml", "ledger/proof/x.yaml", "recertgen.yaml", "ledger/certifications/sub/c.yaml",
+               "ledger/opportunities"}
     ledger.write("ledger/certifications/sub/c.yaml", "name: C\n")
-    assert loader.rescan(root, "ledger", refs, changed) == refs == loader.scan(root, "ledger")
+    (root / "ledger/opportunities").rmdir()
+    ledger.write("ledger/opportunities", "id: x\n")
+    rescanned = loader.rescan(root, "ledger", refs, changed)
+    assert rescanned == loader.scan(root, "ledger")
+    assert [(r.rel, r.size) for r in rescanned if r.size < 0] == [
+        ("ledger/certifications/sub/c.yaml", loader.NESTED), ("ledger/credits/linked", loader.LINKED_FOLDER),
+        ("ledger/opportunities", loader.NOT_A_FOLDER),
+    ]

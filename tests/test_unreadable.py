@@ -114,3 +114,43 @@ def test_a_proof_in_a_locked_folder_cannot_be_read_rather_than_missing(cissp_led
     result = _check_with_locked(cissp_ledger.root, cissp_ledger.root / "ledger/proof/locked")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "proof file ledger/proof/locked/c.pdf cannot be read (Permission denied)" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["credits", "certifications", "opportunities"])
+def test_a_kind_of_record_in_a_file_instead_of_a_folder_is_an_error(cissp_ledger, cli, tmp_path, kind):
+    folder = cissp_ledger.root / "ledger" / kind
+    shutil.rmtree(folder)
+    folder.write_text(CREDIT)
+    check = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert check.exit_code == 1
+    assert f"ledger/{kind}:1:1: error: is a file, not a folder: {kind} are read from ledger/{kind}/" in check.output
+    build = cli("build", cissp_ledger.root, "--as-of", "2026-11-15", "--out", tmp_path / "site")
+    assert build.exit_code == 1 and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("rel,message", [
+    ("ledger/credits/2025/talk.YAML", "not read: only names ending in .yaml or .yml are read (ledger/credits/**/*.yaml); rename it to end in .yaml"),
+    ("ledger/credits/talk.Yml", "not read: only names ending in .yaml or .yml are read (ledger/credits/**/*.yaml); rename it to end in .yml"),
+    ("ledger/certifications/old/cisa.yaml", "not read: certifications are read from ledger/certifications/*.yaml only, not from folders inside it; move the file up to ledger/certifications/"),
+])
+def test_what_looks_like_ledger_data_but_is_not_read_is_a_warning(cissp_ledger, cli, rel, message):
+    """SPEC names the files read (credits/**/*.yaml, certifications/*.yaml):
+    others that look like them are not read, but never silently."""
+    cissp_ledger.write(rel, CREDIT if "credits" in rel else "name: CISA\nprogram: isaca-cisa\ncertified: 2024-01-01\n")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    assert f"{rel}:1:1: warning: {message}" in result.output
+    assert cli("check", "--strict", cissp_ledger.root, "--as-of", "2026-11-15").exit_code == 1
+    assert cissp_ledger.load().ledger.credits == () and [c.id for c in cissp_ledger.load().ledger.certifications] == ["cissp"]
+
+
+def test_a_linked_folder_is_not_followed_but_warned_about(cissp_ledger, cli, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "one.yaml").write_text(CREDIT)
+    os.symlink(tmp_path / "elsewhere", cissp_ledger.root / "ledger/credits/2025")
+    os.symlink(cissp_ledger.root / "ledger/credits", cissp_ledger.root / "ledger/credits/loop.yaml")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    for name in ("2025", "loop.yaml"):
+        assert f"ledger/credits/{name}:1:1: warning: a link to a folder, which is not followed: nothing in it is read" in result.output
+    assert "0 errors, 2 warnings in 1 file" in result.output
