@@ -192,6 +192,10 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
             name = entry.name
             if name.startswith("."):
                 continue
+            if not name.isascii() and not _utf8(name):  # no path, id or page can hold it
+                if name.lower().endswith(YAML_SUFFIXES) or entry.is_dir():
+                    refs.append(FileRef(kind, prefix + inner + name, inner + name, BAD_NAME, 0))
+                continue
             if entry.is_dir(follow_symlinks=False):
                 _walk(os.path.join(folder, name), recursive, kind, prefix, f"{inner}{name}/", refs)
             elif name.endswith(YAML_SUFFIXES) and not nested:
@@ -212,6 +216,16 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
     finally:
         if _BY_FOLDER:
             os.close(handle)
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name the system gave is UTF-8: bytes that are not come as
+    lone surrogates (os.fsdecode), which no output or page can encode."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _not_read(name: str, nested: bool, linked_folder: bool) -> int | None:
@@ -273,7 +287,7 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
         return None
     inner = rel[len(prefix):]
     names = inner.split("/")
-    if any(not name or name.startswith(".") for name in names):
+    if any(not name or name.startswith(".") for name in names) or not all(map(_utf8, names[:-1])):
         return None
     folder = os.path.join(str(root), ledger_folder, kind)
     for name in names[:-1]:  # the scan does not follow links to folders
@@ -285,6 +299,9 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
         link = os.lstat(path)
     except OSError:
         return None
+    if not _utf8(names[-1]):
+        shown = names[-1].lower().endswith(YAML_SUFFIXES) or os.path.isdir(path)
+        return FileRef(kind, rel, inner, BAD_NAME, 0) if shown else None
     if S_ISDIR(link.st_mode):  # a folder: the scan looks inside
         return None
     nested = len(names) > 1 and not recursive
@@ -309,7 +326,8 @@ NOT_A_FOLDER = -2  # ledger/credits (or another kind's folder) is a file
 WRONG_CASE = -3  # x.YAML, x.Yml: SPEC's files end in .yaml (and .yml is taken too), as editors' schema globs do
 NESTED = -4  # certifications/sub/x.yaml: SPEC reads certifications/*.yaml, one level
 LINKED_FOLDER = -5  # a link to a folder: not followed (no loops, no file reached twice, the watcher sees no change there)
-NOT_READ = (NOT_A_FOLDER, WRONG_CASE, NESTED, LINKED_FOLDER)
+BAD_NAME = -6  # a file or folder whose name is not UTF-8
+NOT_READ = (NOT_A_FOLDER, WRONG_CASE, NESTED, LINKED_FOLDER, BAD_NAME)
 
 
 def unreadable(root: str, ref: FileRef) -> Parsed:
@@ -334,6 +352,8 @@ def not_read(ref: FileRef) -> Parsed:
     files = f"{folder}/**/*.yaml" if dict(KINDS)[ref.kind] else f"{folder}/*.yaml"
     if ref.size == NOT_A_FOLDER:
         return Parsed((), (error(Source(ref.rel), f"is a file, not a folder: {ref.kind} are read from {files}, so none is read"),))
+    if ref.size == BAD_NAME:
+        return Parsed((), (error(Source(ref.rel), "the name is not valid UTF-8, so nothing here is read: rename it"),))
     if ref.size == WRONG_CASE:
         suffix = posixpath.splitext(ref.rel)[1]
         message = f"not read: only names ending in .yaml or .yml are read ({files}); rename it to end in {suffix.lower()}"

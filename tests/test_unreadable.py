@@ -154,3 +154,23 @@ def test_a_linked_folder_is_not_followed_but_warned_about(cissp_ledger, cli, tmp
     for name in ("2025", "loop.yaml"):
         assert f"ledger/credits/{name}:1:1: warning: a link to a folder, which is not followed: nothing in it is read" in result.output
     assert "0 errors, 2 warnings in 1 file" in result.output
+
+
+@pytest.mark.parametrize("rel,shown", [
+    (os.fsdecode(b"ledger/credits/2026/bad\xff.yaml"), "ledger/credits/2026/bad\\xff.yaml"),
+    (os.fsdecode(b"ledger/credits/caf\xe9/one.yaml"), "ledger/credits/caf\\xe9"),
+])
+def test_a_name_that_is_not_utf8_is_an_error_shown_escaped(cissp_ledger, cli, tmp_path, rel, shown):
+    """Such a name would reach the site and the CSV, which cannot encode it:
+    check says so, and build stops before rendering anything."""
+    cissp_ledger.write(rel, CREDIT)
+    check = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert check.exit_code == 1
+    assert f"{shown}:1:1: error: the name is not valid UTF-8, so nothing here is read: rename it" in check.output
+    as_json = cli("check", cissp_ledger.root, "--as-of", "2026-11-15", "--format", "json")
+    assert [p["path"] for p in json.loads(as_json.output)] == [shown]
+    build = cli("build", cissp_ledger.root, "--as-of", "2026-11-15", "--out", tmp_path / "site")
+    assert build.exit_code == 1 and "templates" not in build.output and not (tmp_path / "site").exists()
+    bad = [ref for ref in loader.scan(cissp_ledger.root, "ledger") if ref.size == loader.BAD_NAME]
+    assert [ref.rel for ref in bad] == [rel.removesuffix("/one.yaml")]
+    assert loader.rescan(cissp_ledger.root, "ledger", bad, {rel}) == bad  # serve's look after a save finds the same
