@@ -17,7 +17,7 @@ from typing import Iterable
 from .problems import Problem, Source, error, warning
 from .yamlio import Node, Scalar, YMap, YSeq, describe
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would also take "cissp\n"
 # Digits are ASCII: `\d`, int(), Decimal() and date() also take ２０２６ and ٢٠٢٦,
 # which SPEC's ISO dates and decimals are not.
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")

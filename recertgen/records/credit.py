@@ -16,8 +16,8 @@ KEYS = (
     "semester_hours", "quarter_hours",
 )
 ALLOCATION_KEYS = ("credits", "category")
-_STATE_RE = re.compile(r"^[A-Za-z]{2}$")
-_SHA_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+_STATE_RE = re.compile(r"[A-Za-z]{2}\Z")
+_SHA_RE = re.compile(r"[0-9a-fA-F]{64}\Z")
 
 
 def read_credit(node: YMap, rel: str, default_id: str, index: int | None, problems: list[Problem],
