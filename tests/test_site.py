@@ -425,3 +425,44 @@ def test_a_failure_outside_the_templates_is_not_called_a_template_error(small, m
     (problem,) = result.problems
     assert problem.message == "the build failed: ValueError: no such thing"
     assert not (tmp_path / "site").exists()
+
+
+def test_a_proof_folder_link_to_nothing_does_not_stop_the_build(small, cli):
+    """`check` looks only at the proofs entries name; an unnamed link to
+    nothing under proof/ must not fail a build half way and leave its
+    staging folder behind."""
+    os.symlink("/nonexistent/recertgen-test", small.root / "ledger/proof/junk.pdf")
+    assert cli("check", small.root, "--as-of", "2026-11-15").exit_code == 0
+    result = build(cli, small)
+    assert result.exit_code == 0, result.output
+    assert build(cli, small).output.endswith("nothing changed since the last build\n")
+    assert sorted(p.name for p in small.root.iterdir()) == ["ledger", "site"]
+
+
+@pytest.mark.parametrize("failing", ["inputs_fingerprint", "commit"])
+def test_a_failure_after_rendering_leaves_no_staging_folder_and_the_previous_site(small, cli, monkeypatch, failing):
+    from recertgen.api import load
+    from recertgen.site import build as site_build
+    from recertgen.site import output
+
+    assert build(cli, small).exit_code == 0
+    before = snapshot(small.root / "site")
+
+    def broken(*args, **kwargs):
+        raise OSError("no such luck")
+
+    if failing == "commit":  # the new site cannot be moved into place: the old one goes back
+        real_replace = os.replace
+
+        def replace(source, target):
+            if ".site.building-" in str(source):
+                broken()
+            real_replace(source, target)
+
+        monkeypatch.setattr(output.os, "replace", replace)
+    else:
+        monkeypatch.setattr(site_build, failing, broken)
+    with pytest.raises(OSError):
+        site_build.build_site(load(small.root, dt.date(2026, 11, 16)), small.root / "site")
+    assert sorted(p.name for p in small.root.iterdir()) == ["ledger", "site"]
+    assert snapshot(small.root / "site") == before

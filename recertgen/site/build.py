@@ -108,14 +108,18 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     if blocked:
         staging.abandon()
         return BuildResult(out, 0, 0, tuple(blocked))
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme, loaded.ledger.scanned)
-        if fingerprint_inputs else None,
-        "warnings": len(loaded.warnings),
-        "keys": staging.keys,
-    }
-    staging.commit(discard)
+    try:  # whatever fails from here on, the staging folder goes and the previous site stays
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "inputs": inputs_fingerprint(root, loaded.ledger.settings.ledger, loaded.as_of, theme, loaded.ledger.scanned)
+            if fingerprint_inputs else None,
+            "warnings": len(loaded.warnings),
+            "keys": staging.keys,
+        }
+        staging.commit(discard)
+    except BaseException:
+        staging.abandon()
+        raise
     write_manifest(manifest_path, manifest)
     return BuildResult(out, len(page_list), staging.files, (), rendered)
 

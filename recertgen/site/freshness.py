@@ -47,8 +47,7 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
     for folder, _, names in sorted(os.walk(base)):
         for name in sorted(names):
             path = os.path.join(folder, name)
-            stat = os.stat(path)
-            proofs.append((path[len(base):], stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))  # the same, however the root was named
+            proofs.append((path[len(base):], *_proof_stamp(path)))  # the same, however the root was named
     settings = root / "recertgen.yaml"
     settings_stat = settings.stat() if settings.exists() else None
     # the ledger's files joined, not repr'd: at 100,000 files a third of the time
@@ -58,6 +57,20 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
         (settings_stat.st_size, settings_stat.st_mtime_ns, settings_stat.st_ctime_ns) if settings_stat else None,
         repository_state(root),
     )
+
+
+def _proof_stamp(path: str) -> tuple:
+    """A proof file's size and times; a link to nothing (or a file gone
+    since the walk) is stamped as the link itself: a build does not need
+    a proof no entry names, and `check` reports one an entry names."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        try:
+            stat = os.lstat(path)
+        except OSError:
+            return ("missing",)
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def manifest_file(root: Path, cache_setting: str | None, out: Path) -> Path | None:

@@ -126,7 +126,12 @@ class Staging:
         if self.out.exists():
             old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}-{time.time_ns()}")
             os.replace(self.out, old)
-        os.replace(self.dir, self.out)
+        try:
+            os.replace(self.dir, self.out)
+        except BaseException:
+            if old is not None:  # the previous site goes back where it was
+                os.replace(old, self.out)
+            raise
         if old is not None:
             (discard or _remove)(old)
 
