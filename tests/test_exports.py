@@ -164,6 +164,56 @@ def test_exports_never_write_into_the_ledger(two_certs, cli):
     assert settings.read_text() == "title: Mine\n"
 
 
+@pytest.mark.parametrize("kind", ["csv", "certificates"])
+def test_an_export_that_cannot_be_written_says_why_and_leaves_nothing(two_certs, cli, tmp_path, kind):
+    """A missing folder or a full disk is an unusable call (exit 2) with
+    the path and the reason, not a traceback; no half file is left."""
+    target = tmp_path / "nodir" / f"x.{'zip' if kind == 'certificates' else 'csv'}"
+    result = cli("export", kind, two_certs.root, "-o", target, "--as-of", "2026-11-15")
+    assert result.exit_code == 2
+    assert result.output == f"recertgen: cannot write {target}: No such file or directory\n"
+    assert not target.parent.exists()
+    if os.path.exists("/dev/full"):
+        result = cli("export", kind, two_certs.root, "-o", "/dev/full", "--as-of", "2026-11-15")
+        assert result.exit_code == 2 and result.output == "recertgen: cannot write /dev/full: No space left on device\n"
+
+
+def test_a_failed_export_keeps_the_previous_file_and_leaves_no_other(tmp_path, monkeypatch):
+    from recertgen.site import output
+
+    previous = tmp_path / "audit.csv"
+    previous.write_bytes(b"the previous export")
+
+    def half_then_full(handle):
+        handle.write(b"half a")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        output.write_whole(previous, half_then_full)
+    assert previous.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv"]
+
+    real_open = open
+
+    def read_only(path, mode="r", *args, **kwargs):  # as if the file were read-only (root may write anything)
+        if "a" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", read_only, raising=False)
+    with pytest.raises(PermissionError):
+        output.write_whole(previous, lambda handle: handle.write(b"new"))
+    assert previous.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv"]
+
+
+def test_an_export_through_a_link_writes_its_target_and_keeps_the_link(two_certs, cli, tmp_path):
+    (tmp_path / "real.csv").write_text("old")
+    os.symlink(tmp_path / "real.csv", tmp_path / "link.csv")
+    assert cli("export", "csv", two_certs.root, "-o", tmp_path / "link.csv", "--as-of", "2026-11-15").exit_code == 0
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "real.csv").read_text().startswith("certification,")
+
+
 def test_export_csv_filters_that_can_match_nothing_are_mistakes(two_certs, cli):
     """A source nobody uses, or a range that ends before it starts, would
     export an empty file that looks like "nothing to audit"."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ..fields import did_you_mean
 from ..gitinfo import recorded_dates
 from ..loader import SETTINGS_FILE
 from ..problems import format_problems
-from ..site.output import protected_folder
+from ..site.output import protected_folder, write_whole
 from .common import EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, parse_date, root_argument
 
 
@@ -86,7 +87,7 @@ def export_csv(root, cert, start, end, source, output, as_of):
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_bytes(text.encode("utf-8"))
+        _write(output, lambda handle: handle.write(text.encode("utf-8")))
         click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
 
 
@@ -100,5 +101,17 @@ def export_certificates(root, cert, output, as_of):
     """The proof files in a ZIP, by certification and cycle, with a manifest."""
     rows, _ = _rows(root, as_of, cert, output)
     rows = filter_rows(rows, cert=cert)
-    count = write_certificates_zip(rows, output)
+    count = _write(output, lambda handle: write_certificates_zip(rows, handle))
     click.echo(f"Wrote {count} proof files to {output}", err=True)
+
+
+def _write(output: Path, write):
+    """The export written whole, or exit 2 saying why it could not be
+    (a missing folder, a read-only file, a full disk): no half file."""
+    try:
+        return write_whole(output, write)
+    except OSError as exc:
+        elsewhere = exc.filename and Path(os.path.realpath(exc.filename)).parent != Path(os.path.realpath(output)).parent
+        reading = f" (reading {exc.filename})" if elsewhere else ""  # a proof file gone since the check, say
+        click.echo(f"recertgen: cannot write {output}: {exc.strerror or exc}{reading}", err=True)
+        sys.exit(EXIT_UNUSABLE)

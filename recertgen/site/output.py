@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable, TypeVar
 
 MARKER = ".recertgen-site"
 
@@ -45,6 +45,38 @@ def check_output(out: Path, root: Path, ledger_folder: str = "ledger") -> None:
         raise OutputRefused(f"refusing to build into {out}: it is inside the {folder.name} folder, which only add, log and init write into")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise OutputRefused(f"refusing to replace {out}: it exists and was not made by recertgen (no {MARKER} file)")
+
+
+T = TypeVar("T")
+
+
+def write_whole(path: Path, write: Callable[[BinaryIO], T]) -> T:
+    """Write a file whole or not at all (an export's `-o`): into a new file
+    beside it, moved over it once complete, so a full disk or a failed
+    write leaves no half file and the previous one as it was. A file that
+    may not be written is refused, not replaced; a link is written
+    through (the link stays); a device or a pipe (`/dev/stdout`) is
+    written straight into. OSError says why it could not be written."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as handle:
+            return write(handle)
+    if target.exists():
+        open(target, "ab").close()  # may we write it? (opening to append changes nothing)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    created = False
+    try:
+        with open(temp, "xb") as handle:
+            created = True
+            result = write(handle)
+        if target.exists():
+            shutil.copymode(target, temp)
+        os.replace(temp, target)
+    except BaseException:
+        if created:
+            temp.unlink(missing_ok=True)
+        raise
+    return result
 
 
 class Staging:
