@@ -466,3 +466,27 @@ def test_a_failure_after_rendering_leaves_no_staging_folder_and_the_previous_sit
         site_build.build_site(load(small.root, dt.date(2026, 11, 16)), small.root / "site")
     assert sorted(p.name for p in small.root.iterdir()) == ["ledger", "site"]
     assert snapshot(small.root / "site") == before
+
+
+def test_a_folder_the_site_cannot_be_made_in_is_an_unusable_call(small, cli, monkeypatch):
+    """A repository root that may not be written (root may write anything,
+    so the refusal is staged) is exit 2 naming the folder; the previous
+    site stays as it was."""
+    from recertgen.site import output
+
+    assert build(cli, small).exit_code == 0
+    before = snapshot(small.root / "site")
+
+    def refused(prefix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x"))
+
+    monkeypatch.setattr(output.tempfile, "mkdtemp", refused)
+    result = cli("build", small.root, "--as-of", "2026-11-16")
+    assert result.exit_code == 2
+    assert result.output == (f"recertgen: cannot build into {small.root / 'site'}: "
+                             f"cannot create a folder in {small.root} (Permission denied)\n")
+    assert snapshot(small.root / "site") == before
+    monkeypatch.undo()
+    (small.root / "afile").write_text("not a folder")
+    result = cli("build", small.root, "--as-of", "2026-11-16", "--out", small.root / "afile" / "site")
+    assert result.exit_code == 2 and f"cannot create the folder {small.root / 'afile'} (File exists)" in result.output

@@ -24,6 +24,11 @@ class OutputRefused(Exception):
     """The output folder is not ours to replace (exit 2)."""
 
 
+class OutputUnwritable(OutputRefused):
+    """The folder the output goes in cannot be written (exit 2): nothing
+    was built, the previous site is as it was."""
+
+
 def protected_folder(target: Path, root: Path, ledger_folder: str) -> Path | None:
     """The ledger or templates folder of the repository at `root` that
     `target` is in, if any: only add, log and init write there (SPEC §4).
@@ -86,9 +91,16 @@ class Staging:
         self.out = out
         self.previous_keys = previous_keys or {}
         self.keys: dict[str, str] = {}
-        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputUnwritable(f"cannot build into {out}: cannot create the folder {exc.filename or out.parent} "
+                                   f"({exc.strerror or exc})") from None
         sweep_leftovers(out)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+        try:
+            self.dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+        except OSError as exc:
+            raise OutputUnwritable(f"cannot build into {out}: cannot create a folder in {out.parent} ({exc.strerror or exc})") from None
         self.files = 0
         self._made: set[str] = set()
 
