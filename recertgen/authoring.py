@@ -134,7 +134,10 @@ def plan_proof(ledger_dir: Path, source: Path, day: dt.date) -> ProofCopy:
     size = source.stat().st_size
     if size > MAX_PROOF_BYTES:
         raise Refused(f"proof file is {size:,} bytes, over the 10 MB limit")
-    digest = sha256_of(source)
+    try:
+        digest = sha256_of(source)
+    except OSError as exc:
+        raise Refused(f"cannot read the proof file {source}: {exc.strerror or exc}") from None
     folder = ledger_dir / PROOF_DIR / str(day.year)
     stem, suffix = source.stem, source.suffix.lower()
     n = 1
@@ -157,9 +160,12 @@ def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, a
     path = _unused(ledger_dir / rel_path)
     created: list[Path] = []
     try:
-        if proof is not None and not proof.reused:
-            _create_copy(proof.source, proof.target, created)
-        _create_text(path, text, created)
+        try:
+            if proof is not None and not proof.reused:
+                _create_copy(proof.source, proof.target, created)
+            _create_text(path, text, created)
+        except OSError as exc:
+            raise Refused(f"{_cannot_create(exc, root)}; nothing was written") from None
         after = load(root, as_of)
     except BaseException:
         _undo(created, ledger_dir)
@@ -170,6 +176,26 @@ def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, a
         _undo(created, ledger_dir)
         raise _refusal(path.relative_to(root).as_posix(), new)
     return Written(path, proof.target if proof else None, after)
+
+
+def _cannot_create(exc: OSError, root: Path) -> str:
+    """Why a file could not be created, naming the path the user can fix:
+    a file standing where a folder must go (`credits/2026` made a file),
+    or the file itself (a folder not writable, a full disk)."""
+    path = Path(exc.filename) if exc.filename else None
+    if path is None:
+        return f"cannot write into the ledger: {exc.strerror or exc}"
+    blocking = next((p for p in path.parents if p.is_file()), None) if isinstance(exc, NotADirectoryError) else None
+    if blocking is not None:
+        return f"cannot write {_shown(path, root)}: {_shown(blocking, root)} is a file, not a folder"
+    return f"cannot write {_shown(path, root)}: {exc.strerror or exc}"
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _refusal(rel: str, problems: tuple) -> "Refused":

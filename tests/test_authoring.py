@@ -303,3 +303,44 @@ def test_a_refusal_by_a_rule_of_the_program_says_the_rule(ledger, cli):
     again = cli("add", ledger.root, "--date", "2025-03-01", *args)
     assert again.exit_code == 1 and "counts it once per cycle" in again.output and "nothing was written" in again.output
     assert files_under(ledger.root) == before
+
+
+def test_a_file_where_a_folder_must_go_is_a_refusal_naming_it(catalog, cli, tmp_path):
+    """`credits/2025` or `proof/2025` made a file: log and add refuse
+    (exit 1), name the file in the way, and write nothing."""
+    catalog.write("ledger/credits/2025", "not a folder")
+    before = files_under(catalog.root)
+    logged = cli("log", "owasp-top-ten", catalog.root)
+    added = cli("add", catalog.root, "-y", "--title", "T", "--provider", "P", "--date", "2025-06-01", "--for", "pmp", "--hours", "1")
+    for result, name in ((logged, "2025-05-20-owasp-top-10-what-changed.yaml"), (added, "2025-06-01-t.yaml")):
+        assert result.exit_code == 1
+        assert (f"recertgen: refused: cannot write ledger/credits/2025/{name}: "
+                "ledger/credits/2025 is a file, not a folder; nothing was written") in result.output
+    assert files_under(catalog.root) == before
+    (catalog.root / "ledger/credits/2025").unlink()
+    catalog.write("ledger/proof/2025", "not a folder")
+    proof = tmp_path / "cert.pdf"
+    proof.write_bytes(b"%PDF-1.4 cert")
+    before = files_under(catalog.root)
+    result = cli("log", "owasp-top-ten", catalog.root, "--proof", proof)
+    assert result.exit_code == 1 and "ledger/proof/2025 is a file, not a folder" in result.output
+    assert files_under(catalog.root) == before and not (catalog.root / "ledger/credits/2025").exists()
+
+
+def test_add_says_an_unreadable_proof_is_unreadable_as_log_does(catalog, cli, tmp_path, monkeypatch):
+    proof = tmp_path / "cert.pdf"
+    proof.write_bytes(b"%PDF-1.4 cert")
+    real_open = Path.open
+
+    def unreadable(self, *args, **kwargs):  # root reads anything: the refusal is staged
+        if self == proof:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", unreadable)
+    before = files_under(catalog.root)
+    result = cli("add", catalog.root, "-y", "--title", "T", "--provider", "P", "--date", "2025-06-01", "--for", "pmp",
+                 "--hours", "1", "--proof", proof)
+    assert result.exit_code == 2
+    assert result.output == f"recertgen: --proof: cannot read {proof}: Permission denied\n"
+    assert files_under(catalog.root) == before

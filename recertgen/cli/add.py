@@ -117,6 +117,11 @@ class Form:
             raise click.BadParameter(f"no file at {path}")
         if path.stat().st_size > MAX_PROOF_BYTES:
             raise click.BadParameter("the proof file is over the 10 MB limit")
+        try:  # said now, as `log --proof` says it, not once the entry is being written
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}") from None
         return path
 
 
