@@ -18,6 +18,16 @@ SCHEMA_DIR = ".recertgen/schemas"
 class InitResult:
     created: tuple[str, ...]
     kept: tuple[str, ...]
+    skipped: tuple[str, ...] = ()  # example data left out of a repository that already holds a ledger
+
+
+EXAMPLE_DATA = ("recertgen.yaml", "ledger/")  # the settings and the records, as opposed to the tooling around them
+
+
+def is_repository(target: Path) -> bool:
+    """Whether `target` already is a ledger repository (SPEC §1): it has
+    settings or a ledger folder."""
+    return (target / "recertgen.yaml").exists() or (target / "ledger").exists()
 
 
 def modeline(kind: str, depth: int) -> str:
@@ -164,9 +174,17 @@ repos:
 
 
 def init(target: Path, today: dt.date) -> InitResult:
-    created, kept = [], []
+    """A new repository gets one example of each file. A repository that
+    already is one gets only the missing tooling (schemas, CI workflow,
+    hooks, .gitignore, README): an example credit or certification there
+    would be invented data in somebody's audit record."""
+    existing = is_repository(target)
+    created, kept, skipped = [], [], []
     for rel, text in files(today).items():
         path = target / rel
+        if existing and rel.startswith(EXAMPLE_DATA) and not path.exists():
+            skipped.append(rel)
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with open(path, "x", encoding="utf-8", newline="\n") as handle:
@@ -175,4 +193,4 @@ def init(target: Path, today: dt.date) -> InitResult:
             kept.append(rel)
             continue
         created.append(rel)
-    return InitResult(tuple(created), tuple(kept))
+    return InitResult(tuple(created), tuple(kept), tuple(skipped))

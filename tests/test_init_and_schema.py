@@ -48,6 +48,25 @@ def test_init_never_overwrites(tmp_path, cli):
     assert "created" not in again.output
 
 
+@pytest.mark.parametrize("marker", ["recertgen.yaml", "ledger"])
+def test_init_in_an_existing_ledger_adds_tooling_but_never_example_data(ledger, cli, marker):
+    """An example credit counting toward the user's real CISSP would be an
+    invented entry in an audit record: an existing repository (settings or
+    a ledger folder) gets only the missing tooling."""
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    if marker == "recertgen.yaml":
+        ledger.write("recertgen.yaml", "title: Mine\n")
+    ledger_files = sorted(p.relative_to(ledger.root) for p in ledger.root.rglob("*"))
+    result = cli("init", ledger.root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(ledger.root) for p in ledger.root.rglob("*") if not p.is_relative_to(ledger.root / ".recertgen")
+                  and p.relative_to(ledger.root).parts[0] not in (".github", ".vscode")) == sorted(
+        [*ledger_files, Path(".gitignore"), Path("README.md"), Path(".pre-commit-config.yaml")])
+    assert (ledger.root / ".github/workflows/recertgen.yml").is_file() and (ledger.root / ".recertgen/schemas/credit.schema.json").is_file()
+    assert "is already a recertgen repository: no example settings, certification, credit or opportunity were added" in result.output
+    assert cli("check", ledger.root, "--as-of", "2026-11-15").output.strip().startswith("0 errors, 0 warnings in ")
+
+
 def test_ci_workflow_and_pre_commit_config_are_valid_yaml(tmp_path, cli):
     cli("init", tmp_path / "x")
     workflow = yaml.safe_load((tmp_path / "x/.github/workflows/recertgen.yml").read_text())

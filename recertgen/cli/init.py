@@ -13,10 +13,17 @@ from ..init import init as make
 def init(directory):
     """Create a new ledger repository in DIRECTORY: settings, one
     certification, one credit, one opportunity, editor schemas, a
-    pre-commit hook and a CI workflow. Existing files are never replaced."""
+    pre-commit hook and a CI workflow. Existing files are never replaced;
+    in a folder that already is a ledger repository (recertgen.yaml or
+    ledger/), only the missing tooling is added, never example data."""
     result = make(directory, dt.date.today())
     for rel in result.created:
         click.echo(f"created {directory / rel}")
     for rel in result.kept:
         click.echo(f"kept    {directory / rel} (already there)")
+    if result.skipped:
+        click.echo(f"\n{directory} is already a recertgen repository: no example settings, certification, "
+                   "credit or opportunity were added to it")
+        click.echo(f"\nNext: cd {directory} && recertgen check")
+        return
     click.echo(f"\nNext: cd {directory} && git init && recertgen check && recertgen serve")
