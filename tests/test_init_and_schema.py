@@ -67,6 +67,13 @@ def test_init_in_an_existing_ledger_adds_tooling_but_never_example_data(ledger, 
     assert cli("check", ledger.root, "--as-of", "2026-11-15").output.strip().startswith("0 errors, 0 warnings in ")
 
 
+def test_init_where_no_folder_can_be_made_is_an_unusable_call(tmp_path, cli):
+    (tmp_path / "afile").write_text("not a folder")
+    result = cli("init", tmp_path / "afile" / "x")
+    assert result.exit_code == 2
+    assert result.output == f"recertgen: cannot create {tmp_path / 'afile' / 'x'}: Not a directory\n"
+
+
 def test_ci_workflow_and_pre_commit_config_are_valid_yaml(tmp_path, cli):
     cli("init", tmp_path / "x")
     workflow = yaml.safe_load((tmp_path / "x/.github/workflows/recertgen.yml").read_text())

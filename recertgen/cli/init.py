@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
 
 from ..init import init as make
+from .common import EXIT_UNUSABLE
 
 
 @click.command("init")
@@ -16,7 +18,11 @@ def init(directory):
     pre-commit hook and a CI workflow. Existing files are never replaced;
     in a folder that already is a ledger repository (recertgen.yaml or
     ledger/), only the missing tooling is added, never example data."""
-    result = make(directory, dt.date.today())
+    try:
+        result = make(directory, dt.date.today())
+    except OSError as exc:  # a file where a folder must go, a folder not ours to write
+        click.echo(f"recertgen: cannot create {exc.filename or directory}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
     for rel in result.created:
         click.echo(f"created {directory / rel}")
     for rel in result.kept:
