@@ -72,7 +72,7 @@ def quote_yaml(text: str) -> str:
 
 def credit_entry_yaml(
     title: str,
-    provider: str,
+    provider: str | None,
     day: dt.date,
     counts_toward: list[str] | dict[str, Decimal],
     hours: Decimal | None = None,
@@ -88,8 +88,10 @@ def credit_entry_yaml(
 ) -> str:
     """A credit entry in the SPEC's keys, in a stable order, ready to commit.
     (`counts_toward`: certification ids, or ids with their credits;
-    `categories`: the category of some of them.)"""
-    lines = [f"title: {quote_yaml(title)}", f"provider: {quote_yaml(provider)}", f"date: {day.isoformat()}"]
+    `categories`: the category of some of them; no `provider`: a blank
+    to fill in, which `check` refuses until it is — never a made-up one.)"""
+    provider_line = f"provider: {quote_yaml(provider)}" if provider else "provider:   # who ran it? (required)"
+    lines = [f"title: {quote_yaml(title)}", provider_line, f"date: {day.isoformat()}"]
     if hours is not None:
         lines.append(f"hours: {hours.normalize():f}")
     elif minutes is not None:

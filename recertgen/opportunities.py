@@ -82,7 +82,7 @@ def entry_yaml(opp: Opportunity, day: dt.date, certs: list[str], proof: str | No
     note = f"Logged from opportunity `{opp.id}`" + (f": {opp.url}" if opp.url else ".")
     return credit_entry_yaml(
         title=opp.title,
-        provider=opp.provider or "unknown",
+        provider=opp.provider,
         day=day,
         counts_toward=certs,
         hours=hours.quantize(Decimal("0.01")).normalize() if whole else None,

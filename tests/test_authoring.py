@@ -344,3 +344,38 @@ def test_add_says_an_unreadable_proof_is_unreadable_as_log_does(catalog, cli, tm
     assert result.exit_code == 2
     assert result.output == f"recertgen: --proof: cannot read {proof}: Permission denied\n"
     assert files_under(catalog.root) == before
+
+
+def test_log_never_invents_a_provider_and_refuses_dates_that_disagree(catalog, cli):
+    """A credit needs a provider: one the opportunity does not give is asked
+    for, not made up; an opportunity ending before it starts (which check
+    reports at `ends`) has no date to give the credit."""
+    catalog.write("ledger/opportunities/more.yaml", """
+        - id: nameless
+          title: A webinar by somebody
+          starts: 2025-05-01
+          hours: 1
+          counts_toward: [cissp]
+        - id: backwards
+          title: Backwards course
+          provider: ACME
+          starts: 2025-06-10
+          ends: 2025-06-01
+          hours: 1
+          counts_toward: [cissp]
+    """)
+    assert "ledger/opportunities/more.yaml:10:9: error: opportunity ends (2025-06-01) before it starts (2025-06-10)" in \
+        cli("check", catalog.root, "--as-of", "2026-11-15").output
+    before = files_under(catalog.root)
+    result = cli("log", "nameless", catalog.root)
+    assert result.exit_code == 1
+    assert result.output == ("ledger/opportunities/more.yaml:1:3: error: opportunity 'nameless' has no 'provider', and a credit needs one\n"
+                             "1 error, 0 warnings\n"
+                             "recertgen: refused: give nameless a provider (who runs it), then log it; nothing was written\n")
+    result = cli("log", "backwards", catalog.root)
+    assert result.exit_code == 1 and "more.yaml:10:9: error: opportunity 'backwards' ends (2025-06-01) before it starts" in result.output
+    assert files_under(catalog.root) == before
+    assert cli("log", "backwards", catalog.root, "--date", "2025-06-05").exit_code == 0
+    opp = next(o for o in load(catalog.root, dt.date(2026, 11, 15)).ledger.opportunities if o.id == "nameless")
+    shown = entry_yaml(opp, dt.date(2025, 5, 1), ["cissp"])  # the site's "commit this entry": a blank, not a guess
+    assert "unknown" not in shown and "provider:   # who ran it? (required)\n" in shown

@@ -8,6 +8,7 @@ import click
 from ..api import today
 from ..authoring import Refused, credit_path, plan_proof, write_entry
 from ..fields import did_you_mean
+from ..problems import error
 from ..opportunities import default_date, entry_yaml, held_targets
 from ..status_text import one_line
 from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, parse_date, refuse, split_ids
@@ -48,6 +49,12 @@ def log(opportunity_id, root, day, certs, proof):
     if not targets:
         click.echo(f"recertgen: refused: {opp.id} is not listed for any certification you hold; say which with --for CERT", err=True)
         sys.exit(EXIT_PROBLEMS)
+    if not opp.provider:
+        _refuse_opportunity(opp, "provider", f"opportunity '{opp.id}' has no 'provider', and a credit needs one",
+                            f"give {opp.id} a provider (who runs it), then log it; nothing was written")
+    if day is None and opp.starts and opp.ends and opp.ends < opp.starts:
+        _refuse_opportunity(opp, "ends", f"opportunity '{opp.id}' ends ({opp.ends}) before it starts ({opp.starts})",
+                            f"{opp.id}'s dates disagree: fix them, or say when you did it with --date; nothing was written")
     now = today(ledger.settings)
     if day is not None and day > now:
         click.echo(f"recertgen: refused: {day} is in the future: log an activity once it is done", err=True)
@@ -70,3 +77,9 @@ def log(opportunity_id, root, day, certs, proof):
     for cert_id in targets:
         click.echo(one_line(after.cert(cert_id), report.cert(cert_id)))
     sys.exit(EXIT_OK)
+
+
+def _refuse_opportunity(opp, key: str, problem: str, advice: str) -> None:
+    """The opportunity cannot make an honest entry: say where to fix it
+    (at `key`, or at the opportunity when the key is not written)."""
+    refuse(Refused(advice, (error(opp.at(key), problem),)))
