@@ -141,6 +141,24 @@ def test_settings_may_not_build_over_the_ledger(cissp_ledger, cli, setting):
     assert result.exit_code == 2 and "recertgen.yaml:" in result.output and "not one holding the ledger" in result.output
 
 
+@pytest.mark.parametrize("setting, where, reason", [
+    ("output: recertgen.yaml", "recertgen.yaml:1:9", "build will not write into recertgen.yaml: it is a file, not a site folder"),
+    ("output: templates/site", "recertgen.yaml:1:9", "build will not write into templates/site: it is inside the templates folder"),
+    ("output: docs", "recertgen.yaml:1:9", "build will not write into docs: it exists and was not made by recertgen"),
+    ("title: Mine", "site:1:1", "build will not write into site: it exists and was not made by recertgen"),
+])
+def test_check_says_what_build_would_refuse_about_its_output(cissp_ledger, cli, setting, where, reason):
+    """An output `build` refuses (exit 2) is reported by `check` too, at
+    the setting (or at the folder, when the default is in the way)."""
+    cissp_ledger.write("recertgen.yaml", setting + "\n")
+    cissp_ledger.write("docs/index.md", "somebody's own docs")
+    cissp_ledger.write("site/notes.txt", "not a recertgen site")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2
+    assert f"{where}: error: {reason}" in result.stdout
+    assert cli("build", cissp_ledger.root).exit_code == 2
+
+
 def test_folder_settings_are_normalised(cissp_ledger):
     """`./ledger` is `ledger`: problems, the scan and serve's watcher all
     name files the same way."""

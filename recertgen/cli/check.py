@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from ..problems import format_problems
-from .common import EXIT_OK, EXIT_PROBLEMS, as_of_option, load_or_exit, root_argument
+from ..fields import MapReader
+from ..loader import SETTINGS_FILE
+from ..model import Settings
+from ..problems import Problem, Source, error, format_problems, sort_problems
+from ..site.output import OutputRefused, check_output
+from ..yamlio import YMap, read_yaml_file
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
 
 @click.command()
@@ -20,5 +26,32 @@ def check(root, strict, fmt, as_of):
     Exit 0 when clean, 1 when problems were found, 2 when ROOT or its
     settings are unusable."""
     loaded = load_or_exit(root, as_of, fmt=fmt)
-    click.echo(format_problems(loaded.problems, fmt, loaded.ledger.files_read))
+    unusable = output_problem(root, loaded.ledger.settings)
+    problems = tuple(sort_problems([*loaded.problems, unusable])) if unusable else loaded.problems
+    click.echo(format_problems(problems, fmt, loaded.ledger.files_read))
+    if unusable:
+        click.echo(f"recertgen: build cannot write its output ({loaded.ledger.settings.output})", err=True)
+        sys.exit(EXIT_UNUSABLE)
     sys.exit(EXIT_PROBLEMS if loaded.failed(strict) else EXIT_OK)
+
+
+def output_problem(root: Path, settings: Settings) -> Problem | None:
+    """What `build` would refuse about its output (a file, a folder it did
+    not make, the templates folder), said by `check` too, at the `output`
+    setting when it is written: so that check and build agree."""
+    try:
+        check_output(root / settings.output, root, settings.ledger)
+    except OutputRefused as exc:
+        return error(_output_setting(root) or Source(settings.output), f"build will not write into {settings.output}: {exc.reason}")
+    return None
+
+
+def _output_setting(root: Path) -> Source | None:
+    """Where recertgen.yaml sets `output`, if it does."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return None
+    parsed = read_yaml_file(path, SETTINGS_FILE)
+    if not isinstance(parsed.root, YMap) or "output" not in parsed.root.key_pos:
+        return None
+    return MapReader(parsed.root, SETTINGS_FILE, [], "recertgen.yaml").at("output")

@@ -21,7 +21,12 @@ MARKER = ".recertgen-site"
 
 
 class OutputRefused(Exception):
-    """The output folder is not ours to replace (exit 2)."""
+    """The output folder is not ours to replace (exit 2). `reason`: why,
+    without the folder's name (`check` says it at the setting)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class OutputUnwritable(OutputRefused):
@@ -44,12 +49,18 @@ def check_output(out: Path, root: Path, ledger_folder: str = "ledger") -> None:
     out_real = out.resolve()
     root_real = root.resolve()
     if out_real == root_real or root_real.is_relative_to(out_real):
-        raise OutputRefused(f"refusing to build into {out}: it contains the ledger repository")
+        _refuse("build into", out, "it contains the ledger repository")
     folder = protected_folder(out, root, ledger_folder)
     if folder is not None:
-        raise OutputRefused(f"refusing to build into {out}: it is inside the {folder.name} folder, which only add, log and init write into")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputRefused(f"refusing to replace {out}: it exists and was not made by recertgen (no {MARKER} file)")
+        _refuse("build into", out, f"it is inside the {folder.name} folder, which only add, log and init write into")
+    if out.exists() and not out.is_dir():
+        _refuse("replace", out, "it is a file, not a site folder")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        _refuse("replace", out, f"it exists and was not made by recertgen (no {MARKER} file)")
+
+
+def _refuse(verb: str, out: Path, reason: str) -> None:
+    raise OutputRefused(f"refusing to {verb} {out}: {reason}", reason)
 
 
 T = TypeVar("T")
