@@ -490,3 +490,20 @@ def test_a_folder_the_site_cannot_be_made_in_is_an_unusable_call(small, cli, mon
     (small.root / "afile").write_text("not a folder")
     result = cli("build", small.root, "--as-of", "2026-11-16", "--out", small.root / "afile" / "site")
     assert result.exit_code == 2 and f"cannot create the folder {small.root / 'afile'} (File exists)" in result.output
+
+
+def test_an_output_that_is_a_link_is_built_into_its_target_and_the_link_stays(small, cli, tmp_path):
+    """`site` linked to a web server's folder: the folder gets the new site
+    on every build, the link stays a link, and nothing is left beside
+    either (a link an earlier version swapped aside goes, its target stays)."""
+    web = tmp_path / "www" / "ce"
+    web.mkdir(parents=True)
+    os.symlink(web, small.root / "site")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    os.symlink(web, small.root / f".site.old-{dead}-123")
+    assert build(cli, small).exit_code == 0
+    assert (small.root / "site").is_symlink() and (web / "index.html").is_file()
+    assert cli("build", small.root, "--as-of", "2026-11-16").exit_code == 0
+    assert '2026-11-16' in (web / "summary.json").read_text()
+    assert sorted(p.name for p in small.root.iterdir()) == ["ledger", "site"]
+    assert sorted(p.name for p in web.parent.iterdir()) == ["ce"]

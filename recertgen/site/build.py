@@ -36,7 +36,7 @@ from ..proofs import locate
 from . import catalog, views
 from .data import Basis, SiteData, basis, gather
 from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
-from .output import Staging, check_output
+from .output import Staging, check_output, sweep_leftovers, through_link
 from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
 from .theme import asset_files, environment, root_prefix
 
@@ -71,6 +71,9 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     still running while the site was built, see `api.load_deferred`.)"""
     root = loaded.ledger.root
     check_output(out, root, loaded.ledger.settings.ledger)
+    if out.is_symlink():
+        sweep_leftovers(out)  # the link an earlier version swapped aside, beside the link
+        out = through_link(out)
     manifest_path = manifest_file(root, loaded.ledger.settings.cache, out)
     staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     early = None

@@ -63,6 +63,13 @@ def _refuse(verb: str, out: Path, reason: str) -> None:
     raise OutputRefused(f"refusing to {verb} {out}: {reason}", reason)
 
 
+def through_link(out: Path) -> Path:
+    """Where the site really goes: an output that is a link (to a web
+    server's folder, say) is built into its target, and the link stays;
+    swapping the link itself would leave its target stale for good."""
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
+
+
 T = TypeVar("T")
 
 
@@ -206,7 +213,11 @@ def sweep_leftovers(out: Path) -> None:
     for kind in ("building", "old"):
         for folder in out.parent.glob(f".{glob.escape(out.name)}.{kind}-*"):
             pid = folder.name[len(f".{out.name}.{kind}-"):].split("-", 1)[0]
-            if pid.isdigit() and not _running(int(pid)) and folder.is_dir() and not folder.is_symlink():
+            if not pid.isdigit() or _running(int(pid)):
+                continue
+            if folder.is_symlink():  # an output link an earlier version swapped aside: the link goes, never its target
+                folder.unlink()
+            elif folder.is_dir():
                 _remove(folder)
 
 
