@@ -182,6 +182,24 @@ def test_template_syntax_error_names_the_file(small, cli):
     assert "templates/index.html:3:1: error: template error:" in result.output
 
 
+def test_every_template_syntax_error_is_reported_at_once(small, cli):
+    """Two broken overrides: both are said in one build, not one per try;
+    a template that is missing says so, at the line that asks for it."""
+    small.write("templates/index.html", "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n")
+    small.write("templates/credits.html", "hello\n{{ foo( }}\n")
+    small.write("templates/assets/notes.txt", "{{ not a template: copied as it is")
+    result = build(cli, small)
+    assert result.exit_code == 1
+    assert [line.split(": error:")[0] for line in result.output.splitlines() if ": error:" in line] == [
+        "templates/credits.html:2:1", "templates/index.html:3:1"]
+    small.write("templates/credits.html", "{% extends 'builtin/credits.html' %}\n")
+    small.write("templates/index.html", "{% extends 'base.html' %}\n{% block content %}\n{% include 'nope.html' %}\n{% endblock %}\n")
+    result = build(cli, small)
+    assert result.exit_code == 1
+    assert ("templates/index.html:3:1: error: template error: template 'nope.html' not found "
+            "(neither in templates/ nor in the built-in theme)") in result.output
+
+
 def test_markup_in_titles_and_descriptions_is_inert(small, cli):
     small.credit("evil", """
         title: "<script>alert('title')</script>"

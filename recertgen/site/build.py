@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from ..api import Loaded
 from ..exports.audit import audit_rows, csv_text, csv_texts_by_cert
@@ -38,7 +38,7 @@ from .data import Basis, SiteData, basis, gather
 from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
 from .output import Staging, check_output, sweep_leftovers, through_link
 from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
-from .theme import asset_files, environment, root_prefix
+from .theme import TEMPLATE_SUFFIXES, asset_files, environment, own_template_names, root_prefix
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     early = None
     try:
+        env = environment(root)
+        _compile_own_templates(env, root)
         base = basis(loaded)
         exports = export_jobs(base)
         if parallel and len(loaded.ledger.credits) >= EARLY_MIN_ENTRIES:
@@ -86,7 +88,6 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
                 exports = [job for job in exports if not job.early]
         data = gather(loaded, base)
         data.entry_keys  # worked out once here, before the workers that all need them start
-        env = environment(root)
         theme = theme_fingerprint(root)
         page_list = list(pages(data, theme))
         rendered = run_jobs([*exports, *page_list], data, env, staging, progress)
@@ -99,7 +100,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     except RenderFailed as failed:
         _stop(early)
         staging.abandon()
-        return BuildResult(out, 0, 0, (failed.problem,))
+        return BuildResult(out, 0, 0, failed.problems)
     except Exception as exc:  # a template override's mistake must read as a problem, not a traceback
         _stop(early)
         staging.abandon()
@@ -264,11 +265,26 @@ def _stop(early: "_EarlyExports | None") -> None:
 
 
 class RenderFailed(Exception):
-    """A worker's rendering failed; the problem already names the template line."""
+    """Rendering failed; the problems already name the template lines."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+def _compile_own_templates(env, root: Path) -> None:
+    """Every mistake in the ledger's own templates that shows without
+    rendering (syntax), all said at once rather than one per build; a
+    template is compiled once, so this costs nothing later. Mistakes that
+    only rendering shows still stop at the first."""
+    problems = []
+    for name in own_template_names(root):
+        try:
+            env.get_template(name)
+        except Exception as exc:
+            problems.append(_template_problem(exc, root))
+    if problems:
+        raise RenderFailed(*problems)
 
 
 def _render(page: Page, data: SiteData, env, staging: Staging) -> None:
@@ -389,7 +405,7 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
     if not filename:
         tb = exc.__traceback__
         while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith((".html", ".svg", ".xml", ".txt")):
+            if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
                 filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
     if not filename:  # no template in the traceback: not a template's mistake, so not called one
@@ -399,7 +415,12 @@ def _template_problem(exc: Exception, root: Path) -> Problem:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         rel = f"templates/{path.name} (built-in theme)"
-    message = exc.message if isinstance(exc, TemplateSyntaxError) else (str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, TemplateNotFound):  # included or extended from this line
+        message = f"template {exc.name!r} not found (neither in templates/ nor in the built-in theme)"
+    elif isinstance(exc, TemplateSyntaxError):
+        message = exc.message
+    else:
+        message = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
     return error(Source(rel, line or 1, 1), f"template error: {message}")
 
 

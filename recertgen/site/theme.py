@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 ASSETS = "assets"
+TEMPLATE_SUFFIXES = (".html", ".svg", ".xml", ".txt")  # what a theme renders; the rest of assets/ is copied
 
 
 def builtin_theme() -> Path:
@@ -56,6 +57,17 @@ def own_templates_mention(root: Path, word: str) -> bool:
         except OSError:
             continue
     return False
+
+
+def own_template_names(root: Path) -> list[str]:
+    """The ledger's own templates (not its assets), by the names the
+    loader knows them by, so they can all be compiled up front."""
+    own = root / "templates"
+    if not own.is_dir():
+        return []
+    assets = own / ASSETS
+    return sorted(path.relative_to(own).as_posix() for path in own.rglob("*")
+                  if path.suffix in TEMPLATE_SUFFIXES and not path.is_relative_to(assets) and path.is_file())
 
 
 def environment(root: Path) -> Environment:
