@@ -159,6 +159,19 @@ def test_check_says_what_build_would_refuse_about_its_output(cissp_ledger, cli, 
     assert cli("build", cissp_ledger.root).exit_code == 2
 
 
+@pytest.mark.parametrize("setting", ["ledger: .", "ledger: ./", "title: Mine\nledger: ./."])
+def test_the_ledger_folder_cannot_be_the_repository_itself(cissp_ledger, cli, setting):
+    """The site and the templates live beside the ledger, which only add,
+    log and init write into: the mistake is said at `ledger`, not at an
+    `output` the user never wrote."""
+    cissp_ledger.write("recertgen.yaml", setting + "\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2
+    line = setting.count("\n") + 1
+    assert f"recertgen.yaml:{line}:9: error: 'ledger' must be a folder of its own inside the repository" in result.output
+    assert "'output'" not in result.output
+
+
 def test_folder_settings_are_normalised(cissp_ledger):
     """`./ledger` is `ledger`: problems, the scan and serve's watcher all
     name files the same way."""

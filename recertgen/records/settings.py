@@ -37,6 +37,10 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         r.error(r.at("repository_url"), "'repository_url' must be an https address")
         repository_url = None
     ledger = _folder(r, "ledger", defaults.ledger)
+    if ledger == ".":  # the settings, templates and site live beside the ledger, which only add, log and init write into
+        r.error(r.at("ledger"), "'ledger' must be a folder of its own inside the repository (such as ledger), not the "
+                                "repository itself: recertgen.yaml, templates/ and the built site live beside it")
+        ledger = defaults.ledger
     output = _folder(r, "output", defaults.output)
     if _within(ledger, output) and not _within(output, ledger):  # the repository, or a folder around the ledger
         r.error(r.at("output"), f"'output' must be a folder of its own, not one holding the ledger ({output!r})")
