@@ -503,7 +503,7 @@ def test_every_program_derives_and_rolls_its_cycles(ledger, program):
 
 
 @pytest.mark.parametrize("as_of,window,required", [
-    ("2020-06-01", ("2021-03-15", "2022-03-14"), 20),  # 1st licence year: nothing due; the 2nd year's report is next
+    ("2020-06-01", ("2020-03-15", "2021-03-14"), 0),  # 1st licence year: nothing due
     ("2021-06-01", ("2021-03-15", "2022-03-14"), 20),  # 2nd: 20 in the prior 12 months
     ("2022-06-01", ("2021-03-15", "2023-03-14"), 60),  # 3rd: 60 in the prior 24 (RULES E21)
     ("2023-06-01", ("2021-03-15", "2024-03-14"), 100),  # 4th: 100 in the prior 36
@@ -518,9 +518,19 @@ def test_texas_reports_every_year_over_a_rolling_window_and_phases_new_licensees
     cert = ledger.load(D.fromisoformat(as_of)).report.cert("tx")
     current = cert.current
     assert ((current.start.isoformat(), current.end.isoformat()), current.required) == (window, required)
-    assert {a.minimum for a in current.annual} == {20}
+    assert {a.minimum for a in current.annual} == ({20} if required else {None})
     assert [c.start for c in cert.cycles] == sorted(c.start for c in cert.cycles)  # windows overlap, in order
     assert current.earned == (30 if D.fromisoformat(window[0]) <= D(2021, 6, 1) <= D.fromisoformat(as_of) else 0)
+
+
+def test_a_texas_first_licence_year_owes_nothing_and_its_credits_count_in_no_later_report(ledger):
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2025-01-01\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2025-02-01\nminutes: 140\ndelivery: group-live\ncounts_toward: [tx]\n")
+    first = ledger.load(D(2025, 6, 30)).report.cert("tx")
+    assert (first.current.required, first.current.earned, first.status) == (0, Decimal("2.8"), "complete")
+    assert ledger.problems(D(2025, 6, 30)) == []
+    third = ledger.load(D(2027, 6, 30)).report.cert("tx").current
+    assert (third.start, third.required, third.earned) == (D(2026, 1, 1), 60, 0)
 
 
 def test_texas_windows_follow_written_ones_and_may_overlap_them(ledger):

@@ -9,7 +9,7 @@ cycle up to the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable, Mapping
 
@@ -202,8 +202,10 @@ def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> 
     before the anniversary, so the windows overlap and a credit counts in
     every window holding its date. A new licensee's first years require
     `phase_in` (nothing, then 20 over 12 months, 60 over 24, 100 over 36)
-    over the years since the first that required anything. Years follow the
-    last written cycle (full windows), else the certification date."""
+    over the years since the first that required anything; a year with
+    nothing due is reported on its own (its credits count in no later
+    window). Years follow the last written cycle (full windows), else the
+    certification date."""
     program, cert = rules.program, rules.cert
     if written:
         anchor, phase, floor = written[-1].end + ONE_DAY, (), None
@@ -225,6 +227,9 @@ def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> 
             start = max(start, floor) if floor is not None else start
             windows.append(Cycle(start=start, end=end, counts_from=start, required=required,
                                  annual_minimum=program.annual_minimum, categories=categories, source=None))
+        else:  # a year with nothing due is a window of its own: its credits count there, and in no later report
+            windows.append(Cycle(start=year_start, end=end, counts_from=year_start, required=required, annual_minimum=None,
+                                 categories=tuple(replace(c, min=None) for c in categories), source=None))
         year += 1
     return windows
 
