@@ -90,14 +90,14 @@ def _cycle(p: Program) -> str:
         length = f"{years} year{'s' if years != 1 else ''}"
     else:
         length = f"{p.cycle_months} months"
-    return length + (", rolling" if p.cycle_rolling else "")
+    return length
 
 
 def _rolling(p: Program) -> str:
     """Texas: what a rolling window means, and the new licensee's phase-in."""
     if not p.cycle_rolling:
         return ""
-    text = "; a report every year over the cycle's length before it"
+    text = "; rolling: a report every year over the cycle's length before it"
     if p.phase_in:
         text += "; a new licensee's first years require " + ", ".join(_num(v) if v else "none" for v in p.phase_in)
     return text
