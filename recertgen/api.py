@@ -13,7 +13,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .engine.compute import Report
-from .loader import FileRef, UnusableRoot, read_ledger
+from .loader import FileRef, Pending, UnusableRoot, read_ledger
 from .model import Ledger, Settings
 from .problems import Problem, sort_problems
 from .validate import validate, validate_deferred
@@ -46,13 +46,13 @@ def today(settings: Settings) -> dt.date:
 
 
 def load(root: Path | str, as_of: dt.date | None = None, refs: list[FileRef] | None = None,
-         resident: dict | None = None, progress=None, parallel: bool = False) -> Loaded:
+         resident: dict | None = None, progress=None, parallel: bool = False, pending: Pending | None = None) -> Loaded:
     """Read, validate and compute a ledger. Raises UnusableRoot only when
     the call cannot work at all; every problem in the files is a value.
     (`refs`, `resident`, `progress`: see `read_ledger`; `resident` also
     keeps the certifications' reports, see `engine.compute`; `parallel`:
-    see `validate`.)"""
-    result, when, reports = _read(root, as_of, refs, resident, progress)
+    see `validate`; `pending`: files read as if written, see `loader.Pending`.)"""
+    result, when, reports = _read(root, as_of, refs, resident, progress, pending)
     problems, report = validate(result.ledger, when, reports, parallel)
     return Loaded(ledger=result.ledger, problems=tuple(sort_problems([*result.problems, *problems])), report=report, as_of=when)
 
@@ -77,8 +77,8 @@ def load_deferred(root: Path | str, as_of: dt.date | None = None, resident: dict
     return Loaded(ledger=result.ledger, problems=found, report=report, as_of=when), complete
 
 
-def _read(root, as_of, refs, resident, progress):
-    result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress)
+def _read(root, as_of, refs, resident, progress, pending=None):
+    result = read_ledger(Path(root), refs=refs, resident=resident, progress=progress, pending=pending)
     when = as_of or today(result.ledger.settings)
     reports = resident.setdefault("reports", {}) if resident is not None else None
     return result, when, reports

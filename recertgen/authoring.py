@@ -22,6 +22,7 @@ from decimal import Decimal
 from .amounts import fmt
 from .api import Loaded, load
 from .fields import slug
+from .loader import Pending
 from .problems import Problem
 from .proofs import PROOF_DIR, sha256_of
 from .validate import SAME_ACTIVITY, SAME_PROOF
@@ -155,28 +156,31 @@ def plan_proof(ledger_dir: Path, source: Path, day: dt.date) -> ProofCopy:
 
 def write_entry(root: Path, rel_path: str, text: str, proof: ProofCopy | None, as_of: dt.date | None = None) -> Written:
     """Create `ledger/<rel_path>` (or `-2`, `-3`… beside it, never over a
-    file) with `text`; refuse, writing nothing, when the ledger has new
-    errors afterwards — the same activity logged again among them."""
+    file) with `text`; refuse, writing nothing — not even for a moment, a
+    watcher would see it — when the ledger would have new errors with it:
+    the same activity logged again among them. The ledger is checked with
+    the new files read as if written (`loader.Pending`), then they are."""
     before = load(root, as_of)
     ledger_dir = before.ledger.ledger_dir
     path = _unused(ledger_dir / rel_path)
-    created: list[Path] = []
-    try:
-        try:
-            if proof is not None and not proof.reused:
-                _create_copy(proof.source, proof.target, created)
-            _create_text(path, text, created)
-        except OSError as exc:
-            raise Refused(f"{_cannot_create(exc, root)}; nothing was written") from None
-        after = load(root, as_of)
-    except BaseException:
-        _undo(created, ledger_dir)
-        raise
+    rel = path.relative_to(root).as_posix()
+    copies = {f"{before.ledger.settings.ledger}/{PROOF_DIR}/{proof.rel}": proof.source} if proof is not None and not proof.reused else {}
+    after = load(root, as_of, pending=Pending({rel: text.encode("utf-8")}, copies))
     old = {(p.source, p.message) for p in before.errors}
     new = tuple(p for p in after.errors if (p.source, p.message) not in old)
     if new:
+        raise _refusal(rel, new)
+    created: list[Path] = []
+    try:
+        if copies:
+            _create_copy(proof.source, proof.target, created)
+        _create_text(path, text, created)
+    except OSError as exc:
         _undo(created, ledger_dir)
-        raise _refusal(path.relative_to(root).as_posix(), new)
+        raise Refused(f"{_cannot_create(exc, root)}; nothing was written") from None
+    except BaseException:
+        _undo(created, ledger_dir)
+        raise
     return Written(path, proof.target if proof else None, after)
 
 

@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISLNK, S_ISREG
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
 
 from .fields import slug
 from .model import CreditEntry, Ledger, Settings, UnfinishedCredit
@@ -25,7 +25,7 @@ from .records.credit import read_credit
 from .records.opportunity import read_opportunity
 from .records.program import read_program
 from .records.settings import read_settings
-from .yamlio import Node, YMap, YSeq, describe, read_yaml_file
+from .yamlio import Node, YMap, YSeq, describe, parse_yaml_bytes, read_yaml_file
 
 SETTINGS_FILE = "recertgen.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -96,8 +96,19 @@ KINDS = (("programs", True), ("certifications", False), ("credits", True), ("opp
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Files add/log are about to write: credit files (repository path ->
+    their bytes) and proof copies (repository path -> the file copied). A
+    trial read takes them as if written, so a refused entry writes nothing,
+    not even for a moment."""
+
+    files: Mapping[str, bytes]
+    proofs: Mapping[str, Path]
+
+
 def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, refs: list[FileRef] | None = None,
-                resident: dict | None = None, progress=None) -> ReadResult:
+                resident: dict | None = None, progress=None, pending: Pending | None = None) -> ReadResult:
     """Every record and every problem found reading the ledger. Files whose
     size and modification time match the parse cache are not read again;
     the rest are parsed, on all cores when there are many. `refs` is a scan
@@ -106,7 +117,8 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     (`serve`), so a rebuild does not load its cache file again nor write it
     (`parsecache.save_resident` does, when the caller likes). `progress`,
     when given, is called with the number of files to parse when there are
-    many, and returns a context manager with `update(n)` (a progress bar)."""
+    many, and returns a context manager with `update(n)` (a progress bar).
+    `pending`: files read as if written (`Pending`), never cached.)"""
     root = Path(root)
     settings, problems = read_settings_file(root)
     ledger_dir = root / settings.ledger
@@ -116,12 +128,14 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         )
     if refs is None:
         refs = scan(root, settings.ledger)
+    if pending is not None:
+        refs = _with_pending(refs, settings.ledger, pending)
     cache = None
     if use_cache:
         from .parsecache import open_cache
 
         cache = open_cache(root, settings.cache, resident)
-    parsed = parse_files(root, refs, cache, workers, progress)
+    parsed = parse_files(root, refs, cache, workers, progress, pending.files if pending is not None else None)
     if cache is not None and resident is None:  # a resident cache is saved by its keeper
         cache.save()
     by_kind: dict[str, list] = {kind: [] for kind, _ in KINDS}
@@ -148,6 +162,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         programs=programs,
         files_read=sum(1 for ref in refs if ref.size not in NOT_READ) + (root / SETTINGS_FILE).is_file(),
         scanned=tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs),
+        pending_proofs=pending.proofs if pending is not None else {},
     )
     return ReadResult(ledger, tuple(problems))
 
@@ -268,6 +283,17 @@ def rescan(root: Path, ledger_folder: str, refs: list[FileRef], changed: set[str
 _KIND_ORDER = {kind: number for number, (kind, _) in enumerate(KINDS)}
 
 
+def _with_pending(refs: list[FileRef], ledger_folder: str, pending: Pending) -> list[FileRef]:
+    """The scan with the pending credit files in their places, as a scan
+    made after writing them would find them."""
+    prefix = f"{ledger_folder}/credits/"
+    added = [FileRef("credits", rel, rel[len(prefix):], len(data), 0) for rel, data in pending.files.items()]
+    if any(not ref.rel.startswith(prefix) for ref in added):
+        raise ValueError(f"pending files must be credit files under {prefix}")
+    known = {ref.rel for ref in added}
+    return sorted([ref for ref in refs if ref.rel not in known] + added, key=_scan_order)
+
+
 def _scan_order(ref: FileRef) -> tuple:
     """`scan` walks each folder in order of names, folders where their name
     falls: the order of the paths' lists of names."""
@@ -365,12 +391,16 @@ def not_read(ref: FileRef) -> Parsed:
 _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
-def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None) -> dict[str, Parsed]:
+def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None,
+                pending: Mapping[str, bytes] | None = None) -> dict[str, Parsed]:
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
     for ref in refs:
         if ref.size < 0:  # never cached: nothing of it was read
             results[ref.rel] = unreadable(str(root), ref) if ref.size == UNREADABLE else not_read(ref)
+            continue
+        if pending and ref.rel in pending:  # not written yet: read from memory, never cached
+            results[ref.rel] = records_of(parse_yaml_bytes(pending[ref.rel], ref.rel), ref)
             continue
         hit = cache.get(ref, root) if cache is not None else None
         if hit is not None:
@@ -418,7 +448,11 @@ def _parse_batch(root: str, refs: list[FileRef]) -> bytes:
 def parse_file(root: str, ref: FileRef) -> Parsed:
     """One file to records and problems: a pure function of its bytes and
     its path, which is what makes caching it safe."""
-    parsed = read_yaml_file(os.path.join(root, ref.rel), ref.rel)
+    return records_of(read_yaml_file(os.path.join(root, ref.rel), ref.rel), ref)
+
+
+def records_of(parsed, ref: FileRef) -> Parsed:
+    """A parsed file's records, by the kind of file it is."""
     problems = list(parsed.problems)
     records: tuple = ()
     if parsed.root is not None:

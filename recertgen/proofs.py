@@ -65,6 +65,8 @@ def _locate(ledger: Ledger, proof: str) -> ProofLocation:
     except OSError as exc:  # there, but not ours to read (a locked folder, a loop of links)
         return ProofLocation(rel, None, None, f"proof file {rel} cannot be read ({exc.strerror or exc})")
     if found is None:
+        if rel in ledger.pending_proofs:  # about to be copied there (a trial of add/log): the file it will be
+            return ProofLocation(rel, ledger.pending_proofs[rel], None, None)
         return ProofLocation(rel, None, None, f"proof file not found: {rel}")
     real, is_file = found
     base = ledger.remember(("real", "proof folder"), lambda: os.path.realpath(os.path.join(str(ledger.root), *prefix)))

@@ -138,6 +138,46 @@ def test_log_refuses_unknown_ids_with_exit_1_and_writes_nothing(catalog, cli):
     assert cli("log", "owasp-top-ten", catalog.root, "--date", "2025-13-01").exit_code == 2
     assert files_under(catalog.root) == before
 
+def test_a_refused_entry_is_never_written_not_even_for_a_moment(catalog, cli, tmp_path, monkeypatch):
+    """SPEC §4 "refused: nothing written": the new entry (and its proof) is
+    checked as if written; a watcher (serve, an editor) never sees a file
+    come and go, and the folders keep their times."""
+    import recertgen.authoring as authoring
+
+    assert cli("log", "owasp-top-ten", catalog.root, "--date", "2025-05-20").exit_code == 0
+    proof = tmp_path / "again.pdf"
+    proof.write_bytes(b"%PDF a new certificate")
+    written = []
+    monkeypatch.setattr(authoring, "_create_text", lambda path, *a: written.append(path))
+    monkeypatch.setattr(authoring, "_create_copy", lambda source, target, *a: written.append(target))
+    folders = {p: p.stat().st_mtime_ns for p in (catalog.root / "ledger").rglob("*") if p.is_dir()}
+    again = cli("log", "owasp-top-ten", catalog.root, "--date", "2025-05-20", "--proof", proof)
+    assert again.exit_code == 1 and "already recorded" in again.output
+    assert written == []
+    assert {p: p.stat().st_mtime_ns for p in (catalog.root / "ledger").rglob("*") if p.is_dir()} == folders
+
+
+def test_a_pending_file_reads_as_the_file_written(catalog, tmp_path):
+    """The trial read of add/log is the read after writing: same records,
+    same ids (an id clash settles in scan order), same problems."""
+    from recertgen.loader import Pending
+
+    catalog.credit("2025/b-course", "title: B\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\nid: a-course\n")
+    digest = hashlib.sha256(b"certificate").hexdigest()
+    text = f"title: A\nprovider: P\ndate: 2025-02-01\nhours: 1\ncounts_toward: [cissp, nope]\nproof: 2025/c.pdf\nproof_sha256: {digest}\n"
+    proof = tmp_path / "c.pdf"
+    proof.write_bytes(b"certificate")
+    pending = Pending({"ledger/credits/2025/a-course.yaml": text.encode()}, {"ledger/proof/2025/c.pdf": proof})
+    trial = load(catalog.root, dt.date(2025, 6, 1), pending=pending)
+    catalog.credit("2025/a-course", text)
+    catalog.write("ledger/proof/2025/c.pdf", b"certificate")
+    real = load(catalog.root, dt.date(2025, 6, 1))
+    assert [(e.id, e.file, e.title) for e in trial.ledger.credits] == [(e.id, e.file, e.title) for e in real.ledger.credits]
+    assert [p.as_text() for p in trial.problems] == [p.as_text() for p in real.problems]
+    assert any("unknown certification 'nope'" in p.message for p in trial.problems)
+    assert not any("proof" in p.message for p in trial.problems)  # the pending copy is found where it will be
+
+
 def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
     """Opportunity ids are unique (SPEC §2): with two, log would guess. An
     activity is logged once done, as `add` says too."""
