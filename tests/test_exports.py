@@ -178,6 +178,15 @@ def test_an_export_that_cannot_be_written_says_why_and_leaves_nothing(two_certs,
         assert result.exit_code == 2 and result.output == "recertgen: cannot write /dev/full: No space left on device\n"
 
 
+@pytest.mark.parametrize("kind", ["csv", "certificates"])
+def test_an_export_goes_into_a_pipe_through_dev_stdout(two_certs, kind):
+    """`-o /dev/stdout | …`: a pipe has no path to write beside; it is written as named."""
+    result = subprocess.run([sys.executable, "-m", "recertgen", "export", kind, str(two_certs.root), "-o", "/dev/stdout",
+                             "--as-of", "2026-11-15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"certification,cycle_start" if kind == "csv" else b"PK")
+
+
 def test_a_failed_export_keeps_the_previous_file_and_leaves_no_other(tmp_path, monkeypatch):
     from recertgen.site import output
 

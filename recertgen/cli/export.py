@@ -88,7 +88,7 @@ def export_csv(root, cert, start, end, source, output, as_of):
         click.echo(text, nl=False)
     else:
         _write(output, lambda handle: handle.write(text.encode("utf-8")))
-        click.echo(f"Wrote {len(rows)} rows to {output}", err=True)
+        click.echo(f"Wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {output}", err=True)
 
 
 @export.command("certificates")

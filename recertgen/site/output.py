@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -80,10 +81,14 @@ def write_whole(path: Path, write: Callable[[BinaryIO], T]) -> T:
     may not be written is refused, not replaced; a link is written
     through (the link stays); a device or a pipe (`/dev/stdout`) is
     written straight into. OSError says why it could not be written."""
-    target = Path(os.path.realpath(path))
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as handle:
+    try:
+        kind = os.stat(path).st_mode
+    except FileNotFoundError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind):  # /dev/stdout into a pipe has no real path: write it as named
+        with open(path, "wb") as handle:
             return write(handle)
+    target = Path(os.path.realpath(path))
     if target.exists():
         open(target, "ab").close()  # may we write it? (opening to append changes nothing)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
