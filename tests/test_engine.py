@@ -518,7 +518,8 @@ def test_texas_reports_every_year_over_a_rolling_window_and_phases_new_licensees
     cert = ledger.load(D.fromisoformat(as_of)).report.cert("tx")
     current = cert.current
     assert ((current.start.isoformat(), current.end.isoformat()), current.required) == (window, required)
-    assert {a.minimum for a in current.annual} == ({20} if required else {None})
+    assert [a.minimum for a in current.annual][-1] == (20 if required else None)  # 20 in the last 12 months
+    assert all(a.minimum is None for a in current.annual[:-1])  # earlier years: due in their own reports
     assert [c.start for c in cert.cycles] == sorted(c.start for c in cert.cycles)  # windows overlap, in order
     assert current.earned == (30 if D.fromisoformat(window[0]) <= D(2021, 6, 1) <= D.fromisoformat(as_of) else 0)
 
@@ -531,6 +532,36 @@ def test_a_texas_first_licence_year_owes_nothing_and_its_credits_count_in_no_lat
     assert ledger.problems(D(2025, 6, 30)) == []
     third = ledger.load(D(2027, 6, 30)).report.cert("tx").current
     assert (third.start, third.required, third.earned) == (D(2026, 1, 1), 60, 0)
+
+
+def test_texas_needs_20_in_the_last_12_months_not_in_every_year_of_the_window(ledger):
+    """RULES §8c / E21: 120 in the 36 months, 20 of them in the last 12 —
+    a year short in the past was due (and missed) in its own report."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-03-15\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2023-06-01\ncounts_toward: {tx: 80}\n")
+    ledger.credit("b", "title: B\nprovider: P\ndate: 2025-06-01\ncounts_toward: {tx: {credits: 40, category: ethics}}\n")
+    assert ledger.load(D(2026, 3, 14)).report.cert("tx").status == "complete"
+    short = ledger.load(D(2025, 3, 14)).report.cert("tx").current  # its last day: 80 of 120, nothing in 2024-25
+    assert (short.status, short.annual[-1].remaining) == ("behind", 20)
+
+
+def test_texas_licence_years_from_29_february_end_on_the_anniversaries(ledger):
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-02-29\n")
+    for year in range(2021, 2028):
+        ledger.credit(f"y{year}", f"title: Y{year}\nprovider: P\ndate: {year}-06-01\ncounts_toward: {{tx: {{credits: 40, category: ethics}}}}\n")
+    current = ledger.load(D(2028, 2, 28)).report.cert("tx").current
+    assert (current.start, current.end, current.status) == (D(2025, 2, 28), D(2028, 2, 28), "complete")
+    assert [(a.start, a.end) for a in current.annual][-1] == (D(2027, 2, 28), D(2028, 2, 28))
+    assert ledger.load(D(2028, 3, 1)).report.cert("tx").current.status != "lapsed"
+
+
+def test_texas_years_after_written_windows_keep_the_phase_in(ledger):
+    """A window written to end in the birth month, then derived ones: the
+    year after it is a new licensee's 3rd, 60 over 24 months (E21)."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-03-15\n"
+                      "cycles:\n  - {start: 2021-07-01, end: 2022-06-30, required: 20}\n")
+    current = ledger.load(D(2023, 1, 1)).report.cert("tx").current
+    assert (current.start, current.end, current.required) == (D(2021, 7, 1), D(2023, 6, 30), 60)
 
 
 def test_texas_windows_follow_written_ones_and_may_overlap_them(ledger):

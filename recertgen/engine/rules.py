@@ -33,6 +33,10 @@ class Cycle:
     annual_minimum: Decimal | None
     categories: tuple[CategoryLimit, ...]
     source: Source | None  # None when derived from `certified`
+    # A window of a yearly report looking back over several years (Texas):
+    # its earlier years' minimums were due in their own reports, so only its
+    # last year's is due here.
+    rolling: bool = False
 
     @property
     def derived(self) -> bool:
@@ -198,45 +202,69 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
 
 def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> list[Cycle]:
     """Texas (RULES §8c): the licence is renewed every year, and each year's
-    report looks back over the cycle's length (36 months) from the day
-    before the anniversary, so the windows overlap and a credit counts in
-    every window holding its date. A new licensee's first years require
-    `phase_in` (nothing, then 20 over 12 months, 60 over 24, 100 over 36)
-    over the years since the first that required anything; a year with
-    nothing due is reported on its own (its credits count in no later
-    window). Years follow the last written cycle (full windows), else the
-    certification date."""
+    report looks back over the cycle's length (36 months) to the day before
+    the anniversary, so the windows overlap and a credit counts in every
+    window holding its date; each year's minimum is due in its own report
+    (`Cycle.rolling`). A new licensee's years require `phase_in` (nothing,
+    then 20 over 12 months, 60 over 24, 100 over 36), looking back no
+    further than the first year that required anything; a year with nothing
+    due is reported on its own. Years follow the last written cycle (the
+    board's years end in the birth month), else the certification date;
+    they are counted from the certification date when there is one."""
     program, cert = rules.program, rules.cert
-    if written:
-        anchor, phase, floor = written[-1].end + ONE_DAY, (), None
-    elif cert.certified is not None:
-        anchor, phase = cert.certified, program.phase_in
-        floor = add_months(anchor, 12 * next((i for i, v in enumerate(phase) if v), len(phase)))
-    else:
+    anchor = written[-1].end + ONE_DAY if written else cert.certified
+    if anchor is None:
         return []
+    phase = program.phase_in if cert.certified is not None else ()
+    owing_nothing = next((i for i, v in enumerate(phase) if v), len(phase))  # the first years, with nothing due
+    span = max(program.cycle_months // 12, 1)
+    first = _licence_year(cert.certified, anchor) if cert.certified is not None else span + owing_nothing
     categories = _categories(None, cert, program)
     windows: list[Cycle] = []
-    year = 1
-    while True:
-        year_start, end = add_months(anchor, 12 * (year - 1)), add_months(anchor, 12 * year) - ONE_DAY
-        if year_start > as_of and windows or end < year_start:  # past the as-of date (one window at least), or the calendar
+    for year, year_start, end in _licence_years(anchor, first):
+        if year_start > as_of and (windows or written):
             break
         required = phase[year - 1] if year <= len(phase) else program.required
-        if required:
-            start = add_months(end + ONE_DAY, -program.cycle_months)
-            start = max(start, floor) if floor is not None else start
-            windows.append(Cycle(start=start, end=end, counts_from=start, required=required,
-                                 annual_minimum=program.annual_minimum, categories=categories, source=None))
-        else:  # a year with nothing due is a window of its own: its credits count there, and in no later report
-            windows.append(Cycle(start=year_start, end=end, counts_from=year_start, required=required, annual_minimum=None,
-                                 categories=tuple(replace(c, min=None) for c in categories), source=None))
-        year += 1
+        if not required:  # reported alone: its credits count in no later report
+            windows.append(Cycle(year_start, end, year_start, required, None, tuple(replace(c, min=None) for c in categories),
+                                 source=None))
+            continue
+        back = year - max(year - span + 1, owing_nothing + 1)  # the years before this one that the window holds
+        start = add_months(year_start, -12 * back)
+        windows.append(Cycle(start, end, start, required, program.annual_minimum, categories, source=None, rolling=True))
     return windows
+
+
+def _licence_years(anchor: dt.date, first: int):
+    """(number, start, end) of each licence year from `anchor` on, the first
+    being year number `first`, until the calendar ends."""
+    offset = 0
+    while True:
+        start, end = add_months(anchor, 12 * offset), add_months(anchor, 12 * (offset + 1)) - ONE_DAY
+        if end < start:
+            return
+        yield first + offset, start, end
+        offset += 1
+
+
+def _licence_year(certified: dt.date, year_start: dt.date) -> int:
+    """Which licence year starts on `year_start`: 1 for the year starting on
+    (or in the twelve months after) the certification date — a licensee's
+    first months before the board's year begins are not a year of their own."""
+    years = 0
+    while add_months(year_start, -12 * (years + 1)) >= certified:
+        years += 1
+    return years + 1
 
 
 def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:
     """The cycle cut into years: anniversary years from its start, or
-    calendar years; credits counted before the start belong to year one."""
+    calendar years; credits counted before the start belong to year one.
+    A rolling window's years are its licence years, counted back from its
+    end (a licence from 29 February has years ending on the 28th and, in
+    leap years, the 29th), and only the last one's minimum is due in it."""
+    if cycle.rolling and basis != "calendar-year":
+        return _licence_years_back(cycle)
     periods: list[AnnualPeriod] = []
     start = cycle.start
     k = 0
@@ -250,6 +278,21 @@ def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:
         periods.append(AnnualPeriod(start, end, counts_from, cycle.annual_minimum))
         start = end + ONE_DAY
     return tuple(periods)
+
+
+def _licence_years_back(cycle: Cycle) -> tuple[AnnualPeriod, ...]:
+    after = cycle.end + ONE_DAY
+    periods: list[AnnualPeriod] = []
+    back = 0
+    while True:
+        start = max(add_months(after, -12 * (back + 1)), cycle.start)
+        end = add_months(after, -12 * back) - ONE_DAY
+        periods.append(AnnualPeriod(start, end, start, cycle.annual_minimum if back == 0 else None))
+        if start <= cycle.start:
+            break
+        back += 1
+    periods.reverse()
+    return (replace(periods[0], counts_from=cycle.counts_from), *periods[1:])
 
 
 def _first_start(certified: dt.date, program: Program) -> dt.date:
