@@ -194,6 +194,18 @@ CASES = {
         {"ledger/programs/p.yaml": f"name: P\nbody: B\ncycle: {{years: {'9' * 5000}}}\nrequired: 10\n"},
         "ledger/programs/p.yaml", 3, 16, "error", "'years' must be a whole number from 1 to 100",
     ),
+    "rolling program with a carry-over": (
+        {"ledger/programs/r.yaml": "name: R\nbody: B\nrequired: 30\ncycle: {years: 3, rolling: true}\ncarry_over: {max: 20}\n"},
+        "ledger/programs/r.yaml", 5, 13, "error", "'carry_over' does not apply to a rolling cycle",
+    ),
+    "rolling program anchored elsewhere": (
+        {"ledger/programs/r.yaml": "name: R\nbody: B\nrequired: 30\ncycle: {years: 3, rolling: true, anchor: next-january}\n"},
+        "ledger/programs/r.yaml", 4, 42, "error", "'anchor' does not apply to a rolling cycle",
+    ),
+    "phase-in not a list": (
+        {"ledger/programs/r.yaml": "name: R\nbody: B\nrequired: 30\ncycle: {years: 3, rolling: true, phase_in: 20}\n"},
+        "ledger/programs/r.yaml", 4, 44, "error", "'phase_in' must be a list of amounts",
+    ),
     "program cycle over a century": (
         {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 60, months: 600}\nrequired: 10\n"},
         "ledger/programs/p.yaml", 3, 28, "error", "a cycle of 60 years and 600 months is longer than a century",

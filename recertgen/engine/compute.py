@@ -248,6 +248,13 @@ def _outside(counted: list[CountedCredit], cycle_list) -> Iterable[CountedCredit
             yield c
 
 
+def cycle_name(cert: CertReport, cycle: Cycle) -> str:
+    """A cycle's name in paths and calendar ids: its first day, and its last
+    too where another cycle starts that day (Texas windows overlap)."""
+    shared = sum(1 for other in cert.cycles if other.cycle.start == cycle.start) > 1
+    return f"{cycle.start}_{cycle.end}" if shared else f"{cycle.start}"
+
+
 def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | None:
     """SPEC §5: the cycle containing the as-of date, else the next one when
     none has started, else the last one. Between two cycles (a gap in

@@ -2,7 +2,8 @@
 
 The audit CSV, the certificates ZIP's manifest and the site's audit pages
 all come from these rows, so they always agree with each other and with
-`summary.json`.
+`summary.json`. (Where yearly windows overlap — Texas — a row is in the
+newest window holding its date; the audit pages list each window whole.)
 """
 
 from __future__ import annotations
@@ -94,14 +95,17 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     proofs: dict[str, tuple[str, Path | None, str]] = {}
     titles: dict[str, str] = {}
     for cert in (report.certifications if certs is None else certs):
-        cycle_of: dict[dt.date, object] = {}  # many entries share a day; the first cycle containing it, as the engine counts
+        # Many entries share a day. A day is in one cycle, or in several overlapping
+        # yearly windows (Texas): its row goes with the newest, the report of
+        # the latest year that counts it (the one summary.json reports, when it does).
+        cycle_of: dict[dt.date, object] = {}
         for c in cert.counted:
             entry = c.entry
             if proof_files_only and not entry.proof:
                 continue
             cycle = cycle_of.get(c.date, False)
             if cycle is False:
-                cycle = cycle_of[c.date] = next((r.cycle for r in cert.cycles if r.cycle.contains(c.date)), None)
+                cycle = cycle_of[c.date] = next((r.cycle for r in reversed(cert.cycles) if r.cycle.contains(c.date)), None)
             if entry.id not in proofs:
                 proofs[entry.id] = _proof(ledger, entry, digests)
                 titles[entry.id] = entry.title.lower()

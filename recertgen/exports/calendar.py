@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..amounts import fmt
-from ..engine.compute import Report
+from ..engine.compute import Report, cycle_name
 from ..engine.calendar import ONE_DAY
 
 PRODID = "-//recertgen//deadlines//EN"
@@ -20,7 +20,7 @@ def deadlines_ics(report: Report, title: str) -> str:
         for cycle in cert.cycles:
             c = cycle.cycle
             lines += _event(
-                uid=f"{cert.id}-cycle-{c.start}@recertgen",
+                uid=f"{cert.id}-cycle-{cycle_name(cert, c)}@recertgen",
                 day=c.end,
                 stamp=stamp,
                 summary=f"{cert.name}: renewal cycle ends ({fmt(c.required)} {cert.unit} required)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..fields import ID_RE, MapReader, as_amount
 from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
@@ -68,8 +68,7 @@ def read_program(
     name = r.text("name", required=True)
     body = r.text("body", required=True)
     unit = r.choice("unit", UNITS) or "CPE"
-    months, anchor, counts_from_certified, month_end = _cycle(r)
-    rolling, phase_in = _rolling(r)
+    months, anchor, counts_from_certified, month_end, rolling, phase_in = _cycle(r)
     required = r.amount("required")
     annual = _annual(r)
     categories = read_categories(r, "categories") or ()
@@ -80,6 +79,9 @@ def read_program(
     delivery_categories = _delivery_categories(r, category_names)
     estimate, by_delivery, max_per_activity, university = _estimate(r)
     carry_over = _carry_over(r)
+    if rolling and carry_over is not None:  # the next window already holds what this one earned
+        r.error(r.at("carry_over"), "'carry_over' does not apply to a rolling cycle: each year's window already counts the years before it")
+        carry_over = None
     reviewed = r.date("reviewed")
     sources = _sources(r, source_index)
     confidence = _confidence(r)
@@ -124,11 +126,20 @@ def read_program(
     )
 
 
-def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
+class CycleShape(NamedTuple):
+    months: int
+    anchor: str
+    counts_from_certified: bool
+    month_end: bool
+    rolling: bool = False
+    phase_in: tuple[Decimal, ...] = ()
+
+
+def _cycle(r: MapReader) -> CycleShape:
     node = r.mapping("cycle")
     if node is None:
         r.error(r.here(), "missing required key 'cycle' in a program (give cycle: {years: 3, anchor: certified})")
-        return 36, "certified", False, False
+        return CycleShape(36, "certified", False, False)
     c = MapReader(node, r.rel, r.problems, "a program's cycle")
     c.unknown_keys(CYCLE_KEYS)
     years = c.integer("years", minimum=1, maximum=MAX_CYCLE_YEARS)
@@ -142,32 +153,40 @@ def _cycle(r: MapReader) -> tuple[int, str, bool, bool]:
     anchor = c.choice("anchor", ANCHORS) or "certified"
     counts_from = read_flag(c, "counts_from_certified")
     ends = c.choice("ends", CYCLE_ENDS) or "day-before-anniversary"
-    return total, anchor, counts_from, ends == "month-end"
-
-
-def _rolling(r: MapReader) -> tuple[bool, tuple[Decimal, ...]]:
-    """`cycle: {rolling: true, phase_in: [0, 20, 60, 100]}`: a reporting
-    period every year looking back over the cycle's length (Texas), and what
-    a new licensee's first years require instead of the full total."""
-    node = r.mapping("cycle")
-    if node is None:
-        return False, ()
-    c = MapReader(node, r.rel, r.problems, "a program's cycle")
     rolling = read_flag(c, "rolling")
+    if rolling:
+        _rolling_fits(c)
+    return CycleShape(total, anchor, counts_from, ends == "month-end", rolling, _phase_in(c, rolling))
+
+
+def _rolling_fits(c: MapReader) -> None:
+    """A rolling window's years run from the certification date (or the last
+    written window) to the day before each anniversary: the other ways to
+    place a cycle do not apply to it."""
+    for key, usual in (("anchor", "certified"), ("ends", "day-before-anniversary"), ("counts_from_certified", False)):
+        if c.has(key) and (read_flag(c, key) if key == "counts_from_certified" else c.text(key)) != usual:
+            c.error(c.at(key), f"'{key}' does not apply to a rolling cycle (its years run from 'certified' to the day before each anniversary)")
+
+
+def _phase_in(c: MapReader, rolling: bool) -> tuple[Decimal, ...]:
+    """`phase_in: [0, 20, 60, 100]`: what a new licensee's first years
+    require instead of the full total (Texas), one amount a year."""
     if not c.has("phase_in"):
-        return rolling, ()
+        return ()
     if not rolling:
         c.error(c.at("phase_in"), "'phase_in' needs 'rolling: true' (a reporting period every year)")
     raw = c.raw("phase_in")
-    items = list(raw) if isinstance(raw, YSeq) else [raw]
+    if not isinstance(raw, YSeq) or not raw:
+        c.error(c.at("phase_in"), f"'phase_in' must be a list of amounts, one a year (like [0, 20, 60]), found {describe(raw)}")
+        return ()
     values = []
-    for item in items:
+    for item in raw:
         value, message = as_amount(item, zero_ok=True)
         if message:
             c.error(c.node_at(item), f"each of 'phase_in' {message}")
         else:
             values.append(value)
-    return rolling, tuple(values)
+    return tuple(values)
 
 
 def _annual(r: MapReader) -> dict:

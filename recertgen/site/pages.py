@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
+from ..engine.compute import cycle_name
 from ..keys import digest, digest_lines
 from . import catalog, entry_views, views
 from .data import SiteData
@@ -202,7 +203,7 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
             counted = cycle.entries
             chunks = [counted[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(counted), AUDIT_ROWS_PER_PAGE)] or [()]
             for number, chunk in enumerate(chunks, 1):
-                folder = f"audit/{cert.id}/{section.start}"
+                folder = f"audit/{cert.id}/{cycle_name(cert, cycle.cycle)}"
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
                 parts.append((section, number, len(chunks), path, len(chunk)))
                 # A part shows its certification, its cycle's summary, its rows and the commit.
