@@ -99,6 +99,22 @@ def test_csv_columns_rows_and_totals_match_summary(two_certs, cli):
     assert (book["category"], book["proof"], book["proof_sha256"]) == ("group-b", "https://example.org/notes", "")
 
 
+def test_texas_overlapping_windows_keep_distinct_calendar_ids_and_rows_go_to_the_reported_window(ledger, cli):
+    """Texas windows overlap and a new licensee's share a first day: each
+    calendar event keeps its own id (RFC 5545), and a row of the audit CSV
+    is in the newest window holding its date, the one summary.json reports."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-03-15\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2021-06-01\ncounts_toward: {tx: 30}\n")
+    ledger.credit("b", "title: B\nprovider: P\ndate: 2023-06-01\ncounts_toward: {tx: 30}\n")
+    assert cli("build", ledger.root, "--as-of", "2023-12-01").exit_code == 0
+    uids = [line for line in (ledger.root / "site/deadlines.ics").read_text().splitlines() if line.startswith("UID:")]
+    assert len(uids) == len(set(uids)) > 3
+    cycle = json.loads((ledger.root / "site/summary.json").read_text())["certifications"][0]["cycle"]
+    assert cycle == {"start": "2021-03-15", "end": "2024-03-14"}
+    rows = {row["date"]: (row["cycle_start"], row["cycle_end"]) for row in read_csv(ledger.root / "site/audit.csv")}
+    assert rows == {"2021-06-01": ("2021-03-15", "2024-03-14"), "2023-06-01": ("2021-03-15", "2024-03-14")}
+
+
 def test_per_certification_csv(two_certs, cli):
     site = build(cli, two_certs)
     rows = read_csv(site / "certifications" / "cisa" / "audit.csv")
