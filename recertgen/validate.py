@@ -235,33 +235,49 @@ def check_repeated_activities(ctx: Context) -> Iterable[Problem]:
         program = cert.rules.program
         if program is None or not program.once_per_cycle:
             continue
-        for cycle in cert.cycles:
-            first_of: dict[tuple[str, str], object] = {}
-            for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
-                entry = c.entry
-                first = first_of.setdefault((entry.title.strip().lower(), entry.provider.strip().lower()), entry)
-                if first is not entry and first.date != entry.date:
-                    yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
-                                                     f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
+        for _, c, first in _repeats(cert, _activity):
+            if first.date != c.entry.date:
+                yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
+                                                 f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
 
 
 def check_once_per_cycle_categories(ctx: Context) -> Iterable[Problem]:
     """A category claimable once per cycle (PMI's Working as a
     Professional, RULES §5) claimed by a second entry in one cycle: the
-    later claims are errors, as the issuer would refuse them."""
+    later claims are errors, as the issuer would refuse them. The cycle's
+    own categories say which (a cycle may give its own)."""
     for cert in ctx.report.certifications:
-        once = {c.name: c.title for c in cert.rules.all_categories() if c.once_per_cycle}
-        if not once:
-            continue
-        for cycle in cert.cycles:
-            first_of: dict[str, object] = {}
-            for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
-                if c.category not in once:
-                    continue
-                first = first_of.setdefault(c.category, c.entry)
-                if first is not c.entry:
-                    yield error(c.allocation.source, f"{once[c.category]} is claimable once per cycle: this cycle of {cert.id} "
-                                                     f"already claims it in {first.source}")
+        for cycle, c, first in _repeats(cert, _once_per_cycle_category):
+            title = next(limit.title for limit in cycle.cycle.categories if limit.name == c.category)
+            yield error(c.allocation.source, f"{title} is claimable once per cycle: this cycle of {cert.id} "
+                                             f"already claims it in {first.source}")
+
+
+def _activity(cycle, c) -> tuple[str, str]:
+    return c.entry.title.strip().lower(), c.entry.provider.strip().lower()
+
+
+def _once_per_cycle_category(cycle, c) -> str | None:
+    limits = cycle.cycle.categories
+    return c.category if any(limit.name == c.category and limit.once_per_cycle for limit in limits) else None
+
+
+def _repeats(cert, key):
+    """Each counted credit that repeats, within one cycle, what an earlier
+    one (by date, then file) has under `key(cycle, counted)` (None: not
+    concerned), with its cycle and that earlier entry; each allocation
+    once, even where yearly windows overlap (Texas) and a credit is in several."""
+    said: set[int] = set()
+    for cycle in cert.cycles:
+        first_of: dict = {}
+        for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
+            found = key(cycle, c)
+            if found is None:
+                continue
+            first = first_of.setdefault(found, c.entry)
+            if first is not c.entry and id(c.allocation) not in said:
+                said.add(id(c.allocation))
+                yield cycle, c, first
 
 
 def check_proofs(ctx: Context) -> Iterable[Problem]:

@@ -503,3 +503,15 @@ def test_an_unknown_program_is_one_error(ledger, written):
     ledger.credit("b", entry(title="Other", hours="0.1"))
     assert ledger.problems() == [
         f"ledger/certifications/cissp.yaml:2:10: error: unknown program '{written}' (did you mean 'isc2-cissp'?); `recertgen programs` lists them"]
+
+
+def test_once_per_cycle_follows_each_cycles_own_categories(ledger):
+    """A cycle that gives its own categories says itself which are claimable
+    once: the rule of another cycle (or of the certification) does not apply."""
+    ledger.cert("a", "name: A\nbody: B\ncycles:\n"
+                     "  - {start: 2024-01-01, end: 2024-12-31, required: 10, categories: {waap: {max: 8, once_per_cycle: true}}}\n"
+                     "  - {start: 2025-01-01, end: 2025-12-31, required: 10, categories: {waap: {max: 8}}}\n")
+    for n, day in enumerate(("2024-02-01", "2024-03-01", "2025-02-01", "2025-03-01")):
+        ledger.credit(f"w{n}", f"title: Work {n}\nprovider: P\ndate: {day}\ncounts_toward: {{a: {{credits: 2, category: waap}}}}\n")
+    errors = [p for p in ledger.problems(dt.date(2025, 12, 31)) if ": error: " in p]
+    assert len(errors) == 1 and errors[0].startswith("ledger/credits/w1.yaml:4:") and "claimable once per cycle" in errors[0]
