@@ -37,8 +37,9 @@ class OutputUnwritable(OutputRefused):
 
 def protected_folder(target: Path, root: Path, ledger_folder: str) -> Path | None:
     """The ledger or templates folder of the repository at `root` that
-    `target` is in, if any: only add, log and init write there (SPEC §4).
-    `ledger_folder`: the settings' `ledger`, wherever it is named."""
+    `target` is in, if any: the ledger only add, log and init write into
+    (SPEC §4), the templates are the user's own. `ledger_folder`: the
+    settings' `ledger`, wherever it is named."""
     target = target.resolve()
     for folder in (root / ledger_folder, root / "templates"):
         if target.is_relative_to(folder.resolve()):
@@ -53,7 +54,8 @@ def check_output(out: Path, root: Path, ledger_folder: str = "ledger") -> None:
         _refuse("build into", out, "it contains the ledger repository")
     folder = protected_folder(out, root, ledger_folder)
     if folder is not None:
-        _refuse("build into", out, f"it is inside the {folder.name} folder, which only add, log and init write into")
+        why = "which holds your own templates" if folder.name == "templates" and folder != root / ledger_folder else "which only add, log and init write into"
+        _refuse("build into", out, f"it is inside the {folder.name} folder, {why}")
     if out.exists() and not out.is_dir():
         _refuse("replace", out, "it is a file, not a site folder")
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
