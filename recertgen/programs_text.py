@@ -26,10 +26,15 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     lines = [
         f"{p.id}: {p.title} ({p.body})",
         f"  unit                {p.unit_label}",
-        f"  cycle               {_cycle(p)}, starting {_anchor(p)}{_rolling(p)}  [{tag('cycle')}]",
+        f"  cycle               {_cycle(p)}, starting {_anchor(p)}  [{tag('cycle')}]",
         f"  total per cycle     {_num(p.required) or 'set per certification'}  [{tag('required')}]",
         f"  annual minimum      {_num(p.annual_minimum) or 'none'} ({p.annual_basis})  [{tag('annual.minimum')}]",
     ]
+    if p.cycle_rolling:
+        lines.append(f"  rolling             a report every year over the cycle's length before it  [{tag('cycle.rolling')}]")
+    if p.phase_in:
+        years = ", ".join(_num(v) if v else "none" for v in p.phase_in)
+        lines.append(f"  new licensees       their first years require {years}, then the total  [{tag('cycle.phase_in')}]")
     if p.annual_recommended:
         lines.append(f"  annual recommended  {_num(p.annual_recommended)} (not enforced)  [{tag('annual.recommended')}]")
     for c in p.categories:
@@ -91,16 +96,6 @@ def _cycle(p: Program) -> str:
     else:
         length = f"{p.cycle_months} months"
     return length
-
-
-def _rolling(p: Program) -> str:
-    """Texas: what a rolling window means, and the new licensee's phase-in."""
-    if not p.cycle_rolling:
-        return ""
-    text = "; rolling: a report every year over the cycle's length before it"
-    if p.phase_in:
-        text += "; a new licensee's first years require " + ", ".join(_num(v) if v else "none" for v in p.phase_in)
-    return text
 
 
 def _anchor(p: Program) -> str:
