@@ -519,6 +519,8 @@ def test_texas_reports_every_year_over_a_rolling_window_and_phases_new_licensees
     current = cert.current
     assert ((current.start.isoformat(), current.end.isoformat()), current.required) == (window, required)
     assert [a.minimum for a in current.annual][-1] == (20 if required else None)  # 20 in the last 12 months
+    ethics = next(c for c in current.categories if c.name == "ethics")
+    assert ethics.min == (4 if required > 20 else None)  # every two years: not in a one-year report
     assert all(a.minimum is None for a in current.annual[:-1])  # earlier years: due in their own reports
     assert [c.start for c in cert.cycles] == sorted(c.start for c in cert.cycles)  # windows overlap, in order
     assert current.earned == (30 if D.fromisoformat(window[0]) <= D(2021, 6, 1) <= D.fromisoformat(as_of) else 0)

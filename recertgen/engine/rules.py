@@ -220,18 +220,21 @@ def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> 
     span = max(program.cycle_months // 12, 1)
     first = _licence_year(cert.certified, anchor) if cert.certified is not None else span + owing_nothing
     categories = _categories(None, cert, program)
+    without_minimums = tuple(replace(c, min=None) for c in categories)
     windows: list[Cycle] = []
     for year, year_start, end in _licence_years(anchor, first):
         if year_start > as_of and (windows or written):
             break
         required = phase[year - 1] if year <= len(phase) else program.required
         if not required:  # reported alone: its credits count in no later report
-            windows.append(Cycle(year_start, end, year_start, required, None, tuple(replace(c, min=None) for c in categories),
-                                 source=None))
+            windows.append(Cycle(year_start, end, year_start, required, None, without_minimums, source=None))
             continue
         back = year - max(year - span + 1, owing_nothing + 1)  # the years before this one that the window holds
         start = add_months(year_start, -12 * back)
-        windows.append(Cycle(start, end, start, required, program.annual_minimum, categories, source=None, rolling=True))
+        # A new licensee's one-year report asks no category minimum: Texas's
+        # ethics course is due every two years, and a cycle's minimums span it.
+        limits = categories if back or span == 1 else without_minimums
+        windows.append(Cycle(start, end, start, required, program.annual_minimum, limits, source=None, rolling=True))
     return windows
 
 
