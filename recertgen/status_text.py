@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .amounts import fmt
-from .engine.compute import CertReport, Report
+from .engine.compute import CertReport, CycleReport, Report
 from .engine.pace import delta_words
 from .textual import table
 
@@ -29,7 +29,7 @@ def status_table(report: Report, color: bool = False) -> str:
             str(c.end),
             str(c.days_left),
             fmt(c.needed_per_month) if c.needed_per_month is not None else "-",
-            str(c.projected_finish) if c.projected_finish else "not at this rate",
+            _projected(c, report.as_of),
         ])
 
     def style(r: int, col: int, text: str) -> str:
@@ -42,6 +42,13 @@ def status_table(report: Report, color: bool = False) -> str:
                  rows, style=style, right=(5, 6))
     notes = [f"  {cert.name}: {w}" for cert in report.certifications for w in cert.warnings]
     return "\n".join([head, "", body] + ([""] + notes if notes else []))
+
+
+def _projected(c: CycleReport, as_of) -> str:
+    """The projected finish; a cycle over short of its total has none."""
+    if c.projected_finish:
+        return str(c.projected_finish)
+    return "cycle ended" if as_of > c.end else "not at this rate"
 
 
 def one_line(cert: CertReport, before: CertReport | None = None) -> str:

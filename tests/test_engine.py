@@ -246,6 +246,29 @@ def test_no_recent_credits_means_no_projection(ledger):
     assert ledger.load(D(2026, 6, 1)).report.cert("custom").current.projected_finish is None
 
 
+def test_a_cycle_over_short_of_its_total_has_no_projection(ledger):
+    """Credits after the end count in no day of it: nothing to project (QA:
+    "Projected finish 2035-01-03" for a cycle that ended in 2023)."""
+    ledger.cert("custom", custom(start="2021-01-01", end="2023-12-31"))
+    ledger.credit("a", credit("Late", "2024-06-01", 1))  # counts nowhere
+    c = ledger.load(D(2025, 1, 5)).report.cert("custom").current
+    assert c.status == "lapsed"
+    assert c.projected_finish is None
+
+
+def test_the_projection_rate_is_the_cycles_own_credits(ledger):
+    """Credits of the last twelve months that count in another cycle do not
+    fill this one."""
+    ledger.cert("custom", custom(required="24", start="2023-01-01", end="2023-12-31").replace(
+        "required: 24", "required: 24\n          - {start: 2024-01-01, end: 2025-12-31, required: 24}"))
+    ledger.credit("old", credit("Old cycle", "2023-12-01", 24))
+    ledger.credit("new", credit("New cycle", "2024-03-01", 6))
+    c = ledger.load(D(2024, 6, 1)).report.cert("custom").current
+    assert c.start == D(2024, 1, 1)
+    # 6 credits of this cycle in the trailing year: 18 more take 3 × 365 days
+    assert c.projected_finish == D(2024, 6, 1) + dt.timedelta(days=1095)
+
+
 # -- derivation of cycles by each issuer's rule ---------------------------------------
 
 @pytest.mark.parametrize(

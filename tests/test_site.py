@@ -374,6 +374,33 @@ def test_every_card_states_delta_days_and_a_lapsed_cycle_says_what_it_missed(led
     assert "missed: 2.00 short" in page and "still needed" not in page
 
 
+def test_a_lapsed_card_projects_nothing_and_covers_the_cycles_entries(ledger, cli):
+    """A cycle over short of its total says it ended instead of a finish
+    projected from credits that count nowhere; proof coverage is over the
+    entries of the cycle the card reports, on the dashboard and the page."""
+    ledger.cert("l", "name: L\nbody: B\ncycles:\n  - {start: 2021-01-01, end: 2023-12-31, required: 10}\n")
+    ledger.credit("a", "title: In the cycle\nprovider: P\ndate: 2023-03-01\ncounts_toward: {l: 2}\nproof: https://example.org/a\n")
+    ledger.credit("b", "title: Too late\nprovider: P\ndate: 2024-06-01\ncounts_toward: {l: 1}\n")
+    assert cli("build", ledger.root, "--as-of", "2025-01-05").exit_code == 0
+    for page in ("site/index.html", "site/certifications/l/index.html"):
+        text = _words(ledger.root / page)
+        assert "Projected finish the cycle ended on 2023-12-31" in text
+        assert "Proof coverage 1 of 1 entry has proof" in text
+    status = cli("status", ledger.root, "--as-of", "2025-01-05").output
+    assert "cycle ended" in status and "2035" not in status
+
+
+def test_a_new_cycle_with_nothing_of_its_own_yet_says_so(ledger, cli):
+    """Last year's credits count in the cycle before: none fills this one."""
+    ledger.cert("n", "name: N\nbody: B\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"
+                     "  - {start: 2025-01-01, end: 2025-12-31, required: 10}\n")
+    ledger.credit("a", "title: Last year\nprovider: P\ndate: 2024-11-01\ncounts_toward: {n: 10}\n")
+    assert cli("build", ledger.root, "--as-of", "2025-02-01").exit_code == 0
+    text = _words(ledger.root / "site/index.html")
+    assert "not at the current rate (nothing earned toward this cycle in the last 12 months)" in text
+    assert "Proof coverage no entries yet" in text
+
+
 def test_once_renders_a_partial_as_an_include_would(tmp_path):
     """`once` repeats a partial rendered for the same values, at the same
     depth: pages come out as with `include`, links relative to each page."""

@@ -213,11 +213,10 @@ def _text(value: Decimal | None) -> str | None:
 def certification_report(rules: CertRules, allocations, as_of: dt.date, tolerance: int) -> CertReport:
     counted = settle_all(rules, allocations)
     cycle_list = cycles(rules, as_of)
-    trailing = _trailing_year(counted, as_of)  # once: every cycle's projection uses the same rate
     reports: list[CycleReport] = []
     carried = ZERO
     for cycle in cycle_list:
-        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried, trailing)
+        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried)
         reports.append(report)
         carried = report.carried_out
     current = choose_current(reports, as_of)
@@ -231,7 +230,7 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         status=status,
         counted=tuple(counted),
         outside=outside,
-        trailing_year=trailing,
+        trailing_year=_trailing_year(counted, as_of),
         assertions=checks,
         warnings=tuple(_warnings(rules, current, checks, as_of)),
     )
@@ -283,7 +282,7 @@ def headline(current: CycleReport | None) -> str:
 
 
 def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int,
-                 carried_in: Decimal, trailing_year: Decimal) -> CycleReport:
+                 carried_in: Decimal) -> CycleReport:
     until = min(as_of, cycle.end)
     entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
@@ -310,7 +309,7 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
         remaining=remaining,
         days_left=days_left,
         needed_per_month=_needed_per_month(remaining, cycle, as_of),
-        projected_finish=_projected_finish(remaining, trailing_year, as_of, finished_on),
+        projected_finish=_projected_finish(remaining, _trailing_year(counting, as_of), cycle, as_of, finished_on),
         finished_on=finished_on,
         categories=categories,
         annual=annual,
@@ -365,14 +364,18 @@ def _needed_per_month(remaining: Decimal, cycle: Cycle, as_of: dt.date) -> Decim
 
 
 def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
+    """The credits dated in the twelve months up to `as_of`; given a
+    cycle's counting entries, the rate at which that cycle is being filled."""
     return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
-def _projected_finish(remaining: Decimal, rate: Decimal, as_of: dt.date, finished_on) -> dt.date | None:
-    """When the total is reached at the trailing twelve months' rate."""
+def _projected_finish(remaining: Decimal, rate: Decimal, cycle: Cycle, as_of: dt.date, finished_on) -> dt.date | None:
+    """When the total is reached at the rate of the cycle's own credits in
+    the trailing twelve months. None once the cycle is over short of it:
+    later credits count in no day of it, so there is nothing to project."""
     if remaining <= 0:
         return finished_on
-    if rate <= 0:
+    if as_of > cycle.end or rate <= 0:
         return None
     days = math.ceil(remaining * 365 / rate)
     if days > 365 * 100:
@@ -392,15 +395,14 @@ def _check_assertions(rules: CertRules, counted, cycle_list, tolerance):
         for cycle in cycle_list:  # carry-over into each cycle as of its end
             carry_by_start[cycle.start] = carried
             day = cycle.end + ONE_DAY
-            report = cycle_report(rules, cycle, counted, day, tolerance, carried, _trailing_year(counted, day))
+            report = cycle_report(rules, cycle, counted, day, tolerance, carried)
             carried = report.carried_out
     for assertion in assertions:
         cycle = next((c for c in cycle_list if c.contains(assertion.date)), None)
         if cycle is None:
             yield AssertionCheck(assertion, None, None)
             continue
-        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start.get(cycle.start, ZERO),
-                              _trailing_year(counted, assertion.date))
+        report = cycle_report(rules, cycle, counted, assertion.date, tolerance, carry_by_start.get(cycle.start, ZERO))
         yield AssertionCheck(assertion, report.credited, cycle)
 
 

@@ -195,7 +195,7 @@ def site_proof_path(rel: str, ledger: Ledger) -> str:
 def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[str, str], chart_prefix: str = "chart") -> CertCard:
     rules = cert.rules
     c = cert.current
-    coverage = _proof_coverage(cert)
+    coverage = _proof_coverage(cert.current)
     late = sum(1 for x in cert.counted if documentation_debt(x.entry.date, recorded_at(recorded, x.entry))) if recorded else 0
     base = dict(
         id=cert.id,
@@ -220,7 +220,7 @@ def cert_card(cert: CertReport, ledger: Ledger, as_of: dt.date, recorded: dict[s
     short = _minimums_short(c, cert.unit)
     if short and c.remaining <= 0:
         needed = short  # the total is reached, a minimum is not: that is what is left to do
-    projected = _projection(c) if not short or c.remaining > 0 else f"total reached; {short}"
+    projected = _projection(c, as_of) if not short or c.remaining > 0 else f"total reached; {short}"
     facts = (
         Fact("Cycle", f"{c.start} to {c.end}"),
         Fact("Deadline", f"{c.end} ({_days(c.days_left)} left)" if c.days_left else f"{c.end}"),
@@ -292,20 +292,26 @@ def _minimums_short(c: CycleReport, unit: str) -> str:
     return "still " + ", ".join(parts) if parts else ""
 
 
-def _projection(c: CycleReport) -> str:
+def _projection(c: CycleReport, as_of: dt.date) -> str:
+    """When the total is reached; for a cycle over short of it, only that
+    it ended (no later credit can count in it)."""
     if c.remaining <= 0:
         return f"reached on {c.finished_on}" if c.finished_on else "reached"
+    if as_of > c.end:
+        return f"the cycle ended on {c.end}"
     if c.projected_finish is None:
-        return "not at the current rate (nothing earned in the last 12 months)"
+        return "not at the current rate (nothing earned toward this cycle in the last 12 months)"
     gap = (c.projected_finish - c.end).days
     if gap > 0:
         return f"{c.projected_finish}, {_days(gap)} after the deadline"
     return f"{c.projected_finish}, {_days(-gap)} before the deadline"
 
 
-def _proof_coverage(cert: CertReport) -> str:
+def _proof_coverage(cycle: CycleReport | None) -> str:
+    """Proof among the reported cycle's entries: the card's other figures
+    are that cycle's, and an entry that counts nowhere needs no proof here."""
     counted = with_proof = 0
-    for c in cert.counted:
+    for c in cycle.entries if cycle is not None else ():
         if c.credits > 0:
             counted += 1
             with_proof += bool(c.entry.proof)
