@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate, university_credits
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, minimum_confirmed, uncapped_estimate, university_credits
 from .engine.rules import CertRules, first_of_each_id, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -167,17 +167,16 @@ def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Prob
     """A claim off the issuer's steps (0.7 for a NASBA self-study course,
     1.3 for any NASBA program: RULES E8, E5) is a warning: it still counts
     as claimed, but it is not an amount a certificate of completion shows.
-    Without a delivery method, any of the program's rules may apply."""
-    if entry.delivery:
-        candidates = [program.rule_for(entry.delivery)]
-    else:
-        candidates = [program.estimate, *program.estimate_by_delivery.values()]
-    verdicts = [claim_fits(credits, rule) for rule in candidates]
+    Without a delivery method, any of the program's rules may apply. A
+    minimum RULES.md leaves unconfirmed is not enforced here either."""
+    deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
+    candidates = [(program.rule_for(d), minimum_confirmed(program, d)) for d in deliveries]
+    verdicts = [claim_fits(credits, rule, confirmed) for rule, confirmed in candidates]
     if None in verdicts or any(verdicts):
         return
     method = f" for {entry.delivery}" if entry.delivery else " by its default rule (or any delivery method's)"
     yield warning(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
-                          f"({claim_steps_text(candidates[0])}): check the certificate of completion")
+                          f"({claim_steps_text(*candidates[0])}): check the certificate of completion")
 
 
 def _duration(entry) -> str:

@@ -362,6 +362,26 @@ def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, deliv
     assert not [p for p in ledger.problems() if ": error: " in p]
 
 
+@pytest.mark.parametrize("confidence, minutes, claimed, warning", [
+    ("U", 30, "0.5", None),  # unconfirmed minimum: only the steps judge a claim below it
+    ("U", 30, "0.6", "(0.25, 0.5 or 0.75 below one credit, then steps of 0.25)"),
+    ("O", 60, "0.5", "(at least 1, then steps of 0.25)"),  # a confirmed minimum still does
+])
+def test_an_unconfirmed_minimum_is_not_held_against_a_claims_steps(ledger, confidence, minutes, claimed, warning):
+    """As for the bound on a claim, a minimum RULES.md leaves unconfirmed
+    does not make a claim below it a warning (which fails `check --strict`)."""
+    ledger.write("ledger/programs/u.yaml", "name: U\nbody: B\nrequired: 10\ncycle: {years: 1, anchor: certified}\n"
+                 "estimate: {minutes_per_credit: 50, increment: 0.25, minimum: 1, claim_steps: 0.25}\n"
+                 f"confidence: {{estimate.minimum: {confidence}}}\n")
+    ledger.cert("c", "name: C\nprogram: u\ncertified: 2024-08-01\n")
+    ledger.credit("a", f"title: Talk\nprovider: P\ndate: 2025-03-14\nminutes: {minutes}\ncounts_toward: {{c: {claimed}}}\n")
+    problems = ledger.problems()
+    if warning is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and ": warning: " in problems[0] and warning in problems[0], problems
+
+
 SHORT_CLAIMS = [  # (program, minutes, claimed, refused): RULES "U values are not enforced"
     ("iia-cia", 40, "0.8", False), ("acfe-cfe", 40, "0.8", False), ("giac", 50, "0.8", False),
     ("isc2-cissp", 14, "0.2", False), ("comptia-security-plus", 14, "0.2", False),

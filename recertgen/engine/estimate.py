@@ -86,7 +86,7 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     elif entry.minutes is not None and rules.program is not None:
         program = rules.program
         deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
-        values = [_unrounded(entry.minutes, program.rule_for(d), _minimum_confirmed(program, d)) for d in deliveries]
+        values = [_unrounded(entry.minutes, program.rule_for(d), minimum_confirmed(program, d)) for d in deliveries]
         if values and None not in values:
             bound = max(values)
     if cap is not None:
@@ -94,22 +94,25 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     return bound
 
 
-def claim_fits(credits: Decimal, rule: EstimateRule) -> bool | None:
+def claim_fits(credits: Decimal, rule: EstimateRule, minimum_is_confirmed: bool = True) -> bool | None:
     """Whether an explicit claim is an amount the issuer grants under this
     rule (NASBA: a full credit first — half a credit for self-study — then
     fifths or halves; PMI and ISACA: quarter hours), or None where the rule
     says nothing of claims' steps. Explicit credits still count as claimed:
-    an amount off these steps is what an auditor would question."""
+    an amount off these steps is what an auditor would question. A minimum
+    RULES.md leaves unconfirmed is not held against a claim (as in
+    `allowed_maximum`): below one credit only the steps judge it."""
     if not rule.claim_steps or credits <= 0:
         return None
     if rule.fixed is not None:
         return credits % rule.fixed == 0
     if credits >= 1:
         return any(credits % step == 0 for step in rule.claim_steps)
-    return credits >= rule.minimum and credits % (rule.first_increment or rule.increment) == 0
+    minimum = rule.minimum if minimum_is_confirmed else ZERO
+    return credits >= minimum and credits % (rule.first_increment or rule.increment) == 0
 
 
-def claim_steps_text(rule: EstimateRule) -> str:
+def claim_steps_text(rule: EstimateRule, minimum_is_confirmed: bool = True) -> str:
     """The amounts `claim_fits` accepts, in words."""
     def num(value: Decimal) -> str:
         return f"{value.normalize():f}"
@@ -119,7 +122,7 @@ def claim_steps_text(rule: EstimateRule) -> str:
         return f"multiples of {num(rule.fixed)}"
     first = rule.first_increment or rule.increment
     below = []
-    value = max(rule.minimum, first)
+    value = max(rule.minimum, first) if minimum_is_confirmed else first
     while value < 1 and len(below) < 5:
         if value % first == 0:
             below.append(num(value))
@@ -142,7 +145,7 @@ def _unrounded(minutes: Decimal, rule: EstimateRule, minimum_confirmed: bool = T
     return max(ZERO if below else raw * rule.claim_factor, rule.claim_floor)
 
 
-def _minimum_confirmed(program, delivery: str | None) -> bool:
+def minimum_confirmed(program, delivery: str | None) -> bool:
     """Whether the minimum that applies to this delivery method is one
     RULES.md confirms (a delivery's own minimum has its own tag)."""
     rule = program.rule_for(delivery)
