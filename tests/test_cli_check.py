@@ -172,6 +172,22 @@ def test_the_ledger_folder_cannot_be_the_repository_itself(cissp_ledger, cli, se
     assert "'output'" not in result.output
 
 
+@pytest.mark.parametrize("setting, reason", [
+    ("ledger: site", "'ledger' and the build output cannot be the same folder (site, the default 'output')"),
+    ("ledger: site/records", "'ledger' cannot be inside the build output folder (site, the default 'output')"),
+])
+def test_a_ledger_where_the_site_is_built_by_default_is_said_at_ledger(cissp_ledger, cli, setting, reason):
+    """The default `output` is site: the mistake is the `ledger` the user
+    wrote, not an `output` they never did."""
+    (cissp_ledger.root / setting.split(": ")[1]).parent.mkdir(parents=True, exist_ok=True)
+    (cissp_ledger.root / "ledger").rename(cissp_ledger.root / setting.split(": ")[1])
+    cissp_ledger.write("recertgen.yaml", "title: Mine\n" + setting + "\n")
+    result = cli("check", cissp_ledger.root)
+    assert result.exit_code == 2
+    assert f"recertgen.yaml:2:9: error: {reason}: name another ledger folder, or set 'output'" in result.output
+    assert "'output' must" not in result.output
+
+
 def test_folder_settings_are_normalised(cissp_ledger):
     """`./ledger` is `ledger`: problems, the scan and serve's watcher all
     name files the same way."""

@@ -42,6 +42,9 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
                                 "repository itself: recertgen.yaml, templates/ and the built site live beside it")
         ledger = defaults.ledger
     output = _folder(r, "output", defaults.output)
+    if not r.has("output") and (_within(ledger, output) or _within(output, ledger)):
+        r.error(r.at("ledger"), _ledger_meets_default_output(ledger, output))
+        ledger = defaults.ledger
     if _within(ledger, output) and not _within(output, ledger):  # the repository, or a folder around the ledger
         r.error(r.at("output"), f"'output' must be a folder of its own, not one holding the ledger ({output!r})")
         output = defaults.output
@@ -60,6 +63,14 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         repository_url=repository_url.rstrip("/") if repository_url else None,
         cache=None if cache and _within(cache, ledger) else cache,
     )
+
+
+def _ledger_meets_default_output(ledger: str, output: str) -> str:
+    """Why a `ledger` cannot be where the site is built by default (the
+    build replaces that folder; only add, log and init write into the
+    ledger), said at `ledger`: the user never wrote `output`."""
+    what = "and the build output cannot be the same folder" if ledger == output else "cannot be inside the build output folder"
+    return f"'ledger' {what} ({output}, the default 'output'): name another ledger folder, or set 'output'"
 
 
 def _within(path: str, folder: str) -> bool:
