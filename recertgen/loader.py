@@ -146,7 +146,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     programs = dict(builtin_programs())
     for program in by_kind["programs"]:
         if program.id in programs and not programs[program.id].builtin:
-            problems.append(error(program.source, f"program id '{program.id}' is defined twice"))
+            problems.append(error(program.source, f"program id '{program.id}' is defined twice: first in {programs[program.id].source.path}"))
         programs[program.id] = program
     credits = by_kind["credits"]
     unfinished = tuple(r for r in credits if isinstance(r, UnfinishedCredit))

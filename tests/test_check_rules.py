@@ -513,6 +513,13 @@ def test_a_duplicate_certification_is_one_error_and_the_first_one_counts(cissp_l
     assert loaded.report.cert("cissp").current.earned == Decimal("1.5")
 
 
+def test_a_program_defined_twice_names_the_first_definition(ledger):
+    ledger.write("ledger/programs/other.yaml", "name: P\nbody: B\nrequired: 10\ncycle: {years: 1}\n")
+    ledger.write("ledger/programs/z-copy.yaml", "id: other\nname: Q\nbody: B\nrequired: 10\ncycle: {years: 1}\n")
+    assert [p for p in ledger.problems() if "defined twice" in p] == [
+        "ledger/programs/z-copy.yaml:1:1: error: program id 'other' is defined twice: first in ledger/programs/other.yaml"]
+
+
 @pytest.mark.parametrize("written", ["ISC2-CISSP", "isc2-cisp"])
 def test_an_unknown_program_is_one_error(ledger, written):
     """Not also 'missing body' and 'missing cycles' (the program would give
