@@ -277,7 +277,14 @@ def unsafe_url(text: str) -> str | None:
     return found.group() if found else None
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
+def did_you_mean(word: str, options: Iterable[str], ignore_case: bool = False) -> str:
+    """' (did you mean 'x'?)' for the closest option, or ''. With
+    `ignore_case`, case counts for nothing (a command-line `TX` is `tx`
+    mistyped, though only two of its letters are alike)."""
+    if ignore_case:
+        folded = {option.casefold(): option for option in reversed(list(options))}  # the first of equals wins
+        match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+        return f" (did you mean '{folded[match[0]]}'?)" if match else ""
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 

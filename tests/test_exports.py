@@ -251,6 +251,14 @@ def test_export_csv_filters_that_can_match_nothing_are_mistakes(two_certs, cli):
     by_name = cli("export", "csv", two_certs.root, "--source", "linkedin-learning", "--as-of", "2026-11-15")
     assert by_label.exit_code == 0 and by_label.output == by_name.output and "linkedin-learning" in by_name.output
 
+@pytest.mark.parametrize("option, written, meant", [
+    ("--cert", "CISA", "cisa"), ("--source", "EXTERNAL", "external"), ("--source", "LinkedIn-Learning", "linkedin-learning"),
+])
+def test_a_filter_in_the_wrong_case_gets_a_suggestion(two_certs, cli, option, written, meant):
+    result = cli("export", "csv", two_certs.root, option, written, "--as-of", "2026-11-15")
+    assert result.exit_code == 2 and f"did you mean '{meant}'?" in result.output
+
+
 def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path):
     one = build(cli, two_certs, tmp_path / "one")
     two = build(cli, two_certs, tmp_path / "two")

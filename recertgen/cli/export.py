@@ -31,7 +31,7 @@ def _rows(root, as_of, cert, output: Path | None, source: str | None = None):
         sys.exit(EXIT_PROBLEMS)
     ids = [c.id for c in loaded.ledger.certifications]
     if cert is not None and cert not in ids:
-        click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids)}", err=True)
+        click.echo(f"recertgen: unknown certification {cert!r}{did_you_mean(cert, ids, ignore_case=True)}", err=True)
         sys.exit(EXIT_UNUSABLE)
     rows = audit_rows(loaded.ledger, loaded.report, recorded_dates(loaded.ledger))
     return rows, _source_name(source, loaded.ledger, rows)
@@ -50,7 +50,7 @@ def _source_name(source: str | None, ledger, rows) -> str | None:
     by_label = [name for name, label in sources.items() if label == source]
     if by_label:
         return by_label[0]
-    click.echo(f"recertgen: no entry has source {source!r}{did_you_mean(source, sorted(known))}; "
+    click.echo(f"recertgen: no entry has source {source!r}{did_you_mean(source, sorted(known), ignore_case=True)}; "
                f"known: {', '.join(sorted(known))}", err=True)
     sys.exit(EXIT_UNUSABLE)
 
