@@ -256,17 +256,18 @@ def test_a_cycle_over_short_of_its_total_has_no_projection(ledger):
     assert c.projected_finish is None
 
 
-def test_the_projection_rate_is_the_cycles_own_credits(ledger):
-    """Credits of the last twelve months that count in another cycle do not
-    fill this one."""
+def test_the_projection_rate_is_the_holders_last_twelve_months(ledger):
+    """A cycle begun three months ago is filled at the rate its holder
+    earns (the trailing twelve months, whichever cycle they counted in),
+    not at three months' worth a year."""
     ledger.cert("custom", custom(required="24", start="2023-01-01", end="2023-12-31").replace(
         "required: 24", "required: 24\n          - {start: 2024-01-01, end: 2025-12-31, required: 24}"))
     ledger.credit("old", credit("Old cycle", "2023-12-01", 24))
     ledger.credit("new", credit("New cycle", "2024-03-01", 6))
     c = ledger.load(D(2024, 6, 1)).report.cert("custom").current
     assert c.start == D(2024, 1, 1)
-    # 6 credits of this cycle in the trailing year: 18 more take 3 × 365 days
-    assert c.projected_finish == D(2024, 6, 1) + dt.timedelta(days=1095)
+    # 30 credits in the trailing year: 18 more take ceil(18 × 365 / 30) = 219 days
+    assert c.projected_finish == D(2024, 6, 1) + dt.timedelta(days=219)
 
 
 # -- derivation of cycles by each issuer's rule ---------------------------------------

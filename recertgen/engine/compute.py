@@ -213,10 +213,11 @@ def _text(value: Decimal | None) -> str | None:
 def certification_report(rules: CertRules, allocations, as_of: dt.date, tolerance: int) -> CertReport:
     counted = settle_all(rules, allocations)
     cycle_list = cycles(rules, as_of)
+    trailing = _trailing_year(counted, as_of)  # once: every cycle's projection uses the same rate
     reports: list[CycleReport] = []
     carried = ZERO
     for cycle in cycle_list:
-        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried)
+        report = cycle_report(rules, cycle, counted, as_of, tolerance, carried, trailing)
         reports.append(report)
         carried = report.carried_out
     current = choose_current(reports, as_of)
@@ -230,7 +231,7 @@ def certification_report(rules: CertRules, allocations, as_of: dt.date, toleranc
         status=status,
         counted=tuple(counted),
         outside=outside,
-        trailing_year=_trailing_year(counted, as_of),
+        trailing_year=trailing,
         assertions=checks,
         warnings=tuple(_warnings(rules, current, checks, as_of)),
     )
@@ -282,7 +283,7 @@ def headline(current: CycleReport | None) -> str:
 
 
 def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], as_of: dt.date, tolerance: int,
-                 carried_in: Decimal) -> CycleReport:
+                 carried_in: Decimal, trailing_year: Decimal = ZERO) -> CycleReport:
     until = min(as_of, cycle.end)
     entries = tuple(between(counted, cycle.counts_from, until))
     periods = annual_periods(cycle, rules.annual_basis)
@@ -309,7 +310,7 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
         remaining=remaining,
         days_left=days_left,
         needed_per_month=_needed_per_month(remaining, cycle, as_of),
-        projected_finish=_projected_finish(remaining, _trailing_year(counting, as_of), cycle, as_of, finished_on),
+        projected_finish=_projected_finish(remaining, trailing_year, cycle, as_of, finished_on),
         finished_on=finished_on,
         categories=categories,
         annual=annual,
@@ -364,15 +365,16 @@ def _needed_per_month(remaining: Decimal, cycle: Cycle, as_of: dt.date) -> Decim
 
 
 def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
-    """The credits dated in the twelve months up to `as_of`; given a
-    cycle's counting entries, the rate at which that cycle is being filled."""
+    """The credits dated in the twelve months up to `as_of`: the holder's
+    current rate, whichever cycle they counted in (a cycle begun last month
+    is filled at the rate its holder earns, not at a month's worth a year)."""
     return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
 def _projected_finish(remaining: Decimal, rate: Decimal, cycle: Cycle, as_of: dt.date, finished_on) -> dt.date | None:
-    """When the total is reached at the rate of the cycle's own credits in
-    the trailing twelve months. None once the cycle is over short of it:
-    later credits count in no day of it, so there is nothing to project."""
+    """When the total is reached at the trailing twelve months' rate. None
+    once the cycle is over short of it: later credits count in no day of
+    it, so there is nothing to project."""
     if remaining <= 0:
         return finished_on
     if as_of > cycle.end or rate <= 0:

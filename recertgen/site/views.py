@@ -300,7 +300,7 @@ def _projection(c: CycleReport, as_of: dt.date) -> str:
     if as_of > c.end:
         return f"the cycle ended on {c.end}"
     if c.projected_finish is None:
-        return "not at the current rate (nothing earned toward this cycle in the last 12 months)"
+        return "not at the current rate (nothing earned in the last 12 months)"
     gap = (c.projected_finish - c.end).days
     if gap > 0:
         return f"{c.projected_finish}, {_days(gap)} after the deadline"
