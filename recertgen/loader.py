@@ -208,7 +208,7 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
             if name.startswith("."):
                 continue
             if not name.isascii() and not _utf8(name):  # no path, id or page can hold it
-                if name.lower().endswith(YAML_SUFFIXES) or entry.is_dir():
+                if name.lower().endswith(YAML_SUFFIXES) or _is_folder(entry):
                     refs.append(FileRef(kind, prefix + inner + name, inner + name, BAD_NAME, 0))
                 continue
             if entry.is_dir(follow_symlinks=False):
@@ -225,12 +225,21 @@ def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs
                 elif S_ISDIR(stat.st_mode):  # a link to a folder that is named like a file
                     refs.append(FileRef(kind, prefix + path, path, LINKED_FOLDER, 0))
             else:
-                why = _not_read(name, nested, entry.is_symlink() and entry.is_dir())
+                why = _not_read(name, nested, entry.is_symlink() and _is_folder(entry))
                 if why is not None:
                     refs.append(FileRef(kind, prefix + inner + name, inner + name, why, 0))
     finally:
         if _BY_FOLDER:
             os.close(handle)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """Whether an entry is a folder or links to one; a loop of links is
+    not (as `os.path.isdir` says, which `_ref_at` asks)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _utf8(name: str) -> bool:

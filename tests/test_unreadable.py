@@ -26,6 +26,21 @@ def test_a_loop_of_links_is_an_error_at_its_path(cissp_ledger, cli):
     assert {("ledger/credits/a.yaml", "error"), ("ledger/credits/b.yaml", "error")} <= found
 
 
+def test_a_loop_of_links_with_a_name_that_is_not_read_is_no_traceback(cissp_ledger, cli):
+    """Asking whether such a link is a folder fails: it is not one (as
+    `os.path.isdir` says), and is warned about like any name not read."""
+    credits = cissp_ledger.root / "ledger/credits"
+    before = loader.scan(cissp_ledger.root, "ledger")
+    os.symlink("loop.YAML", credits / "loop.YAML")
+    os.symlink("notes", credits / "notes")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    assert "ledger/credits/loop.YAML:1:1: warning: not read: only names ending in .yaml or .yml are read" in result.output
+    assert "0 errors, 1 warning" in result.output
+    assert loader.rescan(cissp_ledger.root, "ledger", before, {"ledger/credits/loop.YAML", "ledger/credits/notes"}) == \
+        loader.scan(cissp_ledger.root, "ledger")
+
+
 def test_a_link_to_nothing_is_a_warning_and_skipped(cissp_ledger, cli):
     cissp_ledger.credit("real", CREDIT)
     os.symlink("gone.yaml", cissp_ledger.root / "ledger/credits/dangling.yaml")
