@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Mapping, NamedTuple
 
-from .fields import slug
+from .fields import did_you_mean, slug
 from .model import CreditEntry, Ledger, Settings, UnfinishedCredit
 from .problems import Problem, Source, error, warning
 from .program_library import builtin_programs, source_index
@@ -93,6 +93,9 @@ class Parsed:
 
 
 KINDS = (("programs", True), ("certifications", False), ("credits", True), ("opportunities", True))
+PROOF_FOLDER = "proof"
+READ_FOLDERS = tuple(kind for kind, _ in KINDS) + (PROOF_FOLDER,)  # what the ledger folder is read for
+STRAY_KIND = "stray"  # the kind of a ref for a file or folder right in the ledger folder that none of the above is
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 
 
@@ -138,8 +141,13 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     parsed = parse_files(root, refs, cache, workers, progress, pending.files if pending is not None else None)
     if cache is not None and resident is None:  # a resident cache is saved by its keeper
         cache.save()
-    by_kind: dict[str, list] = {kind: [] for kind, _ in KINDS}
+    by_kind: dict[str, list] = {kind: [] for kind, _ in (*KINDS, (STRAY_KIND, False))}
+    nothing_read = _nothing_read(root, settings.ledger, refs)
+    if nothing_read is not None:
+        problems.append(nothing_read)
     for ref in refs:
+        if nothing_read is not None and ref.kind == STRAY_KIND:
+            continue  # one error says it for all of them
         result = parsed[ref.rel]
         problems.extend(result.problems)
         by_kind[ref.kind].extend(result.records)
@@ -177,7 +185,52 @@ def scan(root: Path, ledger_folder: str) -> list[FileRef]:
     for kind, recursive in KINDS:
         base = os.path.join(str(root), ledger_folder, kind)
         _walk(base, recursive, kind, f"{ledger_folder}/{kind}/", "", refs)
+    _strays(os.path.join(str(root), ledger_folder), ledger_folder, refs)
     return refs
+
+
+def _strays(folder: str, ledger_folder: str, refs: list[FileRef]) -> None:
+    """What lies right in the ledger folder besides the folders it is read
+    for (`ledger/credit/`, `ledger/talk.yaml`): listed, to be warned about,
+    since whatever it holds is read nowhere. Hidden names are left alone."""
+    try:
+        with os.scandir(folder) as found:
+            names = sorted(entry.name for entry in found)
+    except OSError:  # no ledger folder: reading says so
+        return
+    for name in names:
+        if _is_stray(folder, name):
+            refs.append(FileRef(STRAY_KIND, f"{ledger_folder}/{name}", name, STRAY, 0))
+
+
+def _is_stray(folder: str, name: str) -> bool:
+    """Whether `name`, right in the ledger folder, is none of the folders
+    read there. On a system whose names ignore case, `Credits` *is* the
+    folder read as `credits`, and not a stray."""
+    if name.startswith(".") or name in READ_FOLDERS:
+        return False
+    if name.lower() in READ_FOLDERS:
+        with contextlib.suppress(OSError):
+            return not os.path.samefile(os.path.join(folder, name), os.path.join(folder, name.lower()))
+    return True
+
+
+def _nothing_read(root: Path, ledger_folder: str, refs: list[FileRef]) -> Problem | None:
+    """An error when the ledger folder holds things but none of the folders
+    read there (`ledger: ledger/certifications` in the settings): the
+    site would be empty and check clean, with every record lost."""
+    if not any(ref.kind == STRAY_KIND for ref in refs):
+        return None
+    folder = root / ledger_folder
+    if any(os.path.lexists(folder / name) for name in READ_FOLDERS):
+        return None
+    return error(Source(ledger_folder), f"nothing here is read: the ledger folder holds none of the folders recertgen reads "
+                                        f"({_folder_list()}); is 'ledger' in {SETTINGS_FILE} the folder that holds them?")
+
+
+def _folder_list() -> str:
+    names = [f"{name}/" for name in sorted(READ_FOLDERS)]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _walk(folder: str, recursive: bool, kind: str, prefix: str, inner: str, refs: list[FileRef]) -> None:
@@ -273,7 +326,7 @@ def rescan(root: Path, ledger_folder: str, refs: list[FileRef], changed: set[str
     result = list(refs)
     gone: set[int] = set()
     added: list[FileRef] = []
-    for rel in changed:
+    for rel in {_listed_as(ledger_folder, rel) for rel in changed}:
         found = _ref_at(root, ledger_folder, rel)
         number = position.get(rel)
         if number is None:
@@ -289,7 +342,17 @@ def rescan(root: Path, ledger_folder: str, refs: list[FileRef], changed: set[str
     return result
 
 
-_KIND_ORDER = {kind: number for number, (kind, _) in enumerate(KINDS)}
+_KIND_ORDER = {kind: number for number, (kind, _) in enumerate((*KINDS, (STRAY_KIND, False)))}
+
+
+def _listed_as(ledger_folder: str, rel: str) -> str:
+    """The path under which the scan lists a change at `rel`: a file saved
+    inside a stray folder (`ledger/credit/a.yaml`) is that folder's news."""
+    prefix = f"{ledger_folder}/"
+    if not rel.startswith(prefix):
+        return rel
+    top = rel[len(prefix):].split("/", 1)[0]
+    return prefix + top if top and not top.startswith(".") and top not in READ_FOLDERS else rel
 
 
 def _with_pending(refs: list[FileRef], ledger_folder: str, pending: Pending) -> list[FileRef]:
@@ -311,6 +374,9 @@ def _scan_order(ref: FileRef) -> tuple:
 
 def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
     """What `scan` would list for the file at `rel`, if anything."""
+    stray = _stray_at(root, ledger_folder, rel)
+    if stray is not None:
+        return stray
     for kind, recursive in KINDS:
         prefix = f"{ledger_folder}/{kind}/"
         if rel.startswith(prefix):
@@ -354,6 +420,18 @@ def _ref_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
     return FileRef(kind, rel, inner, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def _stray_at(root: Path, ledger_folder: str, rel: str) -> FileRef | None:
+    """The stray ref `scan` lists at `rel` (see `_strays`), if any."""
+    prefix = f"{ledger_folder}/"
+    name = rel[len(prefix):]
+    if not rel.startswith(prefix) or not name or "/" in name:
+        return None
+    folder = os.path.join(str(root), ledger_folder)
+    if not os.path.lexists(os.path.join(folder, name)) or not _is_stray(folder, name):
+        return None
+    return FileRef(STRAY_KIND, rel, name, STRAY, 0)
+
+
 _name = operator.attrgetter("name")
 UNREADABLE = -1  # the size of a file or folder (its path ending in "/") the scan could not look into
 # Sizes below it: what the scan found but does not read, and why (`not_read` says it).
@@ -362,7 +440,8 @@ WRONG_CASE = -3  # x.YAML, x.Yml: SPEC's files end in .yaml (and .yml is taken t
 NESTED = -4  # certifications/sub/x.yaml: SPEC reads certifications/*.yaml, one level
 LINKED_FOLDER = -5  # a link to a folder: not followed (no loops, no file reached twice, the watcher sees no change there)
 BAD_NAME = -6  # a file or folder whose name is not UTF-8
-NOT_READ = (NOT_A_FOLDER, WRONG_CASE, NESTED, LINKED_FOLDER, BAD_NAME)
+STRAY = -7  # ledger/credit/, ledger/talk.yaml: right in the ledger folder, but none of the folders read there
+NOT_READ = (NOT_A_FOLDER, WRONG_CASE, NESTED, LINKED_FOLDER, BAD_NAME, STRAY)
 
 
 def unreadable(root: str, ref: FileRef) -> Parsed:
@@ -383,6 +462,8 @@ def unreadable(root: str, ref: FileRef) -> Parsed:
 def not_read(ref: FileRef) -> Parsed:
     """What the scan found but does not read, said at its place: an error
     when a whole kind of record is lost, a warning for a file or folder."""
+    if ref.size == STRAY:
+        return Parsed((), (warning(Source(ref.rel), _stray_message(ref)),))
     folder = ref.rel[:len(ref.rel) - len(ref.inner)].rstrip("/")
     files = f"{folder}/**/*.yaml" if dict(KINDS)[ref.kind] else f"{folder}/*.yaml"
     if ref.size == NOT_A_FOLDER:
@@ -397,6 +478,18 @@ def not_read(ref: FileRef) -> Parsed:
     else:
         message = "a link to a folder, which is not followed: nothing in it is read; move the folder here instead of linking it"
     return Parsed((), (warning(Source(ref.rel), message),))
+
+
+def _stray_message(ref: FileRef) -> str:
+    """Says what is read instead, with the folder a near miss meant
+    (`credit/`, `Credits/`)."""
+    ledger_folder = ref.rel[:len(ref.rel) - len(ref.inner)]
+    read = f"only the folders {_folder_list()} are read in {ledger_folder}"
+    if ref.inner.lower().endswith(YAML_SUFFIXES):
+        return f"not read: {read}; move the file into the folder of its kind (a credit into {ledger_folder}credits/)"
+    return f"not read: {read}{did_you_mean(ref.inner.lower() + '/', [f'{name}/' for name in READ_FOLDERS])}"
+
+
 _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 

@@ -15,10 +15,11 @@ NAMES = ["a.yaml", "b.yml", "a", "a.yaml.bak", ".hidden.yaml", "z.yaml", "2025",
 
 
 def _random_rel(rng: random.Random) -> str:
-    kind = rng.choice(["credits", "credits", "credits", "certifications", "opportunities", "programs"])
+    # "credit", "Credits" and "" (right in the ledger folder): strays, listed to be warned about
+    kind = rng.choice(["credits", "credits", "credits", "certifications", "opportunities", "programs", "credit", "Credits", ""])
     depth = rng.choice([0, 1, 1, 2])
     parts = [rng.choice(["2025", "a", ".git", "2024"]) for _ in range(depth)]
-    return "/".join(["ledger", kind, *parts, rng.choice(NAMES)])
+    return "/".join(["ledger", *([kind] if kind else []), *parts, rng.choice(NAMES)])
 
 
 def _blocked(root, rel: str) -> bool:
@@ -47,7 +48,10 @@ def test_rescan_after_random_saves_equals_a_whole_scan(ledger, seed):
             if action == "write":
                 if path.is_symlink():  # written through the link: the watcher sees its target change
                     changed.add(os.path.relpath(os.path.realpath(path), os.path.realpath(root)))
-                ledger.write(rel, CREDIT.format(n=step) * rng.choice([1, 2]))
+                try:
+                    ledger.write(rel, CREDIT.format(n=step) * rng.choice([1, 2]))
+                except OSError:  # a link in a loop of links: no editor can save there either
+                    continue
             elif action == "remove" and (path.exists() or path.is_symlink()):
                 path.unlink()
             elif action in ("link", "dangle") and not path.exists() and not path.is_symlink():
@@ -82,3 +86,18 @@ def test_rescan_ignores_what_the_scan_ignores_and_lists_what_it_does_not_read(le
         ("ledger/certifications/sub/c.yaml", loader.NESTED), ("ledger/credits/linked", loader.LINKED_FOLDER),
         ("ledger/opportunities", loader.NOT_A_FOLDER),
     ]
+
+
+def test_rescan_lists_a_stray_folder_once_for_a_file_saved_in_it(ledger):
+    """A file saved in ledger/credit/ (a new folder the scan lists, to warn
+    about it) is that folder's news; a file saved right in the ledger
+    folder is listed itself; gone, both are gone."""
+    root = ledger.root
+    refs = loader.scan(root, "ledger")
+    ledger.write("ledger/credit/2025/a.yaml", CREDIT.format(n=1))
+    ledger.write("ledger/stray.yaml", CREDIT.format(n=2))
+    rescanned = loader.rescan(root, "ledger", refs, {"ledger/credit/2025/a.yaml", "ledger/stray.yaml"})
+    assert rescanned == loader.scan(root, "ledger")
+    assert [(r.rel, r.size) for r in rescanned] == [("ledger/credit", loader.STRAY), ("ledger/stray.yaml", loader.STRAY)]
+    (root / "ledger/stray.yaml").unlink()
+    assert loader.rescan(root, "ledger", rescanned, {"ledger/stray.yaml"}) == loader.scan(root, "ledger") == rescanned[:1]

@@ -159,6 +159,45 @@ def test_what_looks_like_ledger_data_but_is_not_read_is_a_warning(cissp_ledger, 
     assert cissp_ledger.load().ledger.credits == () and [c.id for c in cissp_ledger.load().ledger.certifications] == ["cissp"]
 
 
+READ_HERE = "only the folders certifications/, credits/, opportunities/, programs/ and proof/ are read in ledger/"
+
+
+@pytest.mark.parametrize("rel,message", [
+    ("ledger/credit/a.yaml", f"ledger/credit:1:1: warning: not read: {READ_HERE} (did you mean 'credits/'?)"),
+    ("ledger/Credits/2025/b.yaml", f"ledger/Credits:1:1: warning: not read: {READ_HERE} (did you mean 'credits/'?)"),
+    ("ledger/stray.yaml", f"ledger/stray.yaml:1:1: warning: not read: {READ_HERE}; move the file into the folder of its kind"),
+    ("ledger/notes.txt", f"ledger/notes.txt:1:1: warning: not read: {READ_HERE}\n"),
+])
+def test_what_lies_in_the_ledger_folder_beside_the_folders_read_there_is_a_warning(cissp_ledger, cli, rel, message):
+    """A credit file in ledger/credit/ counts nowhere: never silently.
+    Hidden names (.git, .gitkeep) are left alone."""
+    cissp_ledger.write(rel, CREDIT)
+    cissp_ledger.write("ledger/.hidden/c.yaml", CREDIT)
+    cissp_ledger.write("ledger/.gitkeep", "")
+    result = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
+    assert message in result.output and "0 errors, 1 warning in 1 file" in result.output
+    assert cli("check", "--strict", cissp_ledger.root, "--as-of", "2026-11-15").exit_code == 1
+    assert cissp_ledger.load().ledger.credits == ()
+
+
+def test_a_ledger_folder_holding_none_of_the_folders_read_there_is_an_error(cissp_ledger, cli, tmp_path):
+    """`ledger: ledger/certifications` would read nothing: an empty site
+    and a clean check, with every record lost."""
+    cissp_ledger.write("recertgen.yaml", "ledger: ledger/certifications\n")
+    check = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert check.exit_code == 1
+    assert ("ledger/certifications:1:1: error: nothing here is read: the ledger folder holds none of the folders recertgen reads "
+            "(certifications/, credits/, opportunities/, programs/ and proof/); is 'ledger' in recertgen.yaml the folder that holds them?"
+            ) in check.output
+    assert "1 error, 0 warnings" in check.output  # not one more warning per file in it
+    build = cli("build", cissp_ledger.root, "--as-of", "2026-11-15", "--out", tmp_path / "site")
+    assert build.exit_code == 1 and not (tmp_path / "site").exists()
+    (cissp_ledger.root / "ledger/empty").mkdir()
+    cissp_ledger.write("recertgen.yaml", "ledger: ledger/empty\n")  # an empty ledger: nothing lost
+    assert cli("check", cissp_ledger.root, "--as-of", "2026-11-15").exit_code == 0
+
+
 def test_a_linked_folder_is_not_followed_but_warned_about(cissp_ledger, cli, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "one.yaml").write_text(CREDIT)
