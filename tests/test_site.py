@@ -200,6 +200,41 @@ def test_every_template_syntax_error_is_reported_at_once(small, cli):
             "(neither in templates/ nor in the built-in theme)") in result.output
 
 
+def test_check_says_what_build_would_stop_on_in_the_ledgers_templates(small, cli):
+    """check and build agree: a syntax error, and a parent, include or
+    import that exists nowhere, all said at once at their lines, in every
+    format; an include that may be missing, or of a list one of which
+    exists, and a name worked out while rendering are fine."""
+    small.write("templates/opportunities.html", "a\n{% if %}\n")
+    small.write("templates/x.html", '{% extends "nope.html" %}\n')
+    small.write("templates/y.html", 'hi\n{% include "missing.html" %}\n{% from "gone.html" import m %}\n')
+    small.write("templates/fine.html", '{% extends "builtin/base.html" %}\n{% include "missing.html" ignore missing %}\n'
+                                       '{% include ["missing.html", "base.html"] %}\n{% include some_name %}\n')
+    expected = [
+        ("templates/opportunities.html", 2, "template error: Expected an expression, got 'end of statement block'"),
+        ("templates/x.html", 1, "template error: template 'nope.html' not found (neither in templates/ nor in the built-in theme)"),
+        ("templates/y.html", 2, "template error: template 'missing.html' not found (neither in templates/ nor in the built-in theme)"),
+        ("templates/y.html", 3, "template error: template 'gone.html' not found (neither in templates/ nor in the built-in theme)"),
+    ]
+    check = cli("check", small.root, "--as-of", "2026-11-15")
+    assert check.exit_code == 1
+    assert [line for line in check.output.splitlines() if ": error:" in line] == [
+        f"{path}:{line}:1: error: {message}" for path, line, message in expected]
+    as_json = cli("check", small.root, "--as-of", "2026-11-15", "--format", "json")
+    assert as_json.exit_code == 1
+    assert [(p["path"], p["line"], p["message"]) for p in json.loads(as_json.output)] == expected
+    github = cli("check", small.root, "--as-of", "2026-11-15", "--format", "github")
+    assert github.exit_code == 1 and "::error file=templates/x.html,line=1,col=1::" in github.output
+    result = build(cli, small)
+    assert result.exit_code == 1 and not (small.root / "site").exists()
+    assert [line for line in result.output.splitlines() if ": error:" in line] == [
+        f"{path}:{line}:1: error: {message}" for path, line, message in expected]
+    for name in ("opportunities", "x", "y"):
+        (small.root / "templates" / f"{name}.html").unlink()
+    assert cli("check", small.root, "--as-of", "2026-11-15").exit_code == 0
+    assert build(cli, small).exit_code == 0
+
+
 def test_markup_in_titles_and_descriptions_is_inert(small, cli):
     small.credit("evil", """
         title: "<script>alert('title')</script>"

@@ -10,6 +10,7 @@ from ..loader import SETTINGS_FILE
 from ..model import Settings
 from ..problems import Problem, Source, error, format_problems, sort_problems
 from ..site.output import OutputRefused, check_output
+from ..site.theme import own_template_names, own_template_problems
 from ..yamlio import YMap, read_yaml_file
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
@@ -27,12 +28,15 @@ def check(root, strict, fmt, as_of):
     settings are unusable."""
     loaded = load_or_exit(root, as_of, fmt=fmt)
     unusable = output_problem(root, loaded.ledger.settings)
-    problems = tuple(sort_problems([*loaded.problems, unusable])) if unusable else loaded.problems
-    click.echo(format_problems(problems, fmt, loaded.ledger.files_read))
+    # the ledger's own templates: what build would stop on before rendering
+    templates = own_template_problems(loaded.ledger.root)
+    found = [*templates, *([unusable] if unusable else [])]
+    problems = tuple(sort_problems([*loaded.problems, *found])) if found else loaded.problems
+    click.echo(format_problems(problems, fmt, loaded.ledger.files_read + len(own_template_names(loaded.ledger.root))))
     if unusable:
         click.echo(f"recertgen: build cannot write its output ({loaded.ledger.settings.output})", err=True)
         sys.exit(EXIT_UNUSABLE)
-    sys.exit(EXIT_PROBLEMS if loaded.failed(strict) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if loaded.failed(strict) or templates else EXIT_OK)
 
 
 def output_problem(root: Path, settings: Settings) -> Problem | None:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
-
 from ..api import Loaded
 from ..exports.audit import audit_rows, csv_text, csv_texts_by_cert
 from ..exports.badges import badge_svg
@@ -31,14 +29,14 @@ from ..exports.summary import summary_json
 from ..forked import FAILED, Forked
 from ..keys import digest, proof_state
 from ..parsecache import code_fingerprint
-from ..problems import Problem, Source, error
+from ..problems import Problem
 from ..proofs import locate
 from . import catalog, views
 from .data import Basis, SiteData, basis, gather
 from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
 from .output import Staging, check_output, sweep_leftovers, through_link
 from .pages import Page, credit_data_file, credit_data_key, credit_data_paths, pages, resolve
-from .theme import TEMPLATE_SUFFIXES, asset_files, environment, own_template_names, root_prefix
+from .theme import asset_files, environment, own_template_problems, root_prefix, template_problem
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,9 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     early = None
     try:
         env = environment(root)
-        _compile_own_templates(env, root)
+        own_problems = own_template_problems(root, env)
+        if own_problems:
+            raise RenderFailed(*own_problems)
         base = basis(loaded)
         exports = export_jobs(base)
         if parallel and len(loaded.ledger.credits) >= EARLY_MIN_ENTRIES:
@@ -104,7 +104,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     except Exception as exc:  # a template override's mistake must read as a problem, not a traceback
         _stop(early)
         staging.abandon()
-        return BuildResult(out, 0, 0, (_template_problem(exc, root),))
+        return BuildResult(out, 0, 0, (template_problem(exc, root),))
     except BaseException:
         _stop(early)
         staging.abandon()
@@ -193,7 +193,7 @@ def _run_in_worker(index: int) -> tuple[int, dict, int, Problem | None]:
     try:
         count = _run_job(jobs[index], data, env, staging)
     except Exception as exc:  # reported with its template line, which only this process's traceback knows
-        return 0, {}, 0, _template_problem(exc, data.ledger.root)
+        return 0, {}, 0, template_problem(exc, data.ledger.root)
     return staging.files, staging.keys, count, None
 
 
@@ -255,7 +255,7 @@ def _write_in_child(jobs: list[ExportJob], base: Basis, staging: Staging) -> tup
         for job in jobs:
             job.write(base, staging)
     except Exception as exc:
-        return 0, {}, _template_problem(exc, base.ledger.root)
+        return 0, {}, template_problem(exc, base.ledger.root)
     return staging.files, staging.keys, None
 
 
@@ -270,21 +270,6 @@ class RenderFailed(Exception):
     def __init__(self, *problems: Problem) -> None:
         super().__init__(problems[0].message)
         self.problems = problems
-
-
-def _compile_own_templates(env, root: Path) -> None:
-    """Every mistake in the ledger's own templates that shows without
-    rendering (syntax), all said at once rather than one per build; a
-    template is compiled once, so this costs nothing later. Mistakes that
-    only rendering shows still stop at the first."""
-    problems = []
-    for name in own_template_names(root):
-        try:
-            env.get_template(name)
-        except Exception as exc:
-            problems.append(_template_problem(exc, root))
-    if problems:
-        raise RenderFailed(*problems)
 
 
 def _render(page: Page, data: SiteData, env, staging: Staging) -> None:
@@ -396,32 +381,6 @@ def _proof_files(ledger):
             continue
         seen.add(location.rel)
         yield views.site_proof_path(location.rel, ledger), location.path, proof_state(ledger, entry.proof)
-
-
-def _template_problem(exc: Exception, root: Path) -> Problem:
-    """Point at the template line: syntax errors carry it; runtime errors
-    (an undefined name in an override) leave it in the traceback."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if not filename:
-        tb = exc.__traceback__
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
-                filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    if not filename:  # no template in the traceback: not a template's mistake, so not called one
-        return error(Source("templates"), f"the build failed: {type(exc).__name__}: {exc}")
-    path = Path(filename)
-    try:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        rel = f"templates/{path.name} (built-in theme)"
-    if isinstance(exc, TemplateNotFound):  # included or extended from this line
-        message = f"template {exc.name!r} not found (neither in templates/ nor in the built-in theme)"
-    elif isinstance(exc, TemplateSyntaxError):
-        message = exc.message
-    else:
-        message = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
-    return error(Source(rel, line or 1, 1), f"template error: {message}")
 
 
 __all__ = ["BuildResult", "Page", "build_site"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..amounts import fmt
+from ..problems import Problem, Source, error
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -68,6 +69,103 @@ def own_template_names(root: Path) -> list[str]:
     assets = own / ASSETS
     return sorted(path.relative_to(own).as_posix() for path in own.rglob("*")
                   if path.suffix in TEMPLATE_SUFFIXES and not path.is_relative_to(assets) and path.is_file())
+
+
+def own_template_problems(root: Path, env: Environment | None = None) -> list[Problem]:
+    """Every mistake in the ledger's own templates that shows without
+    rendering, all said at once rather than one per build: syntax, and a
+    parent, include or import that exists nowhere. `check` says them as
+    `build` would stop on them (`env`: the build's own, whose compiled
+    templates it then renders with). Mistakes only rendering shows (an
+    undefined name) still stop the build at the first."""
+    names = own_template_names(root)
+    if not names:
+        return []  # no jinja2 to load
+    env = env if env is not None else environment(root)
+    problems = []
+    for name in names:
+        try:
+            env.get_template(name)
+        except Exception as exc:
+            problems.append(template_problem(exc, root))
+            continue
+        problems.extend(_missing_templates(env, name, root))
+    return problems
+
+
+def _missing_templates(env: Environment, name: str, root: Path) -> list[Problem]:
+    """The templates `name` extends, includes or imports by a written name
+    that no folder of the theme holds, at the line asking for each."""
+    from jinja2 import TemplateNotFound, nodes
+
+    source, filename, _ = env.loader.get_source(env, name)
+    problems = []
+    for node in env.parse(source, name, filename).find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        wanted = _written_names(node.template)
+        if not wanted or getattr(node, "ignore_missing", False):
+            continue  # a name worked out while rendering, or one that may be missing
+        missing = []
+        for candidate in wanted:  # an include of a list takes the first that exists
+            try:
+                env.loader.get_source(env, candidate)
+                break
+            except TemplateNotFound:
+                missing.append(candidate)
+            except Exception:  # there, but unreadable: compiling it says so
+                break
+        else:
+            problems.append(error(Source(_shown_path(filename, root), node.lineno, 1), f"template error: {_not_found(missing[0])}"))
+    return problems
+
+
+def _written_names(node) -> list[str]:
+    """The template names a tag names as written ("a.html", ["a.html",
+    "b.html"]); none for a name computed while rendering."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (nodes.List, nodes.Tuple)) and node.items:
+        names = [item.value for item in node.items if isinstance(item, nodes.Const) and isinstance(item.value, str)]
+        return names if len(names) == len(node.items) else []
+    return []
+
+
+def template_problem(exc: Exception, root: Path) -> Problem:
+    """Point at the template line: syntax errors carry it; runtime errors
+    (an undefined name in an override) leave it in the traceback."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not filename:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
+                filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    if not filename:  # no template in the traceback: not a template's mistake, so not called one
+        return error(Source("templates"), f"the build failed: {type(exc).__name__}: {exc}")
+    if isinstance(exc, TemplateNotFound):  # included or extended from this line
+        message = _not_found(exc.name)
+    elif isinstance(exc, TemplateSyntaxError):
+        message = exc.message
+    else:
+        message = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+    return error(Source(_shown_path(filename, root), line or 1, 1), f"template error: {message}")
+
+
+def _not_found(name: str) -> str:
+    return f"template {name!r} not found (neither in templates/ nor in the built-in theme)"
+
+
+def _shown_path(filename: str, root: Path) -> str:
+    """A template's file as problems show it: relative to the ledger's
+    repository, or the built-in theme's."""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"templates/{path.name} (built-in theme)"
 
 
 def environment(root: Path) -> Environment:
