@@ -214,6 +214,20 @@ CASES = {
         {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 3}\nrequired: 10\ncarry_over: {max: 5, window_months: 99999999999999999999999}\n"},
         "ledger/programs/p.yaml", 5, 37, "error", "'window_months' must be a whole number from 1 to 1200",
     ),
+    "confidence key misspelt": (
+        {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 3}\nrequired: 10\nconfidence: {estimate.minumum: U}\n"},
+        "ledger/programs/p.yaml", 5, 14, "warning", "unknown confidence key 'estimate.minumum': tag 'default' or a dotted path of this "
+        "program's keys, such as estimate.minimum or categories.<name>.max (did you mean 'estimate.minimum'?)",
+    ),
+    "confidence key of nothing": (
+        {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 3}\nrequired: 10\nconfidence:\n  default: S\n  nonsense.key: U\n"},
+        "ledger/programs/p.yaml", 7, 3, "warning", "unknown confidence key 'nonsense.key'",
+    ),
+    "confidence key of a category the program lacks": (
+        {"ledger/programs/p.yaml": "name: P\nbody: B\ncycle: {years: 3}\nrequired: 10\ncategories: {ethics: {min: 1}}\n"
+                                   "confidence: {categories.ethic.min: U}\n"},
+        "ledger/programs/p.yaml", 6, 14, "warning", "unknown confidence key 'categories.ethic.min'",
+    ),
     "opportunity duplicate id": (
         {"ledger/opportunities/a.yaml": "- {id: talk, title: A}\n- {id: talk, title: B}\n"},
         "ledger/opportunities/a.yaml", 2, 8, "error", "opportunity id 'talk' is already used",
@@ -260,6 +274,35 @@ def test_rule(name, ledger):
 def test_valid_entry_is_clean(cissp_ledger):
     cissp_ledger.credit("a", OK_ENTRY)
     assert cissp_ledger.problems() == []
+
+
+def test_confidence_tags_on_the_programs_own_keys_are_clean(ledger):
+    """Dotted paths of what a program may write, its own category names
+    included (built-in programs use them, see test_program_templates)."""
+    ledger.write("ledger/programs/p.yaml", """
+        name: P
+        body: B
+        cycle: {years: 3, rolling: true}
+        required: 10
+        categories: {ethics: {min: 1}}
+        annual: {minimum: 2, categories: {tech: {min: 1}}}
+        confidence:
+          default: S
+          cycle.rolling: U
+          required: O
+          categories.ethics: U
+          categories.ethics.min: U
+          annual.categories.tech.min: U
+          annual.minimum: O
+          estimate.by_delivery.nano-learning: U
+          estimate.by_delivery.nano-learning.minimum: U
+          estimate.semester_hour: S
+          delivery_limits.webinar: U
+          annual.delivery_limits.nano-learning.max: U
+          carry_over.max: U
+          once_per_cycle: S
+    """)
+    assert ledger.problems() == []
 
 
 def test_matching_digest_is_clean(cissp_ledger):

@@ -13,11 +13,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping, NamedTuple
 
-from ..fields import ID_RE, MapReader, as_amount
+from ..fields import ID_RE, MapReader, as_amount, did_you_mean
 from ..model import ANNUAL_BASES, DELIVERIES, UNITS, CarryOver, EstimateRule, Program, SourceRef
 from ..problems import Problem
 from ..yamlio import Scalar, YMap, YSeq, describe
-from .common import read_categories, read_flag
+from .common import CATEGORY_KEYS, read_categories, read_flag
 
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
@@ -360,13 +360,39 @@ def _sources(r: MapReader, index: Mapping[str, SourceRef]) -> tuple[SourceRef, .
 def _confidence(r: MapReader) -> dict[str, str]:
     node = r.mapping("confidence")
     result: dict[str, str] = {}
+    known = _confidence_keys(r) if node else set()
     for key, value in (node or {}).items():
+        if key not in known:  # a tag on nothing changes nothing: a typo must be seen
+            where = MapReader(node, r.rel, r.problems, "confidence").key_at(key)
+            r.warn(where, f"unknown confidence key {key!r}: tag 'default' or a dotted path of this program's keys, "
+                          f"such as estimate.minimum or categories.<name>.max{did_you_mean(key, sorted(known))}")
         word = CONFIDENCE_WORDS.get(value.text.lower()) if isinstance(value, Scalar) else None
         if word is None:
             r.error(r.node_at(value), f"confidence of {key!r} must be O, Om, S or U, found {describe(value)}")
             continue
         result[key] = word
     return result
+
+
+def _confidence_keys(r: MapReader) -> set[str]:
+    """What a confidence tag may be put on: 'default' and the dotted path
+    of a key the program may write (`estimate.by_delivery.nano-learning.
+    minimum`, `categories.ethics.min`), with its own category names."""
+    keys = {"default", *KEYS}
+    for prefix, names in (("cycle", CYCLE_KEYS), ("estimate", ESTIMATE_KEYS), ("annual", ANNUAL_KEYS), ("carry_over", CARRY_KEYS)):
+        keys.update(f"{prefix}.{name}" for name in names)
+    keys.update(f"estimate.{term}_hour.minutes" for term in ("semester", "quarter"))
+    for delivery in DELIVERIES:
+        keys.update((f"estimate.by_delivery.{delivery}", f"delivery_categories.{delivery}"))
+        keys.update(f"estimate.by_delivery.{delivery}.{name}" for name in RULE_KEYS)
+        for limits in ("delivery_limits", "annual.delivery_limits"):
+            keys.update((f"{limits}.{delivery}", f"{limits}.{delivery}.max"))
+    annual = r.raw("annual")
+    for prefix, node in (("categories", r.raw("categories")), ("annual.categories", annual.get("categories") if isinstance(annual, YMap) else None)):
+        for name in node if isinstance(node, YMap) else ():
+            keys.add(f"{prefix}.{name}")
+            keys.update(f"{prefix}.{name}.{limit}" for limit in CATEGORY_KEYS)
+    return keys
 
 
 def read_source_index(node: YMap | YSeq | None) -> dict[str, SourceRef]:
