@@ -205,9 +205,12 @@ def _strays(folder: str, ledger_folder: str, refs: list[FileRef]) -> None:
 
 def _is_stray(folder: str, name: str) -> bool:
     """Whether `name`, right in the ledger folder, is none of the folders
-    read there. On a system whose names ignore case, `Credits` *is* the
-    folder read as `credits`, and not a stray."""
+    read there and may hold records: a folder or a YAML file (a README or
+    notes beside the folders are no one's records). On a system whose names
+    ignore case, `Credits` *is* the folder read as `credits`, and not a stray."""
     if name.startswith(".") or name in READ_FOLDERS:
+        return False
+    if not name.lower().endswith(YAML_SUFFIXES) and not os.path.isdir(os.path.join(folder, name)):
         return False
     if name.lower() in READ_FOLDERS:
         with contextlib.suppress(OSError):

@@ -166,7 +166,6 @@ READ_HERE = "only the folders certifications/, credits/, opportunities/, program
     ("ledger/credit/a.yaml", f"ledger/credit:1:1: warning: not read: {READ_HERE} (did you mean 'credits/'?)"),
     ("ledger/Credits/2025/b.yaml", f"ledger/Credits:1:1: warning: not read: {READ_HERE} (did you mean 'credits/'?)"),
     ("ledger/stray.yaml", f"ledger/stray.yaml:1:1: warning: not read: {READ_HERE}; move the file into the folder of its kind"),
-    ("ledger/notes.txt", f"ledger/notes.txt:1:1: warning: not read: {READ_HERE}\n"),
 ])
 def test_what_lies_in_the_ledger_folder_beside_the_folders_read_there_is_a_warning(cissp_ledger, cli, rel, message):
     """A credit file in ledger/credit/ counts nowhere: never silently.
@@ -179,6 +178,15 @@ def test_what_lies_in_the_ledger_folder_beside_the_folders_read_there_is_a_warni
     assert message in result.output and "0 errors, 1 warning in 1 file" in result.output
     assert cli("check", "--strict", cissp_ledger.root, "--as-of", "2026-11-15").exit_code == 1
     assert cissp_ledger.load().ledger.credits == ()
+
+
+def test_notes_beside_the_folders_read_are_no_ones_records(cissp_ledger, cli):
+    """A README or notes in the ledger folder hold no records: no warning
+    (one would fail `check --strict` for a file that loses nothing)."""
+    cissp_ledger.write("ledger/README.md", "# My ledger\n")
+    cissp_ledger.write("ledger/notes.txt", "to do\n")
+    result = cli("check", "--strict", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert result.exit_code == 0, result.output
 
 
 def test_a_ledger_folder_holding_none_of_the_folders_read_there_is_an_error(cissp_ledger, cli, tmp_path):
