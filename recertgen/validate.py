@@ -234,7 +234,7 @@ def check_repeated_activities(ctx: Context) -> Iterable[Problem]:
         program = cert.rules.program
         if program is None or not program.once_per_cycle:
             continue
-        for _, c, first in _repeats(cert, _activity):
+        for _, c, first in _repeats(cert.cycles, _activity):
             if first.date != c.entry.date:
                 yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
                                                  f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
@@ -246,7 +246,8 @@ def check_once_per_cycle_categories(ctx: Context) -> Iterable[Problem]:
     later claims are errors, as the issuer would refuse them. The cycle's
     own categories say which (a cycle may give its own)."""
     for cert in ctx.report.certifications:
-        for cycle, c, first in _repeats(cert, _once_per_cycle_category):
+        concerned = [cycle for cycle in cert.cycles if any(limit.once_per_cycle for limit in cycle.cycle.categories)]
+        for cycle, c, first in _repeats(concerned, _once_per_cycle_category):
             title = next(limit.title for limit in cycle.cycle.categories if limit.name == c.category)
             yield error(c.allocation.source, f"{title} is claimable once per cycle: this cycle of {cert.id} "
                                              f"already claims it in {first.source}")
@@ -261,13 +262,13 @@ def _once_per_cycle_category(cycle, c) -> str | None:
     return c.category if any(limit.name == c.category and limit.once_per_cycle for limit in limits) else None
 
 
-def _repeats(cert, key):
+def _repeats(cycles, key):
     """Each counted credit that repeats, within one cycle, what an earlier
     one (by date, then file) has under `key(cycle, counted)` (None: not
     concerned), with its cycle and that earlier entry; each allocation
     once, even where yearly windows overlap (Texas) and a credit is in several."""
     said: set[int] = set()
-    for cycle in cert.cycles:
+    for cycle in cycles:
         first_of: dict = {}
         for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
             found = key(cycle, c)
