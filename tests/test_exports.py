@@ -203,6 +203,27 @@ def test_an_export_goes_into_a_pipe_through_dev_stdout(two_certs, kind):
     assert result.stdout.startswith(b"certification,cycle_start" if kind == "csv" else b"PK")
 
 
+@pytest.mark.parametrize("kind", ["csv", "certificates"])
+def test_dash_is_standard_output(two_certs, kind, tmp_path):
+    """`-o -` writes to standard output, as most tools do, not to a file named '-'."""
+    result = subprocess.run([sys.executable, "-m", "recertgen", "export", kind, str(two_certs.root), "-o", "-",
+                             "--as-of", "2026-11-15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"certification," if kind == "csv" else b"PK")
+    assert b"to standard output" in result.stderr and not (tmp_path / "-").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["status"], ["export", "csv"], ["export", "csv", "-o", "-"], ["programs"]])
+def test_output_that_cannot_be_written_is_said_not_a_traceback(two_certs, args, tmp_path):
+    """`recertgen status > /dev/full`: a message and exit 2, whichever command."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "recertgen", *args, *([str(two_certs.root)] if args != ["programs"] else [])],
+                                stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "No space left on device" in result.stderr
+
+
 def test_a_failed_export_keeps_the_previous_file_and_leaves_no_other(tmp_path, monkeypatch):
     from recertgen.site import output
 

@@ -69,13 +69,16 @@ def _refuse_the_ledger(output: Path, ledger) -> None:
         sys.exit(EXIT_UNUSABLE)
 
 
+STDOUT = "-"
+
+
 @export.command("csv")
 @root_argument
 @click.option("--cert", metavar="ID", help="Only this certification.")
 @click.option("--from", "start", callback=parse_date, metavar="DATE", help="Only entries on or after this date.")
 @click.option("--to", "end", callback=parse_date, metavar="DATE", help="Only entries on or before this date.")
 @click.option("--source", metavar="S", help="Only this source: 'external' or a platform's name.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), help="Write to this file instead of standard output.")
 @as_of_option
 def export_csv(root, cert, start, end, source, output, as_of):
     """The audit CSV (one row per entry × certification), as in site/audit.csv."""
@@ -88,30 +91,42 @@ def export_csv(root, cert, start, end, source, output, as_of):
         click.echo(text, nl=False)
     else:
         _write(output, lambda handle: handle.write(text.encode("utf-8")))
-        click.echo(f"Wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {output}", err=True)
+        click.echo(f"Wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {_shown(output)}", err=True)
 
 
 @export.command("certificates")
 @root_argument
 @click.option("--cert", metavar="ID", help="Only this certification.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("certificates.zip"),
-              show_default=True, help="The ZIP file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("certificates.zip"),
+              show_default=True, help="The ZIP file to write ('-': standard output).")
 @as_of_option
 def export_certificates(root, cert, output, as_of):
     """The proof files in a ZIP, by certification and cycle, with a manifest."""
     rows, _ = _rows(root, as_of, cert, output)
     rows = filter_rows(rows, cert=cert)
     count = _write(output, lambda handle: write_certificates_zip(rows, handle))
-    click.echo(f"Wrote {count} proof files to {output}", err=True)
+    click.echo(f"Wrote {count} proof file{'s' if count != 1 else ''} to {_shown(output)}", err=True)
+
+
+def _shown(output: Path) -> str:
+    return "standard output" if str(output) == STDOUT else str(output)
 
 
 def _write(output: Path, write):
     """The export written whole, or exit 2 saying why it could not be
-    (a missing folder, a read-only file, a full disk): no half file."""
+    (a missing folder, a read-only file, a full disk): no half file.
+    `-o -` is standard output, as for most tools."""
     try:
+        if str(output) == STDOUT:
+            stream = click.get_binary_stream("stdout")
+            result = write(stream)
+            stream.flush()
+            return result
         return write_whole(output, write)
     except OSError as exc:
+        if isinstance(exc, BrokenPipeError) and str(output) == STDOUT:
+            raise  # a reader that stopped reading (`| head`): said as for any command's output
         elsewhere = exc.filename and Path(os.path.realpath(exc.filename)).parent != Path(os.path.realpath(output)).parent
         reading = f" (reading {exc.filename})" if elsewhere else ""  # a proof file gone since the check, say
-        click.echo(f"recertgen: cannot write {output}: {exc.strerror or exc}{reading}", err=True)
+        click.echo(f"recertgen: cannot write {_shown(output)}: {exc.strerror or exc}{reading}", err=True)
         sys.exit(EXIT_UNUSABLE)
