@@ -590,6 +590,32 @@ def test_texas_years_after_written_windows_keep_the_phase_in(ledger):
     assert (current.start, current.end, current.required) == (D(2021, 7, 1), D(2023, 6, 30), 60)
 
 
+def test_texas_written_windows_need_20_in_their_last_year_only(ledger):
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncycles:\n  - {start: 2020-07-01, end: 2023-06-30}\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2022-09-01\ncounts_toward: {tx: 116}\n")
+    ledger.credit("b", "title: B\nprovider: P\ndate: 2022-10-01\ncounts_toward: {tx: {credits: 4, category: ethics}}\n")
+    assert ledger.load(D(2023, 6, 30)).report.cert("tx").status == "complete"
+
+
+def test_texas_29_february_licence_years(ledger):
+    """Years turn on the 29th in leap years: the year after 2024-02-28 is
+    its own, and a window written to 2023-02-27 is followed by the 4th
+    licence year (100 over 36 months)."""
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-02-29\n")
+    window = next(c for c in ledger.load(D(2024, 6, 1)).report.cert("tx").cycles if c.end == D(2025, 2, 27))
+    assert (window.annual[-1].start, window.annual[-2].end) == (D(2024, 2, 29), D(2024, 2, 28))
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-02-29\ncycles:\n  - {start: 2021-02-28, end: 2023-02-27, required: 60}\n")
+    current = ledger.load(D(2023, 6, 1)).report.cert("tx").current
+    assert (current.start, current.required) == (D(2021, 2, 28), 100)
+
+
+def test_a_rolling_window_of_months_keeps_its_length(ledger):
+    ledger.write("ledger/programs/roll.yaml", "name: Roll\nbody: B\nrequired: 30\ncycle: {months: 30, rolling: true}\n")
+    ledger.cert("r", "name: R\nprogram: roll\ncertified: 2020-01-01\n")
+    current = ledger.load(D(2024, 6, 1)).report.cert("r").current
+    assert (current.start, current.end) == (D(2022, 7, 1), D(2024, 12, 31))
+
+
 def test_texas_windows_follow_written_ones_and_may_overlap_them(ledger):
     """Windows written by hand (to end in the birth month) overlap as the
     board's do, with no 'overlaps' error; later years follow the last one."""

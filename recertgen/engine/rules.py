@@ -37,6 +37,7 @@ class Cycle:
     # its earlier years' minimums were due in their own reports, so only its
     # last year's is due here.
     rolling: bool = False
+    years_from: dt.date | None = None  # a rolling window's licence years fall on this date's anniversaries
 
     @property
     def derived(self) -> bool:
@@ -162,6 +163,7 @@ def cycles(rules: CertRules, as_of: dt.date) -> tuple[Cycle, ...]:
                 annual_minimum=spec.annual_minimum if spec.annual_minimum is not None else (program.annual_minimum if program else None),
                 categories=_categories(spec.categories, cert, program),
                 source=spec.source,
+                rolling=bool(program and program.cycle_rolling),
             )
         )
     if program is None or program.required is None:
@@ -217,8 +219,7 @@ def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> 
         return []
     phase = program.phase_in if cert.certified is not None else ()
     owing_nothing = next((i for i, v in enumerate(phase) if v), len(phase))  # the first years, with nothing due
-    span = max(program.cycle_months // 12, 1)
-    first = _licence_year(cert.certified, anchor) if cert.certified is not None else span + owing_nothing
+    first = _licence_year(cert.certified, anchor) if cert.certified is not None else owing_nothing + 1
     categories = _categories(None, cert, program)
     without_minimums = tuple(replace(c, min=None) for c in categories)
     windows: list[Cycle] = []
@@ -229,12 +230,14 @@ def _rolling_windows(rules: CertRules, written: list[Cycle], as_of: dt.date) -> 
         if not required:  # reported alone: its credits count in no later report
             windows.append(Cycle(year_start, end, year_start, required, None, without_minimums, source=None))
             continue
-        back = year - max(year - span + 1, owing_nothing + 1)  # the years before this one that the window holds
-        start = add_months(year_start, -12 * back)
+        start = add_months(end + ONE_DAY, -program.cycle_months)
+        if cert.certified is not None:  # a new licensee's report looks back to the first year owing anything, no further
+            start = max(start, add_months(year_start, -12 * (year - owing_nothing - 1)))
         # A new licensee's one-year report asks no category minimum: Texas's
         # ethics course is due every two years, and a cycle's minimums span it.
-        limits = categories if back or span == 1 else without_minimums
-        windows.append(Cycle(start, end, start, required, program.annual_minimum, limits, source=None, rolling=True))
+        limits = without_minimums if start == year_start and program.cycle_months > 12 else categories
+        windows.append(Cycle(start, end, start, required, program.annual_minimum, limits, source=None, rolling=True,
+                             years_from=anchor))
     return windows
 
 
@@ -255,7 +258,7 @@ def _licence_year(certified: dt.date, year_start: dt.date) -> int:
     (or in the twelve months after) the certification date — a licensee's
     first months before the board's year begins are not a year of their own."""
     years = 0
-    while add_months(year_start, -12 * (years + 1)) >= certified:
+    while add_months(certified, 12 * (years + 1)) <= year_start:
         years += 1
     return years + 1
 
@@ -284,18 +287,23 @@ def annual_periods(cycle: Cycle, basis: str) -> tuple[AnnualPeriod, ...]:
 
 
 def _licence_years_back(cycle: Cycle) -> tuple[AnnualPeriod, ...]:
-    after = cycle.end + ONE_DAY
-    periods: list[AnnualPeriod] = []
-    back = 0
-    while True:
-        start = max(add_months(after, -12 * (back + 1)), cycle.start)
-        end = add_months(after, -12 * back) - ONE_DAY
-        periods.append(AnnualPeriod(start, end, start, cycle.annual_minimum if back == 0 else None))
-        if start <= cycle.start:
-            break
-        back += 1
-    periods.reverse()
-    return (replace(periods[0], counts_from=cycle.counts_from), *periods[1:])
+    """The window's licence years: from its start, one at each anniversary
+    of `years_from` (a licence from 29 February turns a year older on the
+    29th in leap years and on the 28th otherwise), else of its end's next
+    day; only the last year's minimum is due in this window."""
+    anchor = cycle.years_from or cycle.end + ONE_DAY
+    n = 12 * max(cycle.start.year - anchor.year - 1, 0) if anchor <= cycle.start else -12 * (anchor.year - cycle.start.year + 1)
+    while add_months(anchor, n) > cycle.start:
+        n -= 12
+    bounds = [cycle.start]
+    while (step := add_months(anchor, n + 12)) <= cycle.end:
+        if step > cycle.start:
+            bounds.append(step)
+        n += 12
+    periods = [AnnualPeriod(start, end, start, None) for start, end in zip(bounds, [b - ONE_DAY for b in bounds[1:]] + [cycle.end])]
+    periods[0] = replace(periods[0], counts_from=cycle.counts_from)
+    periods[-1] = replace(periods[-1], minimum=cycle.annual_minimum)
+    return tuple(periods)
 
 
 def _first_start(certified: dt.date, program: Program) -> dt.date:
