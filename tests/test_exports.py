@@ -115,6 +115,24 @@ def test_texas_overlapping_windows_keep_distinct_calendar_ids_and_rows_go_to_the
     assert rows == {"2021-06-01": ("2021-03-15", "2024-03-14"), "2023-06-01": ("2021-03-15", "2024-03-14")}
 
 
+def test_a_texas_windows_calendar_id_stays_as_later_windows_come(ledger, cli):
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncertified: 2020-03-15\n")
+    uids = []
+    for as_of in ("2021-06-01", "2022-06-01"):
+        assert cli("build", ledger.root, "--as-of", as_of).exit_code == 0
+        uids.append({line for line in (ledger.root / "site/deadlines.ics").read_text().splitlines() if line.startswith("UID:tx-cycle")})
+    assert uids[0] <= uids[1] and "UID:tx-cycle-2021-03-15_2022-03-14@recertgen" in uids[0]
+
+
+def test_an_audit_row_goes_with_the_reported_window_among_written_ones(ledger, cli):
+    ledger.cert("tx", "name: CPA\nprogram: cpa-tx\ncycles:\n  - {start: 2021-07-01, end: 2024-06-30}\n  - {start: 2022-07-01, end: 2025-06-30}\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2023-01-01\ncounts_toward: {tx: 30}\n")
+    assert cli("build", ledger.root, "--as-of", "2023-12-01").exit_code == 0
+    cycle = json.loads((ledger.root / "site/summary.json").read_text())["certifications"][0]["cycle"]
+    (row,) = read_csv(ledger.root / "site/audit.csv")
+    assert cycle == {"start": row["cycle_start"], "end": row["cycle_end"]} == {"start": "2021-07-01", "end": "2024-06-30"}
+
+
 def test_per_certification_csv(two_certs, cli):
     site = build(cli, two_certs)
     rows = read_csv(site / "certifications" / "cisa" / "audit.csv")

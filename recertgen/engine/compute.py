@@ -250,8 +250,11 @@ def _outside(counted: list[CountedCredit], cycle_list) -> Iterable[CountedCredit
 
 def cycle_name(cert: CertReport, cycle: Cycle) -> str:
     """A cycle's name in paths and calendar ids: its first day, and its last
-    too where another cycle starts that day (Texas windows overlap)."""
-    shared = sum(1 for other in cert.cycles if other.cycle.start == cycle.start) > 1
+    too for a rolling program's windows (they overlap, and a new licensee's
+    share a first day: the name must not change when the next one comes)
+    or where another cycle starts that day."""
+    program = cert.rules.program
+    shared = (program is not None and program.cycle_rolling) or sum(1 for other in cert.cycles if other.cycle.start == cycle.start) > 1
     return f"{cycle.start}_{cycle.end}" if shared else f"{cycle.start}"
 
 

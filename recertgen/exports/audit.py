@@ -3,7 +3,7 @@
 The audit CSV, the certificates ZIP's manifest and the site's audit pages
 all come from these rows, so they always agree with each other and with
 `summary.json`. (Where yearly windows overlap — Texas — a row is in the
-newest window holding its date; the audit pages list each window whole.)
+reported window when it holds its date; the audit pages list each window whole.)
 """
 
 from __future__ import annotations
@@ -95,17 +95,14 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     proofs: dict[str, tuple[str, Path | None, str]] = {}
     titles: dict[str, str] = {}
     for cert in (report.certifications if certs is None else certs):
-        # Many entries share a day. A day is in one cycle, or in several overlapping
-        # yearly windows (Texas): its row goes with the newest, the report of
-        # the latest year that counts it (the one summary.json reports, when it does).
-        cycle_of: dict[dt.date, object] = {}
+        cycle_of: dict[dt.date, object] = {}  # many entries share a day (`_row_cycle`)
         for c in cert.counted:
             entry = c.entry
             if proof_files_only and not entry.proof:
                 continue
             cycle = cycle_of.get(c.date, False)
             if cycle is False:
-                cycle = cycle_of[c.date] = next((r.cycle for r in reversed(cert.cycles) if r.cycle.contains(c.date)), None)
+                cycle = cycle_of[c.date] = _row_cycle(cert, c.date, report.as_of)
             if entry.id not in proofs:
                 proofs[entry.id] = _proof(ledger, entry, digests)
                 titles[entry.id] = entry.title.lower()
@@ -126,6 +123,19 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
             )))
     keyed.sort(key=itemgetter(0))
     return [row for _, row in keyed]
+
+
+def _row_cycle(cert: CertReport, day: dt.date, as_of: dt.date):
+    """The cycle a row of this day goes with: the one holding it, and where
+    yearly windows overlap (Texas), the reported one if it holds the day,
+    else the newest begun by the as-of date, else the newest."""
+    holding = [r.cycle for r in cert.cycles if r.cycle.contains(day)]
+    if len(holding) < 2:
+        return holding[0] if holding else None
+    if cert.current is not None and cert.current.cycle in holding:
+        return cert.current.cycle
+    begun = [cycle for cycle in holding if cycle.start <= as_of]
+    return (begun or holding)[-1]
 
 
 def rows_key(cert: CertReport, ledger: Ledger, bases: dict[str, str], proof_files_only: bool = False) -> str:
