@@ -146,8 +146,8 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     if nothing_read is not None:
         problems.append(nothing_read)
     for ref in refs:
-        if nothing_read is not None and ref.kind == STRAY_KIND:
-            continue  # one error says it for all of them
+        if nothing_read is not None and ref.kind == STRAY_KIND and settings.ledger != Settings.ledger:
+            continue  # 'ledger' set to the wrong folder: one error says it for all; else each stray says its did-you-mean
         result = parsed[ref.rel]
         problems.extend(result.problems)
         by_kind[ref.kind].extend(result.records)
@@ -227,8 +227,9 @@ def _nothing_read(root: Path, ledger_folder: str, refs: list[FileRef]) -> Proble
     folder = root / ledger_folder
     if any(os.path.lexists(folder / name) for name in READ_FOLDERS):
         return None
+    which = f"; is 'ledger' in {SETTINGS_FILE} the folder that holds them?" if ledger_folder != Settings.ledger else ""
     return error(Source(ledger_folder), f"nothing here is read: the ledger folder holds none of the folders recertgen reads "
-                                        f"({_folder_list()}); is 'ledger' in {SETTINGS_FILE} the folder that holds them?")
+                                        f"({_folder_list()}){which}")
 
 
 def _folder_list() -> str:

@@ -201,6 +201,13 @@ def test_a_ledger_folder_holding_none_of_the_folders_read_there_is_an_error(ciss
     assert "1 error, 0 warnings" in check.output  # not one more warning per file in it
     build = cli("build", cissp_ledger.root, "--as-of", "2026-11-15", "--out", tmp_path / "site")
     assert build.exit_code == 1 and not (tmp_path / "site").exists()
+    cissp_ledger.write("recertgen.yaml", "title: T\n")  # the default ledger folder, with mistyped folders only
+    for name in ("certifications", "credits", "opportunities", "programs", "proof"):
+        if (cissp_ledger.root / "ledger" / name).exists():
+            (cissp_ledger.root / "ledger" / name).rename(cissp_ledger.root / "ledger" / name[:-1])
+    check = cli("check", cissp_ledger.root, "--as-of", "2026-11-15")
+    assert "ledger:1:1: error: nothing here is read" in check.output and "recertgen.yaml" not in check.output
+    assert "ledger/certification:1:1: warning: not read" in check.output and "did you mean 'certifications/'" in check.output
     (cissp_ledger.root / "ledger/empty").mkdir()
     cissp_ledger.write("recertgen.yaml", "ledger: ledger/empty\n")  # an empty ledger: nothing lost
     assert cli("check", cissp_ledger.root, "--as-of", "2026-11-15").exit_code == 0
