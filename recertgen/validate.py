@@ -170,7 +170,8 @@ def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Prob
     Without a delivery method, any of the program's rules may apply. A
     minimum RULES.md leaves unconfirmed is not enforced here either."""
     deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
-    candidates = [(program.rule_for(d), minimum_confirmed(program, d)) for d in deliveries]
+    below_one = credits < 1  # only there does a minimum judge a claim (and asking costs at a hundred thousand claims)
+    candidates = [(program.rule_for(d), minimum_confirmed(program, d) if below_one else True) for d in deliveries]
     verdicts = [claim_fits(credits, rule, confirmed) for rule, confirmed in candidates]
     if None in verdicts or any(verdicts):
         return
