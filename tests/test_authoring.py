@@ -178,6 +178,18 @@ def test_a_pending_file_reads_as_the_file_written(catalog, tmp_path):
     assert not any("proof" in p.message for p in trial.problems)  # the pending copy is found where it will be
 
 
+def test_add_says_what_check_will_say_of_the_new_entry(catalog, cli):
+    """An amount no certificate shows is written (explicit credits count as
+    claimed) but said at once, as check would say it, not at the next check."""
+    result = cli("add", catalog.root, "--title", "Odd claim", "--provider", "Y", "--date", "2025-06-01", "--for", "pmp",
+                 "--hours", "2", "--credits", "1.3", "--yes")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Wrote ledger/credits/2025/")
+    assert any(line.startswith(lines[0][len("Wrote "):] + ":") and ": warning: 1.30 credits toward pmp is not an amount" in line
+               for line in lines)
+
+
 def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
     """Opportunity ids are unique (SPEC §2): with two, log would guess. An
     activity is logged once done, as `add` says too."""

@@ -12,7 +12,7 @@ from ..fields import as_amount, as_date, did_you_mean
 from ..model import DELIVERIES, EXTERNAL
 from ..status_text import one_line
 from ..yamlio import Scalar
-from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse, split_ids
+from .common import EXIT_OK, EXIT_UNUSABLE, load_or_exit, refuse, report_written, split_ids
 
 
 def _scalar(text: str) -> Scalar:
@@ -224,7 +224,7 @@ def add(root, yes, **given):
         written = write_entry(ledger.root, rel, text, proof_copy)
     except Refused as exc:
         refuse(exc)
-    click.echo(f"Wrote {written.entry_path.relative_to(ledger.root)}")
+    report_written(written)
     for cert_id in certs:
         click.echo(one_line(written.loaded.report.cert(cert_id), loaded.report.cert(cert_id)))
     sys.exit(EXIT_OK)

@@ -14,6 +14,7 @@ from ..api import Loaded, load
 from ..fields import SUPPORTED_YEARS, in_supported_range
 from ..loader import SETTINGS_FILE, UnusableRoot
 from ..problems import Source, error, format_problems
+from ..proofs import sha256_of
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -77,6 +78,20 @@ def _reading_bar(total: int):
 def report_problems(loaded: Loaded) -> None:
     """Problems on standard error, for commands whose standard output is data."""
     click.echo(format_problems(loaded.problems, "text", loaded.ledger.files_read), err=True)
+
+
+def report_written(written) -> None:
+    """What add and log say once an entry is written: its file, its proof,
+    and what check says of it — a warning (an amount no certificate shows,
+    a duration that earns nothing) is said now, not at the next check."""
+    root = written.loaded.ledger.root
+    rel = written.entry_path.relative_to(root).as_posix()
+    click.echo(f"Wrote {rel}")
+    if written.proof_path is not None:
+        click.echo(f"Proof {written.proof_path.relative_to(root).as_posix()} (sha256 {sha256_of(written.proof_path)[:12]}…)")
+    for problem in written.loaded.problems:
+        if problem.source.path == rel:
+            click.echo(problem.as_text())
 
 
 def refuse(exc) -> None:

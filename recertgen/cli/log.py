@@ -11,7 +11,7 @@ from ..fields import did_you_mean
 from ..problems import error
 from ..opportunities import default_date, entry_yaml, held_targets
 from ..status_text import one_line
-from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, parse_date, refuse, split_ids
+from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, parse_date, refuse, report_written, split_ids
 
 
 @click.command()
@@ -70,9 +70,7 @@ def log(opportunity_id, root, day, certs, proof):
         written = write_entry(ledger.root, credit_path(day, opp.title), text, proof_copy)
     except Refused as exc:
         refuse(exc)
-    click.echo(f"Wrote {written.entry_path.relative_to(ledger.root)}")
-    if written.proof_path is not None:
-        click.echo(f"Proof {written.proof_path.relative_to(ledger.root)} (sha256 {proof_copy.sha256[:12]}…)")
+    report_written(written)
     after = written.loaded.report
     for cert_id in targets:
         click.echo(one_line(after.cert(cert_id), report.cert(cert_id)))
