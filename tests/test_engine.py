@@ -256,18 +256,23 @@ def test_a_cycle_over_short_of_its_total_has_no_projection(ledger):
     assert c.projected_finish is None
 
 
-def test_the_projection_rate_is_the_holders_last_twelve_months(ledger):
-    """A cycle begun three months ago is filled at the rate its holder
-    earns (the trailing twelve months, whichever cycle they counted in),
-    not at three months' worth a year."""
+def test_a_young_cycles_projection_is_its_own_pace_made_a_years_worth(ledger):
+    """A cycle begun five months ago is filled at its own pace so far, made
+    a year's worth: the months before it are another cycle's (empty in a
+    new ledger, last cycle's rush in an old one), and counting them would
+    contradict the pace shown beside it."""
     ledger.cert("custom", custom(required="24", start="2023-01-01", end="2023-12-31").replace(
         "required: 24", "required: 24\n          - {start: 2024-01-01, end: 2025-12-31, required: 24}"))
     ledger.credit("old", credit("Old cycle", "2023-12-01", 24))
     ledger.credit("new", credit("New cycle", "2024-03-01", 6))
     c = ledger.load(D(2024, 6, 1)).report.cert("custom").current
-    assert c.start == D(2024, 1, 1)
-    # 30 credits in the trailing year: 18 more take ceil(18 × 365 / 30) = 219 days
-    assert c.projected_finish == D(2024, 6, 1) + dt.timedelta(days=219)
+    assert (c.start, c.pace.elapsed_days) == (D(2024, 1, 1), 153)
+    # 6 credits in 153 days: 18 more take 18 × 153 / 6 = 459 days
+    assert c.projected_finish == D(2024, 6, 1) + dt.timedelta(days=459)
+    # a year on, the last twelve months are the cycle's own: 6 + 6 a year, 12 more take a year
+    ledger.credit("later", credit("Later", "2025-01-15", 6))
+    c = ledger.load(D(2025, 2, 1)).report.cert("custom").current
+    assert c.projected_finish == D(2025, 2, 1) + dt.timedelta(days=365)
 
 
 # -- derivation of cycles by each issuer's rule ---------------------------------------

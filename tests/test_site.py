@@ -427,13 +427,13 @@ def test_a_lapsed_card_projects_nothing_and_covers_the_cycles_entries(ledger, cl
 
 def test_a_new_cycle_with_nothing_of_its_own_yet_has_no_proof_to_cover(ledger, cli):
     """Last year's credits count in the cycle before: none is this one's to
-    prove; its finish is projected at the holder's rate all the same."""
+    prove, and none sets its pace."""
     ledger.cert("n", "name: N\nbody: B\ncycles:\n  - {start: 2024-01-01, end: 2024-12-31, required: 10}\n"
                      "  - {start: 2025-01-01, end: 2025-12-31, required: 10}\n")
     ledger.credit("a", "title: Last year\nprovider: P\ndate: 2024-11-01\ncounts_toward: {n: 10}\n")
     assert cli("build", ledger.root, "--as-of", "2025-02-01").exit_code == 0
     text = _words(ledger.root / "site/index.html")
-    assert "Projected finish 2026-02-01" in text  # 10 more at 10 a year
+    assert "not at the current rate (nothing earned in this cycle yet)" in text
     assert "Proof coverage no entries yet" in text
 
 

@@ -313,7 +313,7 @@ def cycle_report(rules: CertRules, cycle: Cycle, counted: list[CountedCredit], a
         remaining=remaining,
         days_left=days_left,
         needed_per_month=_needed_per_month(remaining, cycle, as_of),
-        projected_finish=_projected_finish(remaining, trailing_year, cycle, as_of, finished_on),
+        projected_finish=_projected_finish(remaining, _yearly_rate(earned, p.elapsed_days, trailing_year), cycle, as_of, finished_on),
         finished_on=finished_on,
         categories=categories,
         annual=annual,
@@ -374,10 +374,21 @@ def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
     return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
+def _yearly_rate(earned: Decimal, elapsed_days: int, trailing_year: Decimal) -> Decimal:
+    """Credits a year at the holder's current pace: the last twelve months'
+    credits, or in a cycle younger than that, its own so far, made a year's
+    worth — the months before it are another cycle's, and counting them
+    empty (a new ledger) or full (last cycle's rush) would contradict the
+    cycle's own pace beside it."""
+    if elapsed_days >= 365:
+        return trailing_year
+    return earned * 365 / elapsed_days if elapsed_days > 0 else ZERO
+
+
 def _projected_finish(remaining: Decimal, rate: Decimal, cycle: Cycle, as_of: dt.date, finished_on) -> dt.date | None:
-    """When the total is reached at the trailing twelve months' rate. None
-    once the cycle is over short of it: later credits count in no day of
-    it, so there is nothing to project."""
+    """When the total is reached at `rate` credits a year. None once the
+    cycle is over short of it: later credits count in no day of it, so
+    there is nothing to project."""
     if remaining <= 0:
         return finished_on
     if as_of > cycle.end or rate <= 0:

@@ -300,7 +300,8 @@ def _projection(c: CycleReport, as_of: dt.date) -> str:
     if as_of > c.end:
         return f"the cycle ended on {c.end}"
     if c.projected_finish is None:
-        return "not at the current rate (nothing earned in the last 12 months)"
+        since = "in this cycle yet" if c.pace.elapsed_days < 365 else "in the last 12 months"
+        return f"not at the current rate (nothing earned {since})"
     gap = (c.projected_finish - c.end).days
     if gap > 0:
         return f"{c.projected_finish}, {_days(gap)} after the deadline"
