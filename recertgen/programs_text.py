@@ -26,9 +26,9 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     lines = [
         f"{p.id}: {p.title} ({p.body})",
         f"  unit                {p.unit_label}",
-        f"  cycle               {_cycle(p)}, starting {_anchor(p)}  [{tag('cycle')}]",
+        f"  cycle               {_cycle_line(p)}  [{tag('cycle')}]",
         f"  total per cycle     {_num(p.required) or 'set per certification'}  [{tag('required')}]",
-        f"  annual minimum      {_num(p.annual_minimum) or 'none'} ({p.annual_basis})  [{tag('annual.minimum')}]",
+        f"  annual minimum      {_num(p.annual_minimum) or 'none'} ({'in the last year of each report' if p.cycle_rolling else p.annual_basis})  [{tag('annual.minimum')}]",
     ]
     if p.cycle_rolling:
         lines.append(f"  rolling             a report every year over the cycle's length before it  [{tag('cycle.rolling')}]")
@@ -96,6 +96,12 @@ def _cycle(p: Program) -> str:
     else:
         length = f"{p.cycle_months} months"
     return length
+
+
+def _cycle_line(p: Program) -> str:
+    if p.cycle_rolling:  # Texas: the cycle is how far each yearly report looks back
+        return f"the {_cycle(p)} before each yearly report, which ends the day before an anniversary of the certification date"
+    return f"{_cycle(p)}, starting {_anchor(p)}"
 
 
 def _anchor(p: Program) -> str:

@@ -66,7 +66,7 @@ def check_certification_rules(ctx: Context) -> Iterable[Problem]:
             if program is None:
                 if not cert.written("cycles"):
                     yield error(cert.source, "missing 'cycles': give cycles (start, end, required) or 'certified' with a 'program'")
-            elif cert.certified is None:
+            elif cert.certified is None and not cert.written("certified"):  # a broken date is said where it is
                 yield error(cert.source, "missing 'certified' (the date the certification was earned) or 'cycles'")
             elif program.required is None:
                 yield error(cert.at("program"), f"program '{program.id}' gives no 'required' credits, so no cycle can be derived from "

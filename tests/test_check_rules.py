@@ -585,3 +585,9 @@ def test_once_per_cycle_follows_each_cycles_own_categories(ledger):
         ledger.credit(f"w{n}", f"title: Work {n}\nprovider: P\ndate: {day}\ncounts_toward: {{a: {{credits: 2, category: waap}}}}\n")
     errors = [p for p in ledger.problems(dt.date(2025, 12, 31)) if ": error: " in p]
     assert len(errors) == 1 and errors[0].startswith("ledger/credits/w1.yaml:4:") and "claimable once per cycle" in errors[0]
+
+
+def test_a_broken_certified_date_is_one_error_at_it(ledger):
+    ledger.cert("c", "name: C\nprogram: isc2-cissp\ncertified: 2022-16-11\n")
+    errors = [p for p in ledger.problems() if ": error: " in p]
+    assert len(errors) == 1 and errors[0].startswith("ledger/certifications/c.yaml:3:") and "certified" in errors[0]

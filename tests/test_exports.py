@@ -122,6 +122,7 @@ def test_a_texas_windows_calendar_id_stays_as_later_windows_come(ledger, cli):
         assert cli("build", ledger.root, "--as-of", as_of).exit_code == 0
         uids.append({line for line in (ledger.root / "site/deadlines.ics").read_text().splitlines() if line.startswith("UID:tx-cycle")})
     assert uids[0] <= uids[1] and "UID:tx-cycle-2021-03-15_2022-03-14@recertgen" in uids[0]
+    assert "(0.00 CPE required)" not in (ledger.root / "site/deadlines.ics").read_text()  # the first year owes nothing: no deadline
 
 
 def test_an_audit_row_goes_with_the_reported_window_among_written_ones(ledger, cli):

@@ -19,6 +19,8 @@ def deadlines_ics(report: Report, title: str) -> str:
     for cert in report.certifications:
         for cycle in cert.cycles:
             c = cycle.cycle
+            if not c.required:  # a year with nothing due (a new Texas licensee's first): no deadline to keep
+                continue
             lines += _event(
                 uid=f"{cert.id}-cycle-{cycle_name(cert, c)}@recertgen",
                 day=c.end,
