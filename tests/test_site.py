@@ -437,6 +437,16 @@ def test_a_new_cycle_with_nothing_of_its_own_yet_has_no_proof_to_cover(ledger, c
     assert "Proof coverage no entries yet" in text
 
 
+def test_a_build_with_nothing_to_do_still_says_the_warnings(small, cli):
+    """A warning (a misspelled folder) said by the build that made the site
+    is said again when the next build has nothing to do, not lost."""
+    small.credit("../credit/a", ENTRY)  # ledger/credit/a.yaml: read nowhere
+    first = build(cli, small)
+    assert first.exit_code == 0 and "ledger/credit:1:1: warning" in first.output
+    again = build(cli, small)
+    assert again.output.rstrip().endswith("nothing changed since the last build (still 1 warning: recertgen check lists them)")
+
+
 def test_once_renders_a_partial_as_an_include_would(tmp_path):
     """`once` repeats a partial rendered for the same values, at the same
     depth: pages come out as with `include`, links relative to each page."""

@@ -8,7 +8,7 @@ import click
 from ..problems import format_problems
 from ..api import today
 from ..loader import UnusableRoot, read_settings_file, scan
-from ..site.freshness import up_to_date
+from ..site.freshness import up_to_date, warnings_when_built
 from ..site.output import OutputRefused
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
@@ -31,7 +31,9 @@ def build(root, out, as_of, strict):
     when = as_of or (today(settings) if settings else None)
     refs = scan(root, settings.ledger) if settings else None  # once: to see whether anything changed, then to read
     if target is not None and up_to_date(root, target, when, strict, refs):
-        click.echo(f"{target} is up to date (as of {when}): nothing changed since the last build")
+        warned = warnings_when_built(root, target)
+        still = f" (still {warned} warning{'s' if warned != 1 else ''}: recertgen check lists them)" if warned else ""
+        click.echo(f"{target} is up to date (as of {when}): nothing changed since the last build{still}")
         sys.exit(EXIT_OK)
     loaded = load_or_exit(root, when, refs)
     if loaded.problems:

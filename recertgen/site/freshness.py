@@ -106,6 +106,16 @@ def write_manifest(path: Path | None, manifest: dict) -> None:
         pass  # only costs speed next time
 
 
+def warnings_when_built(root: Path, out: Path) -> int:
+    """How many warnings the build of the site in `out` had: a build with
+    nothing to do says so, as the build that made the site did."""
+    try:
+        settings, _ = read_settings_file(root)
+    except UnusableRoot:
+        return 0
+    return int(read_manifest(manifest_file(root, settings.cache, out), out).get("warnings") or 0)
+
+
 def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = False, refs: list | None = None) -> bool:
     """True when the site in `out` was built from exactly these inputs (and,
     with `strict`, without warnings): then there is nothing to do. `refs`:
