@@ -190,6 +190,14 @@ def test_add_says_what_check_will_say_of_the_new_entry(catalog, cli):
                for line in lines)
 
 
+def test_add_without_a_duration_or_credits_says_what_to_give(catalog, cli):
+    result = cli("add", catalog.root, "--title", "T", "--provider", "P", "--date", "2025-06-01", "--for", "cissp", "--yes")
+    assert result.exit_code == 2 and "a duration (--hours or --minutes)" in result.output
+    answers = ["T", "P", "2025-06-01", "cissp", "", "", "", "2", "", "", "", "", "", "", "", "n"]  # hours, then credits, blank
+    asked = cli("add", catalog.root, input="\n".join(answers) + "\n")
+    assert "Error: give the credits on the certificate, or a duration" in asked.output  # not asked again silently
+
+
 def test_log_refuses_an_ambiguous_id_and_a_future_date(catalog, cli):
     """Opportunity ids are unique (SPEC §2): with two, log would guess. An
     activity is logged once done, as `add` says too."""

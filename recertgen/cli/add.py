@@ -82,7 +82,7 @@ class Form:
     def required_amount(self, value: str) -> Decimal:
         amount = self.amount(value)
         if amount is None:
-            raise click.BadParameter("give the credits (or the hours, to estimate them)")
+            raise click.BadParameter("give the credits on the certificate, or a duration (--hours or --minutes) to estimate them")
         return amount
 
     def delivery(self, value: str) -> str | None:
@@ -196,7 +196,8 @@ def add(root, yes, **given):
     if hours or minutes:
         credits = ask("credits", "Credits on the certificate (blank: estimate from the duration)", form.amount, default="")
     else:
-        credits = ask("credits", "Credits on the certificate", form.required_amount)
+        # default "": a blank answer reaches the check, which says what is missing (click would ask again, silently)
+        credits = ask("credits", "Credits on the certificate", form.required_amount, default="")
     delivery = ask("delivery", "Delivery method", form.delivery, default="", show_choices=", ".join(DELIVERIES))
     field_of_study = ask("field_of_study", "Field of study", form.optional, default="")
     state = ask("state", "State (two letters)", form.state, default="")
