@@ -17,7 +17,7 @@ from .common import EXIT_OK, EXIT_PROBLEMS, load_or_exit, parse_date, refuse, re
 @click.command()
 @click.argument("opportunity_id")
 @click.argument("root", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
-@click.option("--date", "day", callback=parse_date, metavar="D", help="When you did it (default: the opportunity's date if past, else today).")
+@click.option("--date", "day", callback=parse_date, metavar="D", help="When you did it (default: the opportunity's own date — an event not yet past is refused without --date — else today).")
 @click.option("--for", "certs", multiple=True, metavar="CERT", callback=split_ids, help="A certification it counts toward (repeatable, or comma-separated; default: those it is listed for).")
 @click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), help="A certificate file to copy into ledger/proof/ with its digest.")
 def log(opportunity_id, root, day, certs, proof):
