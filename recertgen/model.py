@@ -63,8 +63,9 @@ def spots(node) -> str:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """`recertgen.yaml`. Every key is optional; defaults are the SPEC's."""
+class Settings(Located):
+    """`recertgen.yaml`. Every key is optional; defaults are the SPEC's.
+    It remembers where each key was written (`at`), for checks said later."""
 
     title: str = "Continuing education"
     holder: str = ""
@@ -75,6 +76,8 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict)  # platform name -> display name
     repository_url: str | None = None
     cache: str | None = None  # parse cache folder, or "false"; default: the user's cache folder
+    source: Source = field(default=Source("recertgen.yaml"), compare=False, repr=False)
+    positions: str = field(default="", compare=False, repr=False)
 
     def source_label(self, name: str) -> str:
         if name == EXTERNAL:

@@ -5,13 +5,10 @@ from pathlib import Path
 
 import click
 
-from ..fields import MapReader
-from ..loader import SETTINGS_FILE
 from ..model import Settings
 from ..problems import Problem, Source, error, format_problems, sort_problems
 from ..site.output import OutputRefused, check_output
 from ..site.theme import own_template_names, own_template_problems
-from ..yamlio import YMap, read_yaml_file
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, as_of_option, load_or_exit, root_argument
 
 
@@ -46,16 +43,6 @@ def output_problem(root: Path, settings: Settings) -> Problem | None:
     try:
         check_output(root / settings.output, root, settings.ledger)
     except OutputRefused as exc:
-        return error(_output_setting(root) or Source(settings.output), f"build will not write into {settings.output}: {exc.reason}")
+        where = settings.at("output") if settings.written("output") else Source(settings.output)
+        return error(where, f"build will not write into {settings.output}: {exc.reason}")
     return None
-
-
-def _output_setting(root: Path) -> Source | None:
-    """Where recertgen.yaml sets `output`, if it does."""
-    path = root / SETTINGS_FILE
-    if not path.is_file():
-        return None
-    parsed = read_yaml_file(path, SETTINGS_FILE)
-    if not isinstance(parsed.root, YMap) or "output" not in parsed.root.key_pos:
-        return None
-    return MapReader(parsed.root, SETTINGS_FILE, [], "recertgen.yaml").at("output")

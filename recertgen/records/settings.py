@@ -6,8 +6,8 @@ import posixpath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..fields import MapReader, as_text
-from ..model import Settings
-from ..problems import Problem
+from ..model import Settings, spots
+from ..problems import Problem, Source
 from ..yamlio import Scalar, YMap, YSeq, describe
 
 KEYS = ("title", "holder", "ledger", "output", "timezone", "pace", "sources", "repository_url", "cache")
@@ -62,6 +62,8 @@ def read_settings(node: YMap, rel: str, problems: list[Problem]) -> Settings:
         sources=_sources(r),
         repository_url=repository_url.rstrip("/") if repository_url else None,
         cache=None if cache and _within(cache, ledger) else cache,
+        source=Source(rel),
+        positions=spots(node),
     )
 
 
