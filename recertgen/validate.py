@@ -271,7 +271,7 @@ def _repeats(cycles, key):
     said: set[int] = set()
     for cycle in cycles:
         first_of: dict = {}
-        for c in sorted(cycle.entries, key=lambda c: (c.date, c.entry.file, c.entry.index or 0)):
+        for c in cycle.entries:  # in date order, then file and place (`engine.compute.settle_all`)
             found = key(cycle, c)
             if found is None:
                 continue
