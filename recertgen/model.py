@@ -304,6 +304,9 @@ class EstimateRule:
     # hours); below one credit, `first_increment` steps from `minimum`. Empty
     # where the issuer's increment is unconfirmed: claims are then not checked.
     claim_steps: tuple[Decimal, ...] = ()
+    # False where RULES.md leaves the minimum unconfirmed: estimates still round
+    # down below it, but no claim is refused or warned about for it.
+    minimum_confirmed: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, minimum_confirmed, uncapped_estimate, university_credits
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate, university_credits
 from .engine.rules import CertRules, first_of_each_id, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -170,14 +170,13 @@ def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Prob
     Without a delivery method, any of the program's rules may apply. A
     minimum RULES.md leaves unconfirmed is not enforced here either."""
     deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
-    below_one = credits < 1  # only there does a minimum judge a claim (and asking costs at a hundred thousand claims)
-    candidates = [(program.rule_for(d), minimum_confirmed(program, d) if below_one else True) for d in deliveries]
-    verdicts = [claim_fits(credits, rule, confirmed) for rule, confirmed in candidates]
+    candidates = [program.rule_for(d) for d in deliveries]
+    verdicts = [claim_fits(credits, rule) for rule in candidates]
     if None in verdicts or any(verdicts):
         return
     method = f" for {entry.delivery}" if entry.delivery else " by its default rule (or any delivery method's)"
     yield warning(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
-                          f"({claim_steps_text(*candidates[0])}): check the certificate of completion")
+                          f"({claim_steps_text(candidates[0])}): check the certificate of completion")
 
 
 def _duration(entry) -> str:

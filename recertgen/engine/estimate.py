@@ -86,7 +86,7 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     elif entry.minutes is not None and rules.program is not None:
         program = rules.program
         deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
-        values = [_unrounded(entry.minutes, program.rule_for(d), minimum_confirmed(program, d)) for d in deliveries]
+        values = [_unrounded(entry.minutes, program.rule_for(d)) for d in deliveries]
         if values and None not in values:
             bound = max(values)
     if cap is not None:
@@ -94,7 +94,7 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     return bound
 
 
-def claim_fits(credits: Decimal, rule: EstimateRule, minimum_is_confirmed: bool = True) -> bool | None:
+def claim_fits(credits: Decimal, rule: EstimateRule) -> bool | None:
     """Whether an explicit claim is an amount the issuer grants under this
     rule (NASBA: a full credit first — half a credit for self-study — then
     fifths or halves; PMI and ISACA: quarter hours), or None where the rule
@@ -108,11 +108,11 @@ def claim_fits(credits: Decimal, rule: EstimateRule, minimum_is_confirmed: bool 
         return credits % rule.fixed == 0
     if credits >= 1:
         return any(credits % step == 0 for step in rule.claim_steps)
-    minimum = rule.minimum if minimum_is_confirmed else ZERO
+    minimum = rule.minimum if rule.minimum_confirmed else ZERO
     return credits >= minimum and credits % (rule.first_increment or rule.increment) == 0
 
 
-def claim_steps_text(rule: EstimateRule, minimum_is_confirmed: bool = True) -> str:
+def claim_steps_text(rule: EstimateRule) -> str:
     """The amounts `claim_fits` accepts, in words."""
     def num(value: Decimal) -> str:
         return f"{value.normalize():f}"
@@ -122,7 +122,7 @@ def claim_steps_text(rule: EstimateRule, minimum_is_confirmed: bool = True) -> s
         return f"multiples of {num(rule.fixed)}"
     first = rule.first_increment or rule.increment
     below = []
-    value = max(rule.minimum, first) if minimum_is_confirmed else first
+    value = max(rule.minimum, first) if rule.minimum_confirmed else first
     while value < 1 and len(below) < 5:
         if value % first == 0:
             below.append(num(value))
@@ -135,23 +135,14 @@ def claim_steps_text(rule: EstimateRule, minimum_is_confirmed: bool = True) -> s
     return f"{listed} below one credit, then steps of {steps}"
 
 
-def _unrounded(minutes: Decimal, rule: EstimateRule, minimum_confirmed: bool = True) -> Decimal | None:
+def _unrounded(minutes: Decimal, rule: EstimateRule) -> Decimal | None:
     if rule.minutes_per_credit is None or not rule.bounds_claims:
         return None
     if rule.fixed is not None:
         return credits_from_minutes(minutes, rule)
     raw = minutes / rule.minutes_per_credit
-    below = minimum_confirmed and raw < rule.minimum
+    below = rule.minimum_confirmed and raw < rule.minimum
     return max(ZERO if below else raw * rule.claim_factor, rule.claim_floor)
-
-
-def minimum_confirmed(program, delivery: str | None) -> bool:
-    """Whether the minimum that applies to this delivery method is one
-    RULES.md confirms (a delivery's own minimum has its own tag)."""
-    rule = program.rule_for(delivery)
-    own = delivery in program.estimate_by_delivery and rule.minimum != program.estimate.minimum
-    key = f"estimate.by_delivery.{delivery}.minimum" if own else "estimate.minimum"
-    return program.confidence_of(key) != "unconfirmed"
 
 
 def settle(entry: CreditEntry, allocation: Allocation, rules: CertRules) -> Credited:

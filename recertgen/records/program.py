@@ -88,7 +88,7 @@ def read_program(
     notes = r.text_list("notes")
     if program_id is None or name is None or body is None:
         return None
-    return Program(
+    return _tag_minimums(Program(
         id=program_id,
         name=name,
         title=r.text("title") or name,
@@ -123,7 +123,20 @@ def read_program(
         notes=notes,
         builtin=builtin,
         source=r.here(),
-    )
+    ))
+
+
+def _tag_minimums(program: Program) -> Program:
+    """Each estimate rule learns whether its minimum is confirmed (a
+    delivery's own minimum has its own tag), once, where the tags are read."""
+    def tagged(rule: EstimateRule, key: str) -> EstimateRule:
+        return replace(rule, minimum_confirmed=program.confidence_of(key) != "unconfirmed")
+
+    by_delivery = {
+        delivery: tagged(rule, f"estimate.by_delivery.{delivery}.minimum" if rule.minimum != program.estimate.minimum else "estimate.minimum")
+        for delivery, rule in program.estimate_by_delivery.items()
+    }
+    return replace(program, estimate=tagged(program.estimate, "estimate.minimum"), estimate_by_delivery=by_delivery)
 
 
 class CycleShape(NamedTuple):
