@@ -369,8 +369,7 @@ def _needed_per_month(remaining: Decimal, cycle: Cycle, as_of: dt.date) -> Decim
 
 def _trailing_year(counted: list[CountedCredit], as_of: dt.date) -> Decimal:
     """The credits dated in the twelve months up to `as_of`: the holder's
-    current rate, whichever cycle they counted in (a cycle begun last month
-    is filled at the rate its holder earns, not at a month's worth a year)."""
+    rate once a cycle is a year old (`_yearly_rate`)."""
     return sum((c.credits for c in between(counted, as_of - dt.timedelta(days=364), as_of)), ZERO)
 
 
