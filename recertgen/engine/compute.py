@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
@@ -248,14 +248,15 @@ def _outside(counted: list[CountedCredit], cycle_list) -> Iterable[CountedCredit
             yield c
 
 
-def cycle_name(cert: CertReport, cycle: Cycle) -> str:
-    """A cycle's name in paths and calendar ids: its first day, and its last
-    too for a rolling program's windows (they overlap, and a new licensee's
-    share a first day: the name must not change when the next one comes)
-    or where another cycle starts that day."""
+def cycle_names(cert: CertReport) -> list[str]:
+    """Each cycle's name in paths and calendar ids, in `cert.cycles` order:
+    its first day, and its last too for a rolling program's windows (they
+    overlap, and a new licensee's share a first day: a name must not change
+    when the next one comes) or where another cycle starts that day."""
     program = cert.rules.program
-    shared = (program is not None and program.cycle_rolling) or sum(1 for other in cert.cycles if other.cycle.start == cycle.start) > 1
-    return f"{cycle.start}_{cycle.end}" if shared else f"{cycle.start}"
+    rolling = program is not None and program.cycle_rolling
+    starts = Counter(r.cycle.start for r in cert.cycles)
+    return [f"{r.cycle.start}_{r.cycle.end}" if rolling or starts[r.cycle.start] > 1 else f"{r.cycle.start}" for r in cert.cycles]
 
 
 def choose_current(reports: list[CycleReport], as_of: dt.date) -> CycleReport | None:

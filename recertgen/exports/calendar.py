@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..amounts import fmt
-from ..engine.compute import Report, cycle_name
+from ..engine.compute import Report, cycle_names
 from ..engine.calendar import ONE_DAY
 
 PRODID = "-//recertgen//deadlines//EN"
@@ -17,12 +17,12 @@ def deadlines_ics(report: Report, title: str) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{_text(title + ' deadlines')}"]
     for cert in report.certifications:
-        for cycle in cert.cycles:
+        for cycle, name in zip(cert.cycles, cycle_names(cert)):
             c = cycle.cycle
             if not c.required:  # a year with nothing due (a new Texas licensee's first): no deadline to keep
                 continue
             lines += _event(
-                uid=f"{cert.id}-cycle-{cycle_name(cert, c)}@recertgen",
+                uid=f"{cert.id}-cycle-{name}@recertgen",
                 day=c.end,
                 stamp=stamp,
                 summary=f"{cert.name}: renewal cycle ends ({fmt(c.required)} {cert.unit} required)",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..amounts import fmt
-from ..engine.compute import cycle_name
+from ..engine.compute import cycle_names
 from ..keys import digest, digest_lines
 from . import catalog, entry_views, views
 from .data import SiteData
@@ -199,11 +199,11 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
     for cert, card in zip(report.certifications, cards):
         parts = []
         sections = views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False, with_rows=False)
-        for cycle, section in zip(cert.cycles, sections):
+        for cycle, section, name in zip(cert.cycles, sections, cycle_names(cert)):
             counted = cycle.entries
             chunks = [counted[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(counted), AUDIT_ROWS_PER_PAGE)] or [()]
             for number, chunk in enumerate(chunks, 1):
-                folder = f"audit/{cert.id}/{cycle_name(cert, cycle.cycle)}"
+                folder = f"audit/{cert.id}/{name}"
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
                 parts.append((section, number, len(chunks), path, len(chunk)))
                 # A part shows its certification, its cycle's summary, its rows and the commit.
