@@ -1,0 +1,215 @@
+"""`serve` rebuilds from what it kept of the previous build: whatever the
+edit, the site it swaps in must be byte for byte the site a build from
+scratch makes of the same files. Each edit below is one a user makes
+while serving; after each, both sites are compared file by file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from recertgen.api import load
+from recertgen.serve import Server
+from recertgen.site import addresses, pages
+from recertgen.site.build import build_site
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 15)
+
+
+@pytest.fixture
+def firm(tmp_path, monkeypatch):
+    """A generated ledger laid out as a firm-scale one (grouped pages, split
+    audit report, credits data files) by lowering the thresholds."""
+    monkeypatch.setattr(addresses, "GROUP_ABOVE", 20)
+    monkeypatch.setattr(addresses, "PER_PAGE", 6)
+    monkeypatch.setattr(pages, "IN_PAGE_CREDITS", 20)
+    monkeypatch.setattr(pages, "LISTED_CREDITS", 8)
+    monkeypatch.setattr(pages, "CREDITS_PER_DATA_FILE", 40)
+    monkeypatch.setattr(pages, "AUDIT_IN_ONE_PAGE", 20)
+    monkeypatch.setattr(pages, "AUDIT_ROWS_PER_PAGE", 15)
+    monkeypatch.setattr(pages, "ENTRIES_ON_CERT_PAGE", 5)
+    root = tmp_path / "repo"
+    generate(root, entries=160, opportunities=60, certifications=4)
+    return root
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in (".recertgen-site",)}
+
+
+def fresh(root: Path, folder: Path) -> dict[str, bytes]:
+    loaded = load(root, AS_OF)
+    assert not loaded.errors, [p.as_text() for p in loaded.errors]
+    assert build_site(loaded, folder, fingerprint_inputs=False).ok
+    return files_of(folder)
+
+
+def credit_files(root: Path) -> list[Path]:
+    return sorted((root / "ledger" / "credits").rglob("*.yaml"))
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+def with_line(path: Path, prefix: str) -> str:
+    return next(line for line in path.read_text().splitlines() if line.startswith(prefix))
+
+
+def edit_title(root):
+    rewrite(credit_files(root)[3], "title: ", "title: Edited ")
+
+
+def edit_minutes(root):
+    path = credit_files(root)[10]
+    rewrite(path, with_line(path, "minutes:"), "minutes: 777")
+
+
+def move_to_another_month(root):
+    path = credit_files(root)[20]
+    rewrite(path, with_line(path, "date:"), "date: 2021-03-09")
+
+
+def add_entry(root):
+    (root / "ledger/credits/2024/05").mkdir(parents=True, exist_ok=True)
+    cert = next((root / "ledger/certifications").glob("*.yaml")).stem
+    (root / "ledger/credits/2024/05/new-one.yaml").write_text(
+        f"title: A new talk\nprovider: Someone\ndate: 2024-05-07\nminutes: 90\ncounts_toward: [{cert}]\n")
+
+
+def delete_entry(root):
+    credit_files(root)[30].unlink()
+
+
+def change_allocation(root):
+    certs = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))
+    path = credit_files(root)[40]
+    rewrite(path, with_line(path, "counts_toward:"), f"counts_toward: [{certs[0]}, {certs[1]}]")
+
+
+def change_a_proof_file(root):
+    proof = sorted((root / "ledger/proof").rglob("*.txt"))[0]
+    proof.write_bytes(proof.read_bytes() + b" amended")
+    for path in credit_files(root):  # its digest follows, as a user would record it
+        if f"/{proof.name}" in path.read_text():
+            rewrite(path, with_line(path, "proof_sha256:"), "proof_sha256: " + hashlib.sha256(proof.read_bytes()).hexdigest())
+
+
+def proofed(root) -> tuple[Path, Path]:
+    """An entry with a proof file, and the file."""
+    for path in credit_files(root):
+        line = next((l for l in path.read_text().splitlines() if l.startswith("proof: ")), None)
+        if line:
+            return path, root / "ledger/proof" / line.split(": ", 1)[1]
+    raise AssertionError("no entry with a proof")
+
+
+def remove_a_proof(root):
+    path, proof = proofed(root)
+    proof.unlink()
+    path.write_text("".join(l for l in path.read_text().splitlines(keepends=True) if not l.startswith("proof")))
+
+
+def gain_a_proof(root):
+    path = next(p for p in credit_files(root)[60:] if "proof" not in p.read_text())
+    (root / "ledger/proof/new").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/proof/new/cert.pdf").write_bytes(b"%PDF-1.4 new")
+    path.write_text(path.read_text() + "proof: new/cert.pdf\n")
+
+
+def edit_opportunity(root):
+    rewrite(root / "ledger/opportunities/batch-000.yaml", "title: ", "title: Renamed ")
+
+
+def rename_certification(root):
+    path = sorted((root / "ledger/certifications").glob("*.yaml"))[1]
+    rewrite(path, "name: ", "name: Renamed ")
+
+
+def retitle_site(root):
+    rewrite(root / "recertgen.yaml", "title: Benchmark ledger", "title: Firm ledger")
+
+
+def add_description(root):
+    path = credit_files(root)[50]
+    path.write_text(path.read_text() + "description: |\n  Now with *notes*.\n")
+
+
+EDITS = [edit_title, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
+         change_a_proof_file, remove_a_proof, gain_a_proof, edit_opportunity, rename_certification, retitle_site, add_description]
+
+
+def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        assert server.state.ok
+        assert files_of(server.out) == fresh(firm, tmp_path / "fresh-0")
+        for number, edit in enumerate(EDITS, 1):
+            edit(firm)
+            server.rebuild()
+            assert server.state.ok, (edit.__name__, server.state.problems)
+            expected = fresh(firm, tmp_path / f"fresh-{number}")
+            got = files_of(server.out)
+            assert sorted(got) == sorted(expected), edit.__name__
+            differing = [rel for rel in expected if got[rel] != expected[rel]]
+            assert not differing, (edit.__name__, differing[:5])
+    finally:
+        server.close()
+
+
+def test_a_proof_file_changed_under_an_unchanged_entry_is_seen(firm, tmp_path):
+    path, proof = proofed(firm)
+    path.write_text("".join(l for l in path.read_text().splitlines(keepends=True) if not l.startswith("proof_sha256")))
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        proof.write_bytes(proof.read_bytes() + b" amended")  # the entry shows the file's digest
+        server.rebuild()
+        assert server.state.ok
+        assert files_of(server.out) == fresh(firm, tmp_path / "fresh")
+    finally:
+        server.close()
+
+
+def test_a_failed_rebuild_then_a_good_one_equals_a_fresh_build(firm, tmp_path):
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        path = credit_files(firm)[5]
+        good = path.read_text()
+        path.write_text(good.replace("date: ", "date: not-a-date #", 1))
+        server.rebuild()
+        assert not server.state.ok
+        edit_title(firm)
+        path.write_text(good)
+        server.rebuild()
+        assert server.state.ok
+        assert files_of(server.out) == fresh(firm, tmp_path / "fresh")
+    finally:
+        server.close()
+
+
+def test_a_new_as_of_day_equals_a_fresh_build(firm, tmp_path):
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        server.as_of = AS_OF + dt.timedelta(days=40)
+        edit_title(firm)
+        server.rebuild()
+        loaded = load(firm, server.as_of)
+        assert build_site(loaded, tmp_path / "fresh", fingerprint_inputs=False).ok
+        assert files_of(server.out) == files_of(tmp_path / "fresh")
+    finally:
+        server.close()
