@@ -34,6 +34,7 @@ from .loader import SETTINGS_FILE, FileRef, UnusableRoot, read_settings_file, re
 from .parsecache import save_resident
 from .problems import Problem, Source, error, format_problems, sort_problems
 from .site.build import build_site
+from .site.carry import Carry
 
 DEBOUNCE_SECONDS = 0.25
 IDLE_SECONDS = 1.0  # after a rebuild, before tidying up after it
@@ -98,6 +99,7 @@ class Server:
         self.observer = Observer()
         self.watched: set[Path] = set()
         self.caches: dict = {}  # the parse cache and the certifications' reports, kept between rebuilds
+        self.carry = Carry()  # what the last build worked out, for the next one to start from
         # What the watcher saw since the last rebuild: the files saved (repository-relative),
         # or that only a whole scan will do (a folder came or went, the settings changed).
         self.saved: set[str] = set()
@@ -133,7 +135,7 @@ class Server:
                 return
             # The record checks rarely find anything after an edit: the site is
             # built while they run, and swapped in only once they found no error.
-            result = build_site(loaded, self.out, discard=self._discard, fingerprint_inputs=False,
+            result = build_site(loaded, self.out, discard=self._discard, fingerprint_inputs=False, carry=self.carry,
                                 confirm=lambda: tuple(p for p in complete() if p.is_error))
         finally:
             problems = complete()  # and the checking child is gone, whatever happened
@@ -166,18 +168,20 @@ class Server:
             return None
         if whole or self.refs is None or ledger != self.refs_ledger:
             self.refs = scan(self.root, ledger)
+            self.carry.watcher_saw(None)  # proof files are looked at again too
         else:
             self.refs = rescan(self.root, ledger, self.refs, saved)
+            self.carry.watcher_saw(saved)
         self.refs_ledger = ledger
         return self.refs
 
     def _reconcile(self) -> None:
         """A whole scan once idle, against what the watcher said: a file
-        changed through a link, or an event the system dropped, is found
-        here and rebuilt a moment later."""
+        changed through a link, or an event the system dropped (a proof
+        file's too), is found here and rebuilt a moment later."""
         if self.refs is None or self.refs_ledger is None:
             return
-        if scan(self.root, self.refs_ledger) != self.refs:
+        if scan(self.root, self.refs_ledger) != self.refs or self.carry.proofs_moved():
             with self.events:
                 self.rescan_all = True
             self.note_change()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 import sys
 from pathlib import Path
 
@@ -137,6 +138,16 @@ def rename_certification(root):
     rewrite(path, "name: ", "name: Renamed ")
 
 
+def switch_program(root):
+    """Every entry of the certification counts differently; no entry changed."""
+    for path in sorted((root / "ledger/certifications").glob("*.yaml")):
+        text = path.read_text()
+        if "program: isc2-cissp" in text:
+            path.write_text(text.replace("program: isc2-cissp", "program: isaca-cisa"))
+            return
+    raise AssertionError("no CISSP")
+
+
 def retitle_site(root):
     rewrite(root / "recertgen.yaml", "title: Benchmark ledger", "title: Firm ledger")
 
@@ -147,7 +158,7 @@ def add_description(root):
 
 
 EDITS = [edit_title, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
-         change_a_proof_file, remove_a_proof, gain_a_proof, edit_opportunity, rename_certification, retitle_site, add_description]
+         change_a_proof_file, remove_a_proof, gain_a_proof, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 
 def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
@@ -211,5 +222,60 @@ def test_a_new_as_of_day_equals_a_fresh_build(firm, tmp_path):
         loaded = load(firm, server.as_of)
         assert build_site(loaded, tmp_path / "fresh", fingerprint_inputs=False).ok
         assert files_of(server.out) == files_of(tmp_path / "fresh")
+    finally:
+        server.close()
+
+
+def wait_until(predicate, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def unsigned_proof(root: Path) -> Path:
+    """A proof file whose entry gives no digest: the entry shows the file's."""
+    path, proof = proofed(root)
+    path.write_text("".join(l for l in path.read_text().splitlines(keepends=True) if not l.startswith("proof_sha256")))
+    return proof
+
+
+def test_a_proof_file_the_watcher_saw_saved_is_seen(firm, tmp_path):
+    proof = unsigned_proof(firm)
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        server.watch()
+        server.changed.clear()
+        proof.write_bytes(proof.read_bytes() + b" amended")
+        wait_until(server.changed.is_set)
+        time.sleep(0.1)
+        server.rebuild()
+        assert files_of(server.out) == fresh(firm, tmp_path / "fresh")
+    finally:
+        server.close()
+
+
+def test_a_proof_file_changed_unseen_is_found_once_idle(firm, tmp_path):
+    """Written through a link, or an event the system dropped: the rebuild
+    the watcher asked for does not see it, the idle check does."""
+    proof = unsigned_proof(firm)
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        server.watch()
+        edit_title(firm)
+        wait_until(server.changed.is_set)
+        time.sleep(0.1)
+        proof.write_bytes(proof.read_bytes() + b" amended")
+        time.sleep(0.1)
+        with server.events:  # as if the system dropped the proof's event
+            server.saved = {rel for rel in server.saved if not rel.startswith("ledger/proof/")}
+        server.rebuild()
+        server.changed.clear()
+        server.tidy_up()
+        assert server.changed.is_set(), "the idle check noticed"
+        server.rebuild()
+        assert files_of(server.out) == fresh(firm, tmp_path / "fresh")
     finally:
         server.close()

@@ -32,6 +32,7 @@ from ..parsecache import code_fingerprint
 from ..problems import Problem
 from ..proofs import locate
 from . import catalog, views
+from .carry import Carry
 from .data import Basis, SiteData, basis, gather
 from .freshness import MANIFEST_FORMAT, inputs_fingerprint, manifest_file, read_manifest, theme_fingerprint, write_manifest
 from .output import Staging, check_output, sweep_leftovers, through_link
@@ -54,7 +55,8 @@ class BuildResult:
 
 def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterable] | None = None,
                discard: Callable[[Path], None] | None = None, parallel: bool = False,
-               fingerprint_inputs: bool = True, confirm: Callable[[], tuple[Problem, ...]] | None = None) -> BuildResult:
+               fingerprint_inputs: bool = True, confirm: Callable[[], tuple[Problem, ...]] | None = None,
+               carry: Carry | None = None) -> BuildResult:
     """Render the site into a staging folder and swap it in. Template
     errors are problems (with the template's file and line), never
     tracebacks; on any problem the previous site stays untouched.
@@ -66,7 +68,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     changed" — `serve` has no use for it, and at firm scale it costs 0.1 s;
     `confirm`: called once everything is written, before the swap; the
     errors it returns stop the build as a template error would — checks
-    still running while the site was built, see `api.load_deferred`.)"""
+    still running while the site was built, see `api.load_deferred`;
+    `carry`: what a resident process kept of its last build, see `carry`.)"""
     root = loaded.ledger.root
     check_output(out, root, loaded.ledger.settings.ledger)
     if out.is_symlink():
@@ -80,7 +83,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         own_problems = own_template_problems(root, env)
         if own_problems:
             raise RenderFailed(*own_problems)
-        base = basis(loaded)
+        theme = theme_fingerprint(root)
+        base = basis(loaded, carry, theme)
         exports = export_jobs(base)
         if parallel and len(loaded.ledger.credits) >= EARLY_MIN_ENTRIES:
             early = _EarlyExports.start([job for job in exports if job.early], base, staging)
@@ -88,8 +92,9 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
                 exports = [job for job in exports if not job.early]
         data = gather(loaded, base)
         data.entry_keys  # worked out once here, before the workers that all need them start
-        theme = theme_fingerprint(root)
         page_list = list(pages(data, theme))
+        if data.carried is not None:  # and what serve keeps, before forked workers would work it out and forget it
+            _settle_carried_keys(data)
         rendered = run_jobs([*exports, *page_list], data, env, staging, progress)
         if early is not None:
             early, started = None, early
@@ -125,6 +130,8 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         staging.abandon()
         raise
     write_manifest(manifest_path, manifest)
+    if carry is not None:
+        carry.succeeded(base.carried)
     return BuildResult(out, len(page_list), staging.files, (), rendered)
 
 
@@ -290,9 +297,17 @@ def export_jobs(base: Basis) -> list[ExportJob]:
     return jobs
 
 
+def _settle_carried_keys(data: SiteData) -> None:
+    data.audit_keys, data.certificate_keys
+    for number in range(len(credit_data_paths(data.ledger))):
+        credit_data_key(data, number)
+    data.carried.token("search index", (tuple(data.opportunity_cards), data.ledger.opportunities), ())
+
+
 def _write_credit_data(data: SiteData, staging: Staging, number: int) -> None:
     file_path = credit_data_paths(data.ledger)[number]
-    if not staging.reuse_keyed(file_path, _export_key(data, "credits-data", credit_data_key(data, number))):
+    key = _export_key(data, "credits-data", credit_data_key(data, number))
+    if not staging.reuse_keyed(file_path, key):
         file = credit_data_file(data, number)
         staging.write_if_changed(file.path, file.text.encode("utf-8"))
 
@@ -351,6 +366,11 @@ def _write_certificates(data: Basis, staging: Staging) -> None:
 
 
 def _write_search_index(data: SiteData, staging: Staging) -> None:
+    carried = data.carried
+    if carried is not None:  # serve keeps it while the cards are the same
+        key = carried.token("search index", (tuple(data.opportunity_cards), data.ledger.opportunities), ())
+        if staging.reuse_keyed("opportunities/search-index.js", key):
+            return
     index = catalog.search_index_js(data.opportunity_cards, data.ledger, data.report.as_of)
     staging.write_if_changed("opportunities/search-index.js", index.encode("utf-8"))
 
@@ -366,9 +386,11 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
 def _copy_proofs(data: Basis, staging: Staging) -> None:
     """Proof files, keyed by their status (`keys.proof_state`): ten
     thousand certificates are not read again to find them unchanged."""
-    for rel, path, state in _proof_files(data.ledger):
-        if not staging.reuse_keyed(rel, "stat:" + state):
-            staging.copy(rel, path)
+    found = data.carried.proof_files() if data.carried is not None else _proof_files(data.ledger)
+    for rel, path, state in found:
+        site_rel = views.site_proof_path(rel, data.ledger)
+        if not staging.reuse_keyed(site_rel, "stat:" + state):
+            staging.copy(site_rel, path)
 
 
 def _proof_files(ledger):
@@ -380,7 +402,7 @@ def _proof_files(ledger):
         if location.path is None or location.rel in seen:
             continue
         seen.add(location.rel)
-        yield views.site_proof_path(location.rel, ledger), location.path, proof_state(ledger, entry.proof)
+        yield location.rel, location.path, proof_state(ledger, entry.proof)
 
 
 __all__ = ["BuildResult", "Page", "build_site"]

@@ -46,11 +46,16 @@ def credits_total(entries, index: EntryIndex) -> Decimal:
     each entry's total as shown (to the cent), so the page adds up."""
     total = ZERO
     for entry in entries:
-        own = ZERO
-        for _, c, _ in index.get(entry.id, ()):
-            own += c.credits
-        total += two_places(own)
+        total += shown_total(entry.id, index)
     return total
+
+
+def shown_total(entry_id: str, index: EntryIndex) -> Decimal:
+    """An entry's total as the credits page shows it (to the cent)."""
+    own = ZERO
+    for _, c, _ in index.get(entry_id, ()):
+        own += c.credits
+    return two_places(own)
 
 
 def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses, entries) -> tuple[CreditRow, ...]:

@@ -66,7 +66,8 @@ def pages(data: SiteData, theme_key: str) -> Iterator[Page]:
     # anywhere, and then a new commit renders every page again.
     commit = data.site.commit if own_templates_mention(ledger.root, "commit") else None
     common = digest(theme_key, data.site.title, data.site.holder, data.site.as_of, data.site.nav, ledger.settings, commit)
-    cards = [views.cert_card(cert, ledger, report.as_of, data.recorded) for cert in report.certifications]
+    cards = [_kept(data, f"card {cert.id}", (cert,), (), lambda cert=cert: views.cert_card(cert, ledger, report.as_of, data.recorded))
+             for cert in report.certifications]
     yield Page("index.html", "index.html", "Dashboard", {"cards": cards})
     yield credits_page(data)
     yield from certification_pages(data, cards)
@@ -81,7 +82,8 @@ def credits_page(data: SiteData) -> Page:
     return Page("credits/index.html", "credits.html", "Credits", {
         "rows": _Lazy(lambda: data.credit_rows(0, LISTED_CREDITS if big else None)),
         "count": count,
-        "total": _Lazy(lambda: fmt(entry_views.credits_total(data.credit_entries, data.entries))),
+        "total": _Lazy(lambda: fmt(entry_views.credits_total(data.credit_entries, data.entries))) if data.carried is None
+        else fmt(data.carried.credits_total(data.entries)),
         "data_files": credit_data_paths(data.ledger),
         "sources": entry_views.source_choices(data.ledger),
         "certs": [views.Choice(c.id, c.name) for c in data.report.certifications],
@@ -116,14 +118,19 @@ def credit_data_key(data: SiteData, number: int) -> str:
     than writing it: its entries' keys, which hold all a row shows (the
     settings and code go into the caller's key)."""
     start = number * CREDITS_PER_DATA_FILE
-    return digest_lines((), [data.entry_keys[e.id] for e in data.credit_entries[start:start + CREDITS_PER_DATA_FILE]])
+    chunk = data.credit_entries[start:start + CREDITS_PER_DATA_FILE]
+    return _kept(data, f"credits data {number}", (chunk,), (e.id for e in chunk),
+                 lambda: digest_lines((), [data.entry_keys[e.id] for e in chunk]))
 
 
 def certification_pages(data: SiteData, cards) -> Iterator[Page]:
     ledger = data.ledger
     big = data.row_count > AUDIT_IN_ONE_PAGE
+    carried = data.carried
     for cert, card in zip(data.report.certifications, cards):
         current = cert.current
+        # Unkeyed (it summarises everything), but serve keeps it while nothing it shows changed.
+        key = carried.token(f"page {cert.id}", (data.site, cert, card, big), carried.cert_entries(cert.id)) if carried else None
         yield Page(views.cert_url(cert.id), "certification.html", cert.name, {
             "card": card,
             "cert": cert,
@@ -140,14 +147,15 @@ def certification_pages(data: SiteData, cards) -> Iterator[Page]:
             "program": cert.rules.program,
             "program_text": views.program_text(cert.rules.program),
             "audit_url": f"audit/{cert.id}/index.html" if big else "audit/index.html",
-        })
+        }, key)
 
 
 def entry_pages(data: SiteData, common: str) -> Iterator[Page]:
     ledger = data.ledger
     if data.urls.grouped_entries:
         for group in data.urls.entry_groups:
-            key = _Lazy(lambda g=group: digest_lines(common, [data.entry_keys[e.id] for e in g.items]))
+            key = _keyed(data, group.path, (common, group.items), (e.id for e in group.items),
+                         lambda g=group: digest_lines(common, [data.entry_keys[e.id] for e in g.items]))
             yield Page(group.path, "credit_group.html", group.title, {
                 "entries": _Lazy(lambda g=group: [entry_views.entry_detail(e, ledger, data.entries, data.recorded, data.urls) for e in g.items]),
             }, key)
@@ -176,7 +184,8 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     memo: dict = {}  # estimates, shared by all the pages a process renders
     if data.urls.grouped_opportunities:
         for group in data.urls.opportunity_groups:
-            key = _Lazy(lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
+            key = _keyed(data, group.path, (common, group.items, tuple(by_id[o.id] for o in group.items)), (),
+                         lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
             yield Page(group.path, "opportunity_group.html", group.title, {
                 "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id], memo) for o in g.items]),
             }, key)
@@ -207,9 +216,9 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
                 path = f"{folder}/index.html" if number == 1 else f"{folder}/page-{number}.html"
                 parts.append((section, number, len(chunks), path, len(chunk)))
                 # A part shows its certification, its cycle's summary, its rows and the commit.
-                key = _Lazy(lambda c=chunk, card=card, section=section, number=number, count=len(chunks): digest_lines(
-                    (common, data.site.commit, card, section, number, count),
-                    [f"{data.entry_keys[x.entry.id]} {x.credits} {x.estimated:d} {x.estimable:d} {x.category!r}" for x in c]))
+                head = (common, data.site.commit, card, section, number, len(chunks))
+                key = _keyed(data, path, (*head, chunk), (x.entry.id for x in chunk), lambda c=chunk, head=head: digest_lines(
+                    head, [f"{data.entry_keys[x.entry.id]} {x.credits} {x.estimated:d} {x.estimable:d} {x.category!r}" for x in c]))
                 yield Page(path, "audit_part.html", f"Audit: {cert.name}, cycle {section.heading}", {
                     "card": card, "section": section, "number": number, "pages": len(chunks),
                     "rows": _Lazy(lambda c=chunk: views.entry_rows(ledger, c, data.recorded, data.urls)),
@@ -217,6 +226,19 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
         index.append((card, parts))
         yield Page(f"audit/{cert.id}/index.html", "audit_cert.html", f"Audit: {cert.name}", {"card": card, "parts": parts})
     yield Page("audit/index.html", "audit.html", "Audit report", {"sections": index, "split": True})
+
+
+def _keyed(data: SiteData, path: str, signature: tuple, entry_ids, make) -> "str | _Lazy":
+    """A keyed page's key: worked out where the page is rendered, or in
+    serve, at once from what it kept of its last build (`carry`)."""
+    if data.carried is None:
+        return _Lazy(make)
+    return data.carried.key(path, signature, entry_ids, make)
+
+
+def _kept(data: SiteData, what: str, signature: tuple, entry_ids, make):
+    """`make()`, or in serve what it made last time from the same things."""
+    return make() if data.carried is None else data.carried.key(what, signature, entry_ids, make)
 
 
 class _Lazy:
