@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 import sys
 from pathlib import Path
