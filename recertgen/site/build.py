@@ -79,11 +79,11 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
     staging = Staging(out, read_manifest(manifest_path, out).get("keys", {}))
     early = None
     try:
-        env = environment(root)
+        theme = theme_fingerprint(root)
+        env = carry.environment(theme, lambda: environment(root)) if carry is not None else environment(root)
         own_problems = own_template_problems(root, env)
         if own_problems:
             raise RenderFailed(*own_problems)
-        theme = theme_fingerprint(root)
         base = basis(loaded, carry, theme)
         exports = export_jobs(base)
         if parallel and len(loaded.ledger.credits) >= EARLY_MIN_ENTRIES:
@@ -316,14 +316,15 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
     """Each certification's audit CSV, and the whole one (their bodies in
     order of certification). A certification whose rows say what they said
     last time keeps its file, and its body is read back from it; only the
-    others' rows are built and written."""
-    header = csv_text([])
-    bodies: dict[str, str] = {}
+    others' rows are built and written. The whole file is kept when no
+    certification's rows changed, and written without comparing otherwise
+    (at firm scale it is 30 MB)."""
+    header = csv_text([]).encode("utf-8")
+    bodies: dict[str, bytes] = {}
     stale = []
     for cert in data.report.certifications:
         rel = f"certifications/{cert.id}/audit.csv"
-        key = _export_key(data, "csv", data.audit_keys[cert.id])
-        body = _previous_body(staging, rel, key, header)
+        body = _previous_body(staging, rel, _export_key(data, "csv", data.audit_keys[cert.id]), header)
         if body is None:
             stale.append(cert)
         else:
@@ -331,11 +332,14 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
     if stale:
         _, fresh = csv_texts_by_cert(audit_rows(data.ledger, data.report, data.recorded, stale))
         for cert in stale:
-            text = fresh.get(cert.id, header)
-            staging.write_if_changed(f"certifications/{cert.id}/audit.csv", text.encode("utf-8"))
-            staging.keys[f"certifications/{cert.id}/audit.csv"] = _export_key(data, "csv", data.audit_keys[cert.id])
+            text = fresh[cert.id].encode("utf-8") if cert.id in fresh else header
+            rel = f"certifications/{cert.id}/audit.csv"
+            staging.write_if_changed(rel, text)
+            staging.keys[rel] = _export_key(data, "csv", data.audit_keys[cert.id])
             bodies[cert.id] = text[len(header):]
-    staging.write_if_changed("audit.csv", (header + "".join(bodies[cert_id] for cert_id in sorted(bodies))).encode("utf-8"))
+    whole_key = _export_key(data, "csv whole", [(cert.id, data.audit_keys[cert.id]) for cert in data.report.certifications])
+    if not staging.reuse_keyed("audit.csv", whole_key):
+        staging.write("audit.csv", header + b"".join(bodies[cert_id] for cert_id in sorted(bodies)))
 
 
 def _export_key(data: Basis, *parts) -> str:
@@ -344,18 +348,18 @@ def _export_key(data: Basis, *parts) -> str:
     return digest(code_fingerprint(), data.ledger.settings, data.report.as_of, *parts)
 
 
-def _previous_body(staging: Staging, rel: str, key: str, header: str) -> str | None:
+def _previous_body(staging: Staging, rel: str, key: str, header: bytes) -> bytes | None:
     """The previous build's file without its header, reused in place, when
     its key is `key`."""
     if staging.previous_keys.get(rel) != key:
         return None
     try:
-        text = (staging.out / rel).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = (staging.out / rel).read_bytes()
+    except OSError:
         return None
-    if not text.startswith(header) or not staging.reuse_keyed(rel, key):
+    if not data.startswith(header) or not staging.reuse_keyed(rel, key):
         return None
-    return text[len(header):]
+    return data[len(header):]
 
 
 def _write_certificates(data: Basis, staging: Staging) -> None:

@@ -73,6 +73,7 @@ class Carry:
         # What serve's watcher said was saved (repository-relative) since the last build
         # that succeeded; None: nobody knows (a whole scan, or no watcher).
         self.saved: set[str] | None = None
+        self._environment: tuple | None = None
 
     def begin(self, world: tuple) -> "Round":
         previous = self.kept if self.kept.world == world else Kept()
@@ -82,6 +83,13 @@ class Carry:
     def succeeded(self, round_: "Round") -> None:
         self.kept = round_.new
         self.saved = set()
+
+    def environment(self, theme: str, make: Callable[[], object]):
+        """The Jinja environment, kept while the theme is the same: its
+        templates are compiled once, not on every rebuild."""
+        if self._environment is None or self._environment[0] != theme:
+            self._environment = (theme, make())
+        return self._environment[1]
 
     def watcher_saw(self, saved: set[str] | None) -> None:
         """What the watcher said was saved before a build (None: a whole

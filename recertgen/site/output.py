@@ -128,34 +128,36 @@ class Staging:
             raise OutputUnwritable(f"cannot build into {out}: cannot create a folder in {out.parent} ({exc.strerror or exc})") from None
         self.files = 0
         self._made: set[str] = set()
+        # Plain strings for the paths: a firm-scale site links ten thousand files a build.
+        self._dir, self._out = str(self.dir), str(out)
 
-    def _target(self, rel: str) -> Path:
-        path = self.dir / rel
-        parent = path.parent
-        key = str(parent)
-        if key not in self._made:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(key)
+    def _target(self, rel: str) -> str:
+        path = os.path.join(self._dir, rel)
+        parent = os.path.dirname(path)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
         self.files += 1
         return path
 
     def path(self, rel: str) -> Path:
         """A path in the staging folder for writers that stream their file."""
-        return self._target(rel)
+        return Path(self._target(rel))
 
     def write(self, rel: str, data: bytes) -> None:
-        self._target(rel).write_bytes(data)
+        with open(self._target(rel), "wb") as handle:
+            handle.write(data)
 
     def reuse(self, rel: str) -> bool:
         """Link the previous site's file into place; False if there is none."""
-        old = self.out / rel
+        old = os.path.join(self._out, rel)
         try:
             os.link(old, self._target(rel))
         except FileNotFoundError:
             self.files -= 1
             return False
         except OSError:
-            shutil.copy2(old, self.dir / rel)
+            shutil.copy2(old, os.path.join(self._dir, rel))
         return True
 
     def reuse_keyed(self, rel: str, key: str) -> bool:
@@ -164,9 +166,9 @@ class Staging:
         return self.previous_keys.get(rel) == key and self.reuse(rel)
 
     def write_if_changed(self, rel: str, data: bytes) -> None:
-        old = self.out / rel
+        old = os.path.join(self._out, rel)
         try:
-            same = old.stat().st_size == len(data) and old.read_bytes() == data
+            same = os.stat(old).st_size == len(data) and _read(old) == data
         except OSError:
             same = False
         if not (same and self.reuse(rel)):
@@ -176,9 +178,9 @@ class Staging:
         shutil.copyfile(source, self._target(rel))
 
     def copy_if_changed(self, rel: str, source: Path) -> None:
-        old = self.out / rel
+        old = os.path.join(self._out, rel)
         try:
-            same = old.stat().st_size == source.stat().st_size and old.read_bytes() == source.read_bytes()
+            same = os.stat(old).st_size == source.stat().st_size and _read(old) == source.read_bytes()
         except OSError:
             same = False
         if not (same and self.reuse(rel)):
@@ -206,6 +208,11 @@ class Staging:
 
     def abandon(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _remove(folder: Path) -> None:

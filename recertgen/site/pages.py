@@ -23,7 +23,7 @@ from .theme import own_templates_mention
 
 IN_PAGE_CREDITS = 2000  # more entries: the credits page lists the newest and loads the rest as data
 LISTED_CREDITS = 500
-CREDITS_PER_DATA_FILE = 10_000
+CREDITS_PER_DATA_FILE = 2_500  # small enough that one edit rewrites little
 AUDIT_IN_ONE_PAGE = 3000  # more rows: the audit report is split by certification, cycle and page
 AUDIT_ROWS_PER_PAGE = 1000
 ENTRIES_ON_CERT_PAGE = 200
@@ -198,7 +198,8 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
 
 def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[Page]:
     ledger, report = data.ledger, data.report
-    cards = [views.with_chart_prefix(card, cert, report.as_of, "audit") for card, cert in zip(dashboard_cards, report.certifications)]
+    cards = [_kept(data, f"audit card {cert.id}", (card, cert), (), lambda card=card, cert=cert: views.with_chart_prefix(card, cert, report.as_of, "audit"))
+             for card, cert in zip(dashboard_cards, report.certifications)]
     if data.row_count <= AUDIT_IN_ONE_PAGE:
         sections = [(card, views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False))
                     for cert, card in zip(report.certifications, cards)]
@@ -207,7 +208,8 @@ def audit_pages(data: SiteData, common: str, dashboard_cards: list) -> Iterator[
     index = []
     for cert, card in zip(report.certifications, cards):
         parts = []
-        sections = views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False, with_rows=False)
+        sections = _kept(data, f"audit sections {cert.id}", (cert,), (),
+                         lambda cert=cert: views.cycle_sections(cert, ledger, data.recorded, data.urls, newest_first=False, with_rows=False))
         for cycle, section, name in zip(cert.cycles, sections, cycle_names(cert)):
             counted = cycle.entries
             chunks = [counted[i:i + AUDIT_ROWS_PER_PAGE] for i in range(0, len(counted), AUDIT_ROWS_PER_PAGE)] or [()]
