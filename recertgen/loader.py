@@ -8,6 +8,7 @@ live in `validate.py`; `api.load()` runs both.
 from __future__ import annotations
 
 import contextlib
+import functools
 import operator
 import os
 import posixpath
@@ -17,7 +18,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Mapping, NamedTuple
 
 from .fields import did_you_mean, slug
-from .model import CreditEntry, Ledger, Settings, UnfinishedCredit
+from .model import CreditEntry, Delta, Ledger, Settings, UnfinishedCredit
 from .problems import Problem, Source, error, warning
 from .program_library import builtin_programs, source_index
 from .records.certification import read_certification
@@ -138,9 +139,14 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         from .parsecache import open_cache
 
         cache = open_cache(root, settings.cache, resident)
-    parsed = parse_files(root, refs, cache, workers, progress, pending.files if pending is not None else None)
+    previous = resident.get(_PARSED) if resident is not None and pending is None else None
+    parsed = parse_files(root, refs, cache, workers, progress, pending.files if pending is not None else None, previous)
     if cache is not None and resident is None:  # a resident cache is saved by its keeper
         cache.save()
+    if resident is not None and pending is None:
+        resident[_PARSED] = (refs, parsed)
+        if cache is not None:
+            cache.seen.update(parsed)  # what parse_files took from the last read is in the cache too
     by_kind: dict[str, list] = {kind: [] for kind, _ in (*KINDS, (STRAY_KIND, False))}
     nothing_read = _nothing_read(root, settings.ledger, refs)
     if nothing_read is not None:
@@ -160,19 +166,40 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     unfinished = tuple(r for r in credits if isinstance(r, UnfinishedCredit))
     if unfinished:
         credits = [r for r in credits if not isinstance(r, UnfinishedCredit)]
+    renamed = resident.get(_RENAMED, {}) if resident is not None and pending is None else None
+    credits = tuple(_unique_entry_ids(credits, renamed))
+    if renamed is not None:
+        resident[_RENAMED] = renamed
     ledger = Ledger(
         root=root,
         settings=settings,
         certifications=tuple(by_kind["certifications"]),
-        credits=tuple(_unique_entry_ids(credits)),
+        credits=credits,
         unfinished=unfinished,
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
         files_read=sum(1 for ref in refs if ref.size not in NOT_READ) + (root / SETTINGS_FILE).is_file(),
         scanned=tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs),
         pending_proofs=pending.proofs if pending is not None else {},
+        delta=_delta(resident, credits) if resident is not None and pending is None else None,
     )
     return ReadResult(ledger, tuple(problems))
+
+
+_PARSED, _RENAMED, _CREDITS = "loader: parsed", "loader: renamed", "loader: credits"  # what a resident read keeps
+
+
+def _delta(resident: dict, credits: tuple) -> Delta | None:
+    """The entries added and removed since the last read in this resident
+    process (None for the first): unchanged files give the very same entry
+    objects, so identity tells."""
+    previous = resident.get(_CREDITS)
+    resident[_CREDITS] = credits
+    if previous is None:
+        return None
+    before, after = set(map(id, previous)), set(map(id, credits))
+    return Delta(previous=previous, added=tuple(e for e in credits if id(e) not in before),
+                 removed=tuple(e for e in previous if id(e) not in after))
 
 
 def scan(root: Path, ledger_folder: str) -> list[FileRef]:
@@ -498,10 +525,18 @@ _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and 
 
 
 def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None,
-                pending: Mapping[str, bytes] | None = None) -> dict[str, Parsed]:
+                pending: Mapping[str, bytes] | None = None, previous: tuple | None = None) -> dict[str, Parsed]:
+    """(`previous`: the refs and results of the last call in a resident
+    process: a ref that is the very same object — `rescan` keeps those of
+    the files no watcher saw saved — has the same results, without even
+    asking the cache.)"""
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
+    kept = set(map(id, previous[0])) if previous is not None else ()
     for ref in refs:
+        if id(ref) in kept:
+            results[ref.rel] = previous[1][ref.rel]
+            continue
         if ref.size < 0:  # never cached: nothing of it was read
             results[ref.rel] = unreadable(str(root), ref) if ref.size == UNREADABLE else not_read(ref)
             continue
@@ -619,11 +654,14 @@ def _opportunity_records(node: Node, rel: str, stem: str, problems: list[Problem
 _MAKERS = {}
 
 
-def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
+def _unique_entry_ids(entries: list[CreditEntry], renamed: dict | None = None) -> list[CreditEntry]:
     """A derived id is the file name's stem (plus the list position); where
     two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
     whole path instead, so ids never depend on which file was read first.
-    Explicit ids are checked for uniqueness by validation."""
+    Explicit ids are checked for uniqueness by validation. (`renamed`: kept
+    by a resident reader, so that an entry renamed the same way as last
+    time is the same object as last time, see `_delta`; it is replaced by
+    this call's renamings.)"""
     explicit: set[str] = set()
     first_file: dict[str, str] = {}  # derived id -> the first file deriving it
     shared: set[str] = set()  # derived ids that more than one file derives
@@ -633,18 +671,32 @@ def _unique_entry_ids(entries: list[CreditEntry]) -> list[CreditEntry]:
         elif first_file.setdefault(entry.id, entry.file) != entry.file:
             shared.add(entry.id)
     clashing = shared | (explicit & first_file.keys())
+    kept = dict(renamed) if renamed is not None else None
+    if renamed is not None:
+        renamed.clear()
     if not clashing:  # the usual case: every entry keeps its id
         return entries
+    rename = functools.partial(_renamed, kept=kept, made=renamed)
     result = []
     for entry in entries:
         if entry.id in clashing and not entry.written("id"):
             path_id = slug(PurePosixPath(entry.file).with_suffix("").as_posix(), limit=160)
-            entry = replace(entry, id=path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
+            entry = rename(entry, path_id if entry.index is None else f"{path_id}-{entry.index + 1}")
         result.append(entry)
-    return _numbered_apart(result, explicit)
+    return _numbered_apart(result, explicit, rename)
 
 
-def _numbered_apart(entries: list[CreditEntry], explicit: set[str]) -> list[CreditEntry]:
+def _renamed(entry: CreditEntry, new_id: str, kept: dict | None, made: dict | None) -> CreditEntry:
+    """`entry` under `new_id`: the object made last time for the same entry
+    and id when there is one (`kept`), noted in `made`."""
+    found = kept.get((id(entry), new_id)) if kept is not None else None
+    result = found[1] if found is not None and found[0] is entry else replace(entry, id=new_id)
+    if made is not None:
+        made[(id(entry), new_id)] = (entry, result)  # the entry itself kept alive: its id() stays its own
+    return result
+
+
+def _numbered_apart(entries: list[CreditEntry], explicit: set[str], rename=None) -> list[CreditEntry]:
     """Path ids can still meet (`pair.yaml`'s first item and `pair-1.yaml`):
     then all but the first by path get `-2`, `-3`… — never an error for ids
     nobody wrote, and the same ids whatever order the files were read in."""
@@ -664,8 +716,12 @@ def _numbered_apart(entries: list[CreditEntry], explicit: set[str]) -> list[Cred
             while f"{entry_id}-{number}" in taken:
                 number += 1
             taken.add(f"{entry_id}-{number}")
-            result[position] = replace(entries[position], id=f"{entry_id}-{number}")
+            result[position] = (rename or _renamed_plain)(entries[position], f"{entry_id}-{number}")
     return result
+
+
+def _renamed_plain(entry: CreditEntry, new_id: str) -> CreditEntry:
+    return replace(entry, id=new_id)
 
 
 __all__ = ["read_ledger", "read_settings_file", "scan", "rescan", "parse_file", "UnusableRoot", "ReadResult", "FileRef", "Parsed"]

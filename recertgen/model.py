@@ -396,6 +396,17 @@ class UnfinishedCredit:
     allocations: tuple[Allocation, ...]
 
 
+@dataclass(frozen=True, eq=False)
+class Delta:
+    """The entries a read added and removed, against the previous read
+    (`previous`, its credits) of a resident process: every other entry is
+    the very same object."""
+
+    previous: tuple
+    added: tuple
+    removed: tuple
+
+
 @dataclass(frozen=True)
 class Ledger:
     root: Path
@@ -411,6 +422,8 @@ class Ledger:
     # Proof files add/log are about to copy in (repository path -> the file
     # copied): a trial load checks a new entry before anything is written.
     pending_proofs: Mapping[str, Path] = field(default_factory=dict, compare=False, repr=False)
+    # What changed since the last read in the same resident process (`serve`); None: unknown.
+    delta: "Delta | None" = field(default=None, compare=False, repr=False)
 
     def remember(self, key, make):
         """`make()`, once per loaded ledger: checks, exports and pages ask

@@ -92,19 +92,28 @@ def _overlaps(ctx: Context, cert_id: str) -> Iterable[Problem]:
 def check_allocations(ctx: Context) -> Iterable[Problem]:
     """Credits must count toward certifications that exist, in categories
     that exist, and never claim more than the program's rule allows."""
-    certs = ctx.rules
     for entry in ctx.ledger.credits:
-        for allocation in entry.allocations:
-            rules = certs.get(allocation.cert_id)
-            if rules is None:
-                yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
-                continue
-            if rules.program_unknown:  # said once, at the certification's 'program'
-                continue
-            yield from _category(entry, allocation, rules)
-            yield from _claim(entry, allocation, rules)
-        if len(entry.allocations) > 1:
-            yield from _one_certification(entry, certs)
+        yield from entry_allocations(ctx, entry)
+    yield from unfinished_allocations(ctx)
+
+
+def entry_allocations(ctx: Context, entry) -> Iterable[Problem]:
+    certs = ctx.rules
+    for allocation in entry.allocations:
+        rules = certs.get(allocation.cert_id)
+        if rules is None:
+            yield error(allocation.source, f"counts_toward: unknown certification '{allocation.cert_id}'{did_you_mean(allocation.cert_id, certs)}")
+            continue
+        if rules.program_unknown:  # said once, at the certification's 'program'
+            continue
+        yield from _category(entry, allocation, rules)
+        yield from _claim(entry, allocation, rules)
+    if len(entry.allocations) > 1:
+        yield from _one_certification(entry, certs)
+
+
+def unfinished_allocations(ctx: Context) -> Iterable[Problem]:
+    certs = ctx.rules
     for unfinished in ctx.ledger.unfinished:  # entries missing a required key: their certifications still must exist
         for allocation in unfinished.allocations:
             if allocation.cert_id not in certs:
@@ -231,13 +240,17 @@ def check_repeated_activities(ctx: Context) -> Iterable[Problem]:
     the same title and provider again in one cycle, on another day, is an
     error like any duplicate (the same day is one already)."""
     for cert in ctx.report.certifications:
-        program = cert.rules.program
-        if program is None or not program.once_per_cycle:
-            continue
-        for _, c, first in _repeats(cert.cycles, _activity):
-            if first.date != c.entry.date:
-                yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
-                                                 f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
+        yield from cert_repeats(ctx, cert)
+
+
+def cert_repeats(ctx: Context, cert) -> Iterable[Problem]:
+    program = cert.rules.program
+    if program is None or not program.once_per_cycle:
+        return
+    for _, c, first in _repeats(cert.cycles, _activity):
+        if first.date != c.entry.date:
+            yield error(c.allocation.source, f"the same activity (title and provider) already counts toward {cert.id} "
+                                             f"in this cycle, in {first.source}: {program.name} counts it once per cycle")
 
 
 def check_once_per_cycle_categories(ctx: Context) -> Iterable[Problem]:
@@ -246,11 +259,15 @@ def check_once_per_cycle_categories(ctx: Context) -> Iterable[Problem]:
     later claims are errors, as the issuer would refuse them. The cycle's
     own categories say which (a cycle may give its own)."""
     for cert in ctx.report.certifications:
-        concerned = [cycle for cycle in cert.cycles if any(limit.once_per_cycle for limit in cycle.cycle.categories)]
-        for cycle, c, first in _repeats(concerned, _once_per_cycle_category):
-            title = next(limit.title for limit in cycle.cycle.categories if limit.name == c.category)
-            yield error(c.allocation.source, f"{title} is claimable once per cycle: this cycle of {cert.id} "
-                                             f"already claims it in {first.source}")
+        yield from cert_once_per_cycle(ctx, cert)
+
+
+def cert_once_per_cycle(ctx: Context, cert) -> Iterable[Problem]:
+    concerned = [cycle for cycle in cert.cycles if any(limit.once_per_cycle for limit in cycle.cycle.categories)]
+    for cycle, c, first in _repeats(concerned, _once_per_cycle_category):
+        title = next(limit.title for limit in cycle.cycle.categories if limit.name == c.category)
+        yield error(c.allocation.source, f"{title} is claimable once per cycle: this cycle of {cert.id} "
+                                         f"already claims it in {first.source}")
 
 
 def _activity(cycle, c) -> tuple[str, str]:
@@ -284,38 +301,52 @@ def check_proofs(ctx: Context) -> Iterable[Problem]:
     """Proof must stay inside the ledger's proof folder and still be the
     file that was recorded: an auditor will ask for it."""
     for entry in ctx.ledger.credits:
-        if not entry.proof:
-            continue
-        where = entry.at("proof")
-        location = locate(ctx.ledger, entry.proof)
-        if location.problem:
-            yield error(where, location.problem)
-            continue
-        if entry.proof_sha256 and location.path is not None:
-            actual = file_digest(ctx.ledger, location.path)
-            if actual != entry.proof_sha256:
-                yield error(entry.at("proof_sha256"), f"proof {location.rel} no longer matches proof_sha256 (the file now hashes to {actual[:12]}…)")
-        elif entry.proof_sha256 and location.url:
-            yield warning(entry.at("proof_sha256"), "proof_sha256 cannot be checked for a URL")
+        if entry.proof:
+            yield from entry_proof(ctx, entry)
+
+
+def entry_proof(ctx: Context, entry) -> Iterable[Problem]:
+    location = locate(ctx.ledger, entry.proof)
+    if location.problem:
+        yield error(entry.at("proof"), location.problem)
+        return
+    if entry.proof_sha256 and location.path is not None:
+        actual = file_digest(ctx.ledger, location.path)
+        if actual != entry.proof_sha256:
+            yield error(entry.at("proof_sha256"), f"proof {location.rel} no longer matches proof_sha256 (the file now hashes to {actual[:12]}…)")
+    elif entry.proof_sha256 and location.url:
+        yield warning(entry.at("proof_sha256"), "proof_sha256 cannot be checked for a URL")
 
 
 def check_dates(ctx: Context) -> Iterable[Problem]:
     """An entry dated in the future, or outside every cycle of a
     certification, counts nowhere: say so rather than silently drop it."""
-    report = ctx.report
-    in_a_cycle: dict[tuple, bool] = {}  # (certification, day): entries share days by the thousand
     for entry in ctx.ledger.credits:
+        yield from entry_date(ctx, entry)
+    for cert in ctx.report.certifications:
+        yield from cert_dates(ctx, cert)
+
+
+def entry_date(ctx: Context, entry) -> Iterable[Problem]:
+    if entry.date > ctx.as_of:
+        yield warning(entry.at("date"), f"dated {entry.date}, after the as-of date {ctx.as_of}: it counts nowhere yet")
+
+
+def cert_dates(ctx: Context, cert) -> Iterable[Problem]:
+    """Each allocation toward `cert` dated outside its cycles (and not
+    after the as-of date, which `entry_date` says instead)."""
+    if not cert.cycles:
+        return
+    inside: dict[dt.date, bool] = {}  # entries share days by the thousand
+    for c in cert.counted:
+        entry = c.entry
         if entry.date > ctx.as_of:
-            yield warning(entry.at("date"), f"dated {entry.date}, after the as-of date {ctx.as_of}: it counts nowhere yet")
             continue
-        for allocation in entry.allocations:
-            key = (allocation.cert_id, entry.date)
-            inside = in_a_cycle.get(key)
-            if inside is None:
-                cert = report.cert(allocation.cert_id)
-                inside = in_a_cycle[key] = cert is None or not cert.cycles or any(c.cycle.contains(entry.date) for c in cert.cycles)
-            if not inside:
-                yield warning(allocation.source, f"dated {entry.date}, outside every cycle of {allocation.cert_id}: it counts nowhere")
+        found = inside.get(entry.date)
+        if found is None:
+            found = inside[entry.date] = any(r.cycle.contains(entry.date) for r in cert.cycles)
+        if not found:
+            yield warning(c.allocation.source, f"dated {entry.date}, outside every cycle of {c.allocation.cert_id}: it counts nowhere")
 
 
 def check_estimates(ctx: Context) -> Iterable[Problem]:
@@ -323,79 +354,96 @@ def check_estimates(ctx: Context) -> Iterable[Problem]:
     activity cuts, is said rather than silently counted: either is a
     shortfall the person would otherwise find out about too late."""
     for cert in ctx.report.certifications:
-        rules = cert.rules
-        if rules.program_unknown:  # its estimates follow no known rule: the unknown program is the error
+        yield from cert_estimates(ctx, cert)
+
+
+def cert_estimates(ctx: Context, cert) -> Iterable[Problem]:
+    rules = cert.rules
+    if rules.program_unknown:  # its estimates follow no known rule: the unknown program is the error
+        return
+    program = rules.program
+    cap = program.max_per_activity if program else None
+    for c in cert.counted:
+        if not c.estimated or not c.estimable:
             continue
-        program = rules.program
-        cap = program.max_per_activity if program else None
-        for c in cert.counted:
-            if not c.estimated or not c.estimable:
-                continue
-            entry = c.entry
-            if c.credits == 0:
-                rule = rules.estimate_rule(entry.delivery)
-                method = f" of {entry.delivery}" if entry.delivery else ""
-                whose = f"{program.name}'s rule" if program else "the default rule"
-                if rule.fixed is not None and rule.min_minutes:
-                    least = f"modules of at least {rule.min_minutes.normalize():f} minutes"
-                elif rule.minimum > 0:
-                    least = f"nothing below {fmt(rule.minimum)} credit"
-                else:
-                    least = f"rounded down to steps of {fmt(rule.increment)}"
-                yield warning(c.allocation.source, f"{_duration(entry)}{method} earns nothing toward {cert.id} by {whose} "
-                                                   f"({least}): it counts 0; give credits explicitly if the certificate shows some")
-            elif cap is not None and c.credits == cap:
-                full = uncapped_estimate(entry, rules)
-                if full is not None and full > cap:
-                    yield warning(c.allocation.source, f"{_duration(entry)} would earn {fmt(full)} toward {cert.id}, but "
-                                                       f"{program.name} allows at most {fmt(cap)} for a single activity: {fmt(cap)} count")
+        entry = c.entry
+        if c.credits == 0:
+            rule = rules.estimate_rule(entry.delivery)
+            method = f" of {entry.delivery}" if entry.delivery else ""
+            whose = f"{program.name}'s rule" if program else "the default rule"
+            if rule.fixed is not None and rule.min_minutes:
+                least = f"modules of at least {rule.min_minutes.normalize():f} minutes"
+            elif rule.minimum > 0:
+                least = f"nothing below {fmt(rule.minimum)} credit"
+            else:
+                least = f"rounded down to steps of {fmt(rule.increment)}"
+            yield warning(c.allocation.source, f"{_duration(entry)}{method} earns nothing toward {cert.id} by {whose} "
+                                               f"({least}): it counts 0; give credits explicitly if the certificate shows some")
+        elif cap is not None and c.credits == cap:
+            full = uncapped_estimate(entry, rules)
+            if full is not None and full > cap:
+                yield warning(c.allocation.source, f"{_duration(entry)} would earn {fmt(full)} toward {cert.id}, but "
+                                                   f"{program.name} allows at most {fmt(cap)} for a single activity: {fmt(cap)} count")
 
 
 def check_assertions(ctx: Context) -> Iterable[Problem]:
     """Like a bank balance assertion: the portal's total on a date must
     equal the ledger's, and should be compared again every quarter."""
     for cert in ctx.report.certifications:
-        if not cert.cycles:  # no cycle is an error of the certification already: every assertion would fall outside
-            continue
-        for check in cert.assertions:
-            a = check.assertion
-            if check.ledger_total is None:
-                yield warning(a.source, f"assertion dated {a.date} falls in no cycle of {cert.id}")
-            elif not check.matches:
-                diff = a.total - check.ledger_total
-                yield error(
-                    a.source,
-                    f"assertion: the portal showed {fmt(a.total)} on {a.date} but the ledger has {fmt(check.ledger_total)} "
-                    f"for the cycle {check.cycle.start}–{check.cycle.end} ({'+' if diff > 0 else ''}{fmt(diff)})",
-                )
-        if cert.assertions:
-            newest = cert.assertions[-1].assertion
-            age = (ctx.as_of - newest.date).days
-            if age > 90:
-                yield warning(newest.source, f"the newest assertion for {cert.id} is {age} days old: compare with the portal again")
+        yield from cert_assertions(ctx, cert)
+
+
+def cert_assertions(ctx: Context, cert) -> Iterable[Problem]:
+    if not cert.cycles:  # no cycle is an error of the certification already: every assertion would fall outside
+        return
+    for check in cert.assertions:
+        a = check.assertion
+        if check.ledger_total is None:
+            yield warning(a.source, f"assertion dated {a.date} falls in no cycle of {cert.id}")
+        elif not check.matches:
+            diff = a.total - check.ledger_total
+            yield error(
+                a.source,
+                f"assertion: the portal showed {fmt(a.total)} on {a.date} but the ledger has {fmt(check.ledger_total)} "
+                f"for the cycle {check.cycle.start}–{check.cycle.end} ({'+' if diff > 0 else ''}{fmt(diff)})",
+            )
+    if cert.assertions:
+        newest = cert.assertions[-1].assertion
+        age = (ctx.as_of - newest.date).days
+        if age > 90:
+            yield warning(newest.source, f"the newest assertion for {cert.id} is {age} days old: compare with the portal again")
 
 
 def check_submissions(ctx: Context) -> Iterable[Problem]:
     """`submitted` records reporting to a body; it must name a
     certification this entry counts toward."""
     for entry in ctx.ledger.credits:
-        targets = {a.cert_id for a in entry.allocations}
-        for sub in entry.submitted:
-            if sub.cert_id not in targets:
-                yield warning(sub.source, f"submitted to {sub.cert_id}, but the entry does not count toward it")
-            elif sub.date < entry.date:
-                yield warning(sub.source, f"submitted on {sub.date}, before the activity's date {entry.date}")
+        if entry.submitted:
+            yield from entry_submissions(ctx, entry)
+
+
+def entry_submissions(ctx: Context, entry) -> Iterable[Problem]:
+    targets = {a.cert_id for a in entry.allocations}
+    for sub in entry.submitted:
+        if sub.cert_id not in targets:
+            yield warning(sub.source, f"submitted to {sub.cert_id}, but the entry does not count toward it")
+        elif sub.date < entry.date:
+            yield warning(sub.source, f"submitted on {sub.date}, before the activity's date {entry.date}")
 
 
 def check_sources(ctx: Context) -> Iterable[Problem]:
     """With platforms listed in settings, an unlisted `source` is most
     likely a typo that would split the site's source pills."""
-    known = ctx.ledger.settings.sources
-    if not known:
+    if not ctx.ledger.settings.sources:
         return
     for entry in ctx.ledger.credits:
-        if entry.source_name != EXTERNAL and entry.source_name not in known:
-            yield warning(entry.at("source"), f"source '{entry.source_name}' is not listed in recertgen.yaml sources{did_you_mean(entry.source_name, known)}")
+        yield from entry_source(ctx, entry)
+
+
+def entry_source(ctx: Context, entry) -> Iterable[Problem]:
+    known = ctx.ledger.settings.sources
+    if known and entry.source_name != EXTERNAL and entry.source_name not in known:
+        yield warning(entry.at("source"), f"source '{entry.source_name}' is not listed in recertgen.yaml sources{did_you_mean(entry.source_name, known)}")
 
 
 def check_opportunities(ctx: Context) -> Iterable[Problem]:

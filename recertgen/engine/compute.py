@@ -137,19 +137,54 @@ def compute(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> Report:
     """Every certification's report. `memo`, kept by a long-running caller
     (`serve`) between calls, lets a certification whose inputs are the very
     same objects as last time keep its report (see `_remembered_report`)."""
-    by_cert: dict[str, list[tuple[CreditEntry, Allocation]]] = defaultdict(list)
-    for entry in ledger.credits:
-        for allocation in entry.allocations:
-            by_cert[allocation.cert_id].append((entry, allocation))
+    by_cert = _pairs_by_cert(ledger, memo)
     tolerance = ledger.settings.tolerance_days
     reports = tuple(
         _remembered_report(cert, ledger, by_cert.get(cert.id, []), as_of, tolerance, memo)
         for cert in first_of_each_id(ledger.certifications)
     )
     if memo is not None:
-        for gone in set(memo) - {cert.id for cert in ledger.certifications}:
+        for gone in set(memo) - {cert.id for cert in ledger.certifications} - {_PAIRS}:
             del memo[gone]
     return Report(as_of=as_of, tolerance_days=tolerance, certifications=reports)
+
+
+_PAIRS = ("pairs",)  # where `memo` keeps the allocations by certification (no certification id is a tuple)
+
+
+def _pairs_by_cert(ledger: Ledger, memo: dict | None) -> dict[str, list[tuple[CreditEntry, Allocation]]]:
+    """Each certification's (entry, allocation) pairs. In a resident process
+    whose read says what changed (`Ledger.delta`), the last call's lists
+    are patched instead: a certification no added or removed entry counts
+    toward keeps its very list, which `_same_objects` then takes as is.
+    (Added entries go last: a report does not depend on the order, see
+    `settle_all`.)"""
+    delta = ledger.delta
+    kept = memo.get(_PAIRS) if memo is not None else None
+    if delta is None or kept is None or kept[0] is not delta.previous:
+        by_cert: dict[str, list] = defaultdict(list)
+        for entry in ledger.credits:
+            for allocation in entry.allocations:
+                by_cert[allocation.cert_id].append((entry, allocation))
+        by_cert = dict(by_cert)
+    else:
+        by_cert = dict(kept[1])  # the lists are shared with the last call's: changed ones are replaced, never altered
+        gone: dict[str, set[int]] = {}
+        for entry in delta.removed:
+            for allocation in entry.allocations:
+                gone.setdefault(allocation.cert_id, set()).add(id(entry))
+        for cert_id, entries in gone.items():
+            by_cert[cert_id] = [pair for pair in by_cert.get(cert_id, ()) if id(pair[0]) not in entries]
+        fresh: set[str] = set(gone)
+        for entry in delta.added:
+            for allocation in entry.allocations:
+                if allocation.cert_id not in fresh:
+                    by_cert[allocation.cert_id] = list(by_cert.get(allocation.cert_id, ()))
+                    fresh.add(allocation.cert_id)
+                by_cert[allocation.cert_id].append((entry, allocation))
+    if memo is not None:
+        memo[_PAIRS] = (ledger.credits, by_cert)
+    return by_cert
 
 
 def _remembered_report(cert, ledger: Ledger, pairs: list, as_of: dt.date, tolerance: int, memo: dict | None) -> CertReport:
@@ -174,6 +209,8 @@ def _same_objects(old: tuple, new: tuple) -> bool:
     cert, program, as_of, tolerance, pairs = old
     if not (cert is new[0] and program is new[1] and as_of == new[2] and tolerance == new[3] and len(pairs) == len(new[4])):
         return False
+    if pairs is new[4]:
+        return True
     return all(entry is other_entry and allocation is other_allocation
                for (entry, allocation), (other_entry, other_allocation) in zip(pairs, new[4]))
 

@@ -223,11 +223,15 @@ class Round:
             # report's objects); `index_changed` names those whose tuple says something new.
             index = dict(old.index)
             redo = set(affected)
-            for cert in report.certifications:
-                if old.cert_maps.get(cert.id) is not maps[cert.id]:  # (those it no longer counts are `affected`)
-                    redo.update(maps[cert.id][1])
+            remade = [cert_id for cert_id, kept in maps.items() if old.cert_maps.get(cert_id) is not kept]
+            for cert_id in remade:  # (those it no longer counts are `affected`)
+                redo.update(maps[cert_id][1])
+            order = {cert_id: number for number, cert_id in enumerate(maps)}
             for entry_id in redo:
-                found = tuple(item for _, per_entry in maps.values() for item in per_entry.get(entry_id, ()))
+                # The certifications counting it: those that did (unchanged ones still do), and the remade ones.
+                cert_ids = {cert.id for cert, _, _ in old.index.get(entry_id, ()) if cert.id in maps}
+                cert_ids.update(cert_id for cert_id in remade if entry_id in maps[cert_id][1])
+                found = tuple(item for cert_id in sorted(cert_ids, key=order.__getitem__) for item in maps[cert_id][1].get(entry_id, ()))
                 if found:
                     index[entry_id] = found
                 else:
