@@ -16,7 +16,10 @@ from .engine.compute import Report
 from .loader import FileRef, Pending, UnusableRoot, read_ledger
 from .model import Ledger, Settings
 from .problems import Problem, sort_problems
+from .recheck import Kept
 from .validate import validate, validate_deferred
+
+WATCHER_SAW = "watcher saw"  # a resident caller's files saved since its last read (repository-relative), see `recheck`
 
 __all__ = ["Loaded", "UnusableRoot", "load", "load_deferred", "today"]
 
@@ -65,7 +68,10 @@ def load_deferred(root: Path | str, as_of: dt.date | None = None, resident: dict
     caller must not publish anything before the callable says there is
     no error. (`refs`: the caller's scan, see `read_ledger`.)"""
     result, when, reports = _read(root, as_of, refs, resident, None)
-    problems, report, pending = validate_deferred(result.ledger, when, reports)
+    kept = resident.setdefault("checks", Kept()) if resident is not None else None
+    if kept is not None:
+        kept.saved = resident.pop(WATCHER_SAW, None)
+    problems, report, pending = validate_deferred(result.ledger, when, reports, kept)
     found = tuple(sort_problems([*result.problems, *problems]))
     everything: list[tuple[Problem, ...]] = []
 

@@ -29,7 +29,7 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .api import load_deferred
+from .api import WATCHER_SAW, load_deferred
 from .loader import SETTINGS_FILE, FileRef, UnusableRoot, read_settings_file, rescan, scan
 from .parsecache import save_resident
 from .problems import Problem, Source, error, format_problems, sort_problems
@@ -172,6 +172,7 @@ class Server:
         else:
             self.refs = rescan(self.root, ledger, self.refs, saved)
             self.carry.watcher_saw(saved)
+            self.caches[WATCHER_SAW] = saved  # for the checks' proof files (`recheck`), this read only
         self.refs_ledger = ledger
         return self.refs
 
@@ -201,8 +202,13 @@ class Server:
         nobody waits: the parse cache is saved (a 40 MB file at 100,000
         entries, not rewritten on every save of a file), and the cycles it
         left are collected (the command line turns the cyclic collector off,
-        see `cli`, so no rebuild is interrupted by a full collection)."""
+        see `cli`, so no rebuild is interrupted by a full collection), and
+        the checks make ready what the next rebuild would otherwise make
+        (`recheck.Kept.prepare`)."""
         save_resident(self.caches)
+        kept = self.caches.get("checks")
+        if kept is not None:
+            kept.prepare()
         gc.collect()
         self.untidy = False
         self._reconcile()

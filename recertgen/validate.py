@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
@@ -21,6 +21,9 @@ from .forked import FAILED, Forked
 from .model import EXTERNAL, Ledger
 from .problems import Problem, error, warning
 from .proofs import file_digest, locate
+
+if TYPE_CHECKING:
+    from . import recheck
 
 
 @dataclass
@@ -496,12 +499,23 @@ def validate(ledger: Ledger, as_of: dt.date, memo: dict | None = None, parallel:
     return _run(ctx, CHECKS), ctx.report
 
 
-def validate_deferred(ledger: Ledger, as_of: dt.date, memo: dict | None = None) -> tuple[list[Problem], Report, "PendingChecks"]:
+def validate_deferred(ledger: Ledger, as_of: dt.date, memo: dict | None = None,
+                      kept: "recheck.Kept | None" = None) -> tuple[list[Problem], Report, "PendingChecks"]:
     """The report and its checks now, a large ledger's record checks later:
     they run in a forked process while the caller gets on with the site,
     and `PendingChecks.result()` has their problems (`serve`, whose edits
-    otherwise wait for checks that rarely find anything)."""
+    otherwise wait for checks that rarely find anything). With `kept`
+    (serve's, between rebuilds), only what the read changed is checked
+    again, here and at once, when what was kept allows (`recheck`)."""
     ctx = Context(ledger, as_of, memo)
+    if kept is not None:
+        from . import recheck
+
+        found = recheck.kept_records(ctx, kept)
+        if found is not None:
+            return recheck.report_problems(ctx, kept), ctx.report, PendingChecks.settled(ctx, found)
+        pending = PendingChecks.start(ctx, kept) if len(ledger.credits) >= PARALLEL_MIN_ENTRIES else PendingChecks(ctx, kept=kept)
+        return recheck.report_problems(ctx, kept), ctx.report, pending
     pending = PendingChecks.start(ctx) if len(ledger.credits) >= PARALLEL_MIN_ENTRIES else PendingChecks(ctx)
     return _run(ctx, REPORT_CHECKS), ctx.report, pending
 
@@ -513,13 +527,23 @@ class PendingChecks:
     could be had, or it failed — the checks run here in `result()`: the
     outcome never depends on the fork."""
 
-    def __init__(self, ctx: Context, child: Forked | None = None) -> None:
-        self.ctx, self.child = ctx, child
+    def __init__(self, ctx: Context, child: Forked | None = None, kept: "recheck.Kept | None" = None) -> None:
+        self.ctx, self.child, self.kept = ctx, child, kept
         self.found: list[Problem] | None = None
 
     @classmethod
-    def start(cls, ctx: Context) -> "PendingChecks":
-        return cls(ctx, Forked.start(lambda: _record_findings(ctx, _record_checks())))
+    def start(cls, ctx: Context, kept: "recheck.Kept | None" = None) -> "PendingChecks":
+        """(`kept`: the child also sends back what `recheck` keeps.)"""
+        if kept is None:
+            return cls(ctx, Forked.start(lambda: _record_findings(ctx, _record_checks())))
+        return cls(ctx, Forked.start(lambda: _kept_findings(ctx)), kept)
+
+    @classmethod
+    def settled(cls, ctx: Context, found: list[Problem]) -> "PendingChecks":
+        """Checks already done (`recheck`)."""
+        pending = cls(ctx)
+        pending.found = found
+        return pending
 
     def result(self) -> list[Problem]:
         """The record checks' problems, waiting for the child if need be."""
@@ -527,11 +551,18 @@ class PendingChecks:
             return self.found
         delivered = self.child.result() if self.child is not None else FAILED
         self.child = None
-        found, learnt = (None, {}) if delivered is FAILED else delivered
+        found, learnt, records = (None, {}, None) if delivered is FAILED else _with_records(delivered)
         if found is None:
-            found = _run(self.ctx, _record_checks())
+            if self.kept is not None:
+                found, _, records = _kept_findings(self.ctx)
+            else:
+                found = _run(self.ctx, _record_checks())
         for key, value in learnt.items():
             self.ctx.ledger.memo.setdefault(key, value)
+        if self.kept is not None and records is not None:
+            from . import recheck
+
+            recheck.keep_records(self.ctx, self.kept, records)
         self.found = found
         return found
 
@@ -542,6 +573,19 @@ def _record_checks() -> list[Check]:
 
 def _record_findings(ctx: Context, checks: list[Check]) -> tuple[list[Problem], dict]:
     return _run(ctx, checks), ctx.ledger.memo
+
+
+def _kept_findings(ctx: Context) -> tuple[list[Problem], dict, object]:
+    """The record checks as `recheck` keeps them: problems, what was learnt
+    of the proof files, and the records to keep."""
+    from . import recheck
+
+    found, records = recheck.fresh_records(ctx)
+    return found, ctx.ledger.memo, records
+
+
+def _with_records(delivered: tuple) -> tuple:
+    return delivered if len(delivered) == 3 else (*delivered, None)
 
 
 def _run(ctx: Context, checks) -> list[Problem]:

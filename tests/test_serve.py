@@ -309,7 +309,7 @@ def test_checks_still_running_while_the_site_is_built_hold_back_a_bad_edit(cissp
     monkeypatch.setattr(validate, "PARALLEL_MIN_ENTRIES", 0)
     forks = []
     real_start = validate.PendingChecks.start.__func__
-    monkeypatch.setattr(validate.PendingChecks, "start", classmethod(lambda cls, ctx: forks.append(1) or real_start(cls, ctx)))
+    monkeypatch.setattr(validate.PendingChecks, "start", classmethod(lambda cls, ctx, *kept: forks.append(1) or real_start(cls, ctx, *kept)))
     cissp_ledger.credit("2025/a", "title: First\nprovider: P\ndate: 2025-03-01\nhours: 1\ncounts_toward: [cissp]\n")
     lines: list[str] = []
     server = Server(cissp_ledger.root, 0, dt.date(2026, 11, 15), echo=lines.append)

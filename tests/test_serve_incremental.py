@@ -278,3 +278,73 @@ def test_a_proof_file_changed_unseen_is_found_once_idle(firm, tmp_path):
         assert files_of(server.out) == fresh(firm, tmp_path / "fresh")
     finally:
         server.close()
+
+
+# -- the checks: what serve redoes finds what a whole check finds ------------------------------
+
+def copy_an_entry(root):
+    """The same activity twice: a duplicate."""
+    source = credit_files(root)[7]
+    (source.parent / ("copy-" + source.name)).write_text(source.read_text())
+
+
+def remove_the_copy(root):
+    next((root / "ledger/credits").rglob("copy-*.yaml")).unlink()
+
+
+def unknown_source(root):
+    path = credit_files(root)[8]
+    path.write_text(path.read_text() + "source: nowhere-academy\n")
+
+
+def into_the_future(root):
+    path = credit_files(root)[9]
+    rewrite(path, with_line(path, "date:"), "date: 2027-02-01")
+
+
+def unknown_certification(root):
+    path = credit_files(root)[11]
+    rewrite(path, with_line(path, "counts_toward:"), "counts_toward: [no-such-cert]")
+
+
+def proof_no_longer_matches(root):
+    _, proof = proofed(root)
+    proof.write_bytes(proof.read_bytes() + b" tampered")
+
+
+def same_explicit_id_twice(root):
+    for path in credit_files(root)[12:14]:
+        path.write_text(path.read_text() + "id: the-same-id\n")
+
+
+def estimate_of_nothing(root):
+    path = credit_files(root)[15]
+    rewrite(path, with_line(path, "minutes:"), "minutes: 1")
+
+
+def older_than_any_cycle(root):
+    path = credit_files(root)[16]
+    rewrite(path, with_line(path, "date:"), "date: 2001-01-01")
+
+
+CHECKED_EDITS = [copy_an_entry, unknown_source, into_the_future, remove_the_copy, unknown_certification,
+                 proof_no_longer_matches, same_explicit_id_twice, estimate_of_nothing, older_than_any_cycle,
+                 edit_title, add_entry, delete_entry, switch_program, retitle_site]
+
+
+def problem_texts(problems) -> list[str]:
+    return sorted(p.as_text() for p in problems)
+
+
+def test_the_checks_serve_redoes_find_what_a_whole_check_finds(firm, monkeypatch):
+    from recertgen import validate
+    from recertgen.api import load_deferred
+
+    monkeypatch.setattr(validate, "PARALLEL_MIN_ENTRIES", 0)  # the first read's record checks in a child, as at firm scale
+    resident: dict = {}
+    for edit in [None, *CHECKED_EDITS]:
+        if edit is not None:
+            edit(firm)
+        loaded, complete = load_deferred(firm, AS_OF, resident=resident)
+        expected = problem_texts(load(firm, AS_OF).problems)
+        assert problem_texts(complete()) == expected, getattr(edit, "__name__", "first read")
