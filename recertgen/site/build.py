@@ -159,7 +159,10 @@ def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=No
     the keys and counts the manifest needs. The costly exports come first
     so that no core is left with one of them at the end."""
     workers = os.cpu_count() or 1
-    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or "fork" not in multiprocessing.get_all_start_methods():
+    # serve's rebuilds (`carry`) render a few pages: forking workers off a process this size
+    # would cost more than they save (each write after a fork copies a page).
+    if (workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or data.carried is not None
+            or "fork" not in multiprocessing.get_all_start_methods()):
         rendered = 0
         for job in (progress(jobs) if progress else jobs):
             rendered += _run_job(job, data, env, staging)
