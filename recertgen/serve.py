@@ -283,6 +283,8 @@ class Server:
                     self.rebuild()
                 elif self.untidy and not self.changed.is_set() and time.monotonic() - self.built_at >= IDLE_SECONDS:
                     self.tidy_up()
+                elif not self.changed.is_set() and not self.untidy:
+                    self.carry.prepare()  # a step at a time, while nothing else is to do
         finally:
             self.close()
 

@@ -90,39 +90,59 @@ def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: 
     """The rows of every certification, or of `certs` only; with
     `proof_files_only`, only the rows whose proof is a file (what the
     certificates ZIP holds: a tenth of the rows, in the same order)."""
-    digests = functools.partial(file_digest, ledger)
+    maker = RowMaker(ledger, report, recorded)
     keyed: list[tuple[tuple, AuditRow]] = []
-    proofs: dict[str, tuple[str, Path | None, str]] = {}
-    titles: dict[str, str] = {}
     for cert in (report.certifications if certs is None else certs):
         cycle_of: dict[dt.date, object] = {}  # many entries share a day (`_row_cycle`)
         for c in cert.counted:
-            entry = c.entry
-            if proof_files_only and not entry.proof:
+            if proof_files_only and not c.entry.proof:
                 continue
-            cycle = cycle_of.get(c.date, False)
-            if cycle is False:
-                cycle = cycle_of[c.date] = _row_cycle(cert, c.date, report.as_of)
-            if entry.id not in proofs:
-                proofs[entry.id] = _proof(ledger, entry, digests)
-                titles[entry.id] = entry.title.lower()
-            proof, path, digest = proofs[entry.id]
-            if proof_files_only and path is None:
+            start, end = maker.bounds(cert, c, cycle_of)
+            key, row = maker.row(cert, c, start, end)
+            if proof_files_only and row.proof_path is None:
                 continue
-            start = cycle.start if cycle else None
-            keyed.append(((cert.id, start or dt.date.min, entry.date, titles[entry.id], entry.file, entry.index or 0), AuditRow(
-                cert_id=cert.id,
-                cycle_start=start,
-                cycle_end=cycle.end if cycle else None,
-                counted=c,
-                unit=cert.unit,
-                proof=proof,
-                proof_path=path,
-                proof_sha256=digest,
-                recorded_at=recorded_at(recorded, entry),
-            )))
+            keyed.append((key, row))
     keyed.sort(key=itemgetter(0))
     return [row for _, row in keyed]
+
+
+class RowMaker:
+    """Audit rows one at a time, each entry's proof looked up once (an
+    entry counting toward three certifications has three rows)."""
+
+    def __init__(self, ledger: Ledger, report: Report, recorded: dict[str, str]) -> None:
+        self.ledger, self.report, self.recorded = ledger, report, recorded
+        self.digests = functools.partial(file_digest, ledger)
+        self.proofs: dict[str, tuple[str, Path | None, str]] = {}
+        self.titles: dict[str, str] = {}
+
+    def bounds(self, cert: CertReport, c: CountedCredit, cycle_of: dict) -> tuple[dt.date | None, dt.date | None]:
+        """The start and end of the cycle `c`'s row goes with (`_row_cycle`;
+        `cycle_of`: the certification's, by day)."""
+        cycle = cycle_of.get(c.date, False)
+        if cycle is False:
+            cycle = cycle_of[c.date] = _row_cycle(cert, c.date, self.report.as_of)
+        return (cycle.start, cycle.end) if cycle else (None, None)
+
+    def row(self, cert: CertReport, c: CountedCredit, start: dt.date | None, end: dt.date | None) -> tuple[tuple, AuditRow]:
+        """The row and its place: rows sort by certification, cycle, date,
+        title, file and place in it."""
+        entry = c.entry
+        if entry.id not in self.proofs:
+            self.proofs[entry.id] = _proof(self.ledger, entry, self.digests)
+            self.titles[entry.id] = entry.title.lower()
+        proof, path, digest = self.proofs[entry.id]
+        return (cert.id, start or dt.date.min, entry.date, self.titles[entry.id], entry.file, entry.index or 0), AuditRow(
+            cert_id=cert.id,
+            cycle_start=start,
+            cycle_end=end,
+            counted=c,
+            unit=cert.unit,
+            proof=proof,
+            proof_path=path,
+            proof_sha256=digest,
+            recorded_at=recorded_at(self.recorded, entry),
+        )
 
 
 def _row_cycle(cert: CertReport, day: dt.date, as_of: dt.date):

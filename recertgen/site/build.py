@@ -101,6 +101,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
             started.finish(staging)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
+        staging.wait()
         blocked = confirm() if confirm is not None else ()
     except RenderFailed as failed:
         _stop(early)
@@ -131,7 +132,7 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
         raise
     write_manifest(manifest_path, manifest)
     if carry is not None:
-        carry.succeeded(base.carried)
+        carry.succeeded(base.carried, data)
     return BuildResult(out, len(page_list), staging.files, (), rendered)
 
 
@@ -333,9 +334,13 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
         else:
             bodies[cert.id] = body
     if stale:
-        _, fresh = csv_texts_by_cert(audit_rows(data.ledger, data.report, data.recorded, stale))
+        if data.carried is not None:  # serve: rows that say what they said keep their lines
+            fresh = {cert.id: header + data.carried.audit_body(cert, data) for cert in stale}
+        else:
+            _, texts = csv_texts_by_cert(audit_rows(data.ledger, data.report, data.recorded, stale))
+            fresh = {cert_id: text.encode("utf-8") for cert_id, text in texts.items()}
         for cert in stale:
-            text = fresh[cert.id].encode("utf-8") if cert.id in fresh else header
+            text = fresh.get(cert.id, header)
             rel = f"certifications/{cert.id}/audit.csv"
             staging.write_if_changed(rel, text)
             staging.keys[rel] = _export_key(data, "csv", data.audit_keys[cert.id])
@@ -393,8 +398,11 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
 def _copy_proofs(data: Basis, staging: Staging) -> None:
     """Proof files, keyed by their status (`keys.proof_state`): ten
     thousand certificates are not read again to find them unchanged."""
-    found = data.carried.proof_files() if data.carried is not None else _proof_files(data.ledger)
-    for rel, path, state in found:
+    if data.carried is not None:  # serve: linked on a thread while the pages are made (`Staging.wait`)
+        staging.place_in_background([(views.site_proof_path(rel, data.ledger), path, "stat:" + state)
+                                     for rel, path, state in data.carried.proof_files()])
+        return
+    for rel, path, state in _proof_files(data.ledger):
         site_rel = views.site_proof_path(rel, data.ledger)
         if not staging.reuse_keyed(site_rel, "stat:" + state):
             staging.copy(site_rel, path)

@@ -21,11 +21,14 @@ commit, the theme, the set of certifications — nothing is carried over.
 from __future__ import annotations
 
 import bisect
+import csv
+import io
 import itertools
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from ..exports.audit import RowMaker, csv_cells
 from ..gitinfo import recorded_at
 from ..keys import content_key, proof_state
 from ..model import CreditEntry
@@ -57,6 +60,8 @@ class Kept:
     entry_keys: dict = field(default_factory=dict)
     ascending: list = field(default_factory=list)  # credits by (date, id)
     shown: dict = field(default_factory=dict)  # entry id -> its total on the credits page
+    audit_lines: dict = field(default_factory=dict)  # cert id -> its audit CSV rows' lines (`audit_body`)
+    data: object = None  # the site data of the build (for `prepare`)
     keys: dict = field(default_factory=dict)  # what -> (signature, key, ids of the entries it shows)
 
 
@@ -80,9 +85,27 @@ class Carry:
         self.generation += 1
         return Round(self, previous, Kept(world=world))
 
-    def succeeded(self, round_: "Round") -> None:
+    def succeeded(self, round_: "Round", data) -> None:
+        round_.new.data = data
+        for cert_id, lines in round_.old.audit_lines.items():  # the certifications whose CSV was kept as it was
+            round_.new.audit_lines.setdefault(cert_id, lines)
         self.kept = round_.new
         self.saved = set()
+
+    def prepare(self) -> bool:
+        """Once idle, what the next rebuild would otherwise make on the
+        way: one certification's audit CSV lines (a first edit of it then
+        makes only its changed rows). False when nothing is left to do."""
+        kept, data = self.kept, self.kept.data
+        if data is None:
+            return False
+        for cert in data.report.certifications:
+            if cert.id not in kept.audit_lines:
+                round_ = Round(self, Kept(), kept)
+                round_.new.bases = kept.bases
+                round_.audit_body(cert, data)
+                return True
+        return False
 
     def environment(self, theme: str, make: Callable[[], object]):
         """The Jinja environment, kept while the theme is the same: its
@@ -422,6 +445,49 @@ class Round:
             if where is not None and where[0] not in seen:
                 seen.add(where[0])
                 yield where[0], where[1], state
+
+
+    # -- audit CSV ----------------------------------------------------------------------------
+
+    def audit_body(self, cert, data) -> bytes:
+        """A certification's audit CSV without its header, as
+        `exports.audit.csv_texts_by_cert` writes it: a row that says what
+        it said last time (same entry, allocation, base, credits, category
+        and cycle) keeps its line, the others are made (`RowMaker`)."""
+        kept = self.old.audit_lines.get(cert.id, {})
+        maker = RowMaker(data.ledger, data.report, data.recorded)
+        bases = self.new.bases
+        made: dict = {}
+        keyed: list = []
+        missing: list = []
+        cycle_of: dict = {}
+        for c in cert.counted:
+            entry, allocation = c.entry, c.allocation
+            start, end = maker.bounds(cert, c, cycle_of)
+            signature = (bases[entry.id], c.credits, c.category, start, end, cert.unit)
+            spot = (id(entry), id(allocation))
+            hit = kept.get(spot)
+            if hit is not None and hit[0] is entry and hit[1] is allocation and hit[2] == signature:
+                made[spot] = hit
+            else:
+                missing.append((spot, c, signature, start, end))
+            keyed.append(spot)
+        if missing:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            ends, places = [], []
+            for _, c, _, start, end in missing:
+                place, row = maker.row(cert, c, start, end)
+                writer.writerow(csv_cells(row))
+                ends.append(buffer.tell())
+                places.append(place)
+            text, begin = buffer.getvalue(), 0
+            for (spot, c, signature, _, _), place, finish in zip(missing, places, ends):
+                made[spot] = (c.entry, c.allocation, signature, place, text[begin:finish].encode("utf-8"))
+                begin = finish
+        ordered = sorted(keyed, key=lambda spot: made[spot][3])  # stable: rows of one place stay in counted order
+        self.new.audit_lines[cert.id] = made
+        return b"".join(made[spot][4] for spot in ordered)
 
 
 def _stat_state(rel: str, path: str) -> str | None:
