@@ -166,10 +166,10 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     unfinished = tuple(r for r in credits if isinstance(r, UnfinishedCredit))
     if unfinished:
         credits = [r for r in credits if not isinstance(r, UnfinishedCredit)]
-    renamed = resident.get(_RENAMED, {}) if resident is not None and pending is None else None
-    credits = tuple(_unique_entry_ids(credits, renamed))
-    if renamed is not None:
-        resident[_RENAMED] = renamed
+    if resident is not None and pending is None:
+        credits, delta = _resident_ids(resident, tuple(credits))
+    else:
+        credits, delta = tuple(_unique_entry_ids(credits)), None
     ledger = Ledger(
         root=root,
         settings=settings,
@@ -178,28 +178,96 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
         unfinished=unfinished,
         opportunities=tuple(by_kind["opportunities"]),
         programs=programs,
-        files_read=sum(1 for ref in refs if ref.size not in NOT_READ) + (root / SETTINGS_FILE).is_file(),
-        scanned=tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs),
+        files_read=_files_read(refs) + (root / SETTINGS_FILE).is_file(),
+        scanned=tuple(refs),
         pending_proofs=pending.proofs if pending is not None else {},
-        delta=_delta(resident, credits) if resident is not None and pending is None else None,
+        delta=delta,
     )
     return ReadResult(ledger, tuple(problems))
 
 
-_PARSED, _RENAMED, _CREDITS = "loader: parsed", "loader: renamed", "loader: credits"  # what a resident read keeps
+def _files_read(refs: list[FileRef]) -> int:
+    sizes = list(map(operator.attrgetter("size"), refs))
+    return len(sizes) - sum(sizes.count(size) for size in NOT_READ)
 
 
-def _delta(resident: dict, credits: tuple) -> Delta | None:
-    """The entries added and removed since the last read in this resident
-    process (None for the first): unchanged files give the very same entry
-    objects, so identity tells."""
-    previous = resident.get(_CREDITS)
-    resident[_CREDITS] = credits
+_PARSED, _RENAMED, _IDS = "loader: parsed", "loader: renamed", "loader: ids"  # what a resident read keeps
+
+
+def _resident_ids(resident: dict, raw: tuple) -> tuple[tuple, Delta | None]:
+    """`_unique_entry_ids` for a resident reader, and what changed since its
+    last read (`Delta`; None for the first). Unchanged files give the very
+    same entry objects, so identity tells what changed; the ids each file
+    derives are counted, so that without a clash (the usual case) only the
+    changed entries are looked at, not a hundred thousand."""
+    kept = resident.pop(_IDS, None)  # taken out: a failure half way leaves nothing half updated
+    if kept is None:
+        counts, raw_delta, previous = _IdCounts(raw), None, None
+    else:
+        previous_raw, counts, previous = kept
+        raw_delta = _identity_delta(previous_raw, raw)
+        counts.apply(raw_delta)
+    if counts.clashing:
+        renamed = resident.get(_RENAMED, {})
+        credits = tuple(_unique_entry_ids(list(raw), renamed, counts.clashing))
+        resident[_RENAMED] = renamed
+    else:
+        credits = raw
     if previous is None:
-        return None
-    before, after = set(map(id, previous)), set(map(id, credits))
-    return Delta(previous=previous, added=tuple(e for e in credits if id(e) not in before),
-                 removed=tuple(e for e in previous if id(e) not in after))
+        delta = None
+    elif previous is kept[0] and credits is raw:  # no renaming, then or now: the files' delta is the entries'
+        delta = raw_delta
+    else:
+        delta = _identity_delta(previous, credits)
+    resident[_IDS] = (raw, counts, credits)
+    return credits, delta
+
+
+def _identity_delta(previous: tuple, current: tuple) -> Delta:
+    before, after = dict(zip(map(id, previous), previous)), dict(zip(map(id, current), current))
+    return Delta(previous=previous, added=tuple(after[i] for i in after.keys() - before.keys()),
+                 removed=tuple(before[i] for i in before.keys() - after.keys()))
+
+
+class _IdCounts:
+    """Which files derive each id, and how many entries give it explicitly:
+    the clashes `_unique_entry_ids` resolves, kept up to date by deltas."""
+
+    def __init__(self, entries) -> None:
+        self.derived: dict[str, dict[str, int]] = {}
+        self.explicit: dict[str, int] = {}
+        self.clashing: set[str] = set()
+        self._add(entries, 1)
+        self.clashing = {i for i, files in self.derived.items() if len(files) > 1} | (self.explicit.keys() & self.derived.keys())
+
+    def apply(self, delta: Delta) -> None:
+        touched = self._add(delta.removed, -1) | self._add(delta.added, 1)
+        for entry_id in touched:
+            if len(self.derived.get(entry_id, ())) > 1 or (entry_id in self.explicit and entry_id in self.derived):
+                self.clashing.add(entry_id)
+            else:
+                self.clashing.discard(entry_id)
+
+    def _add(self, entries, step: int) -> set[str]:
+        touched = set()
+        for entry in entries:
+            touched.add(entry.id)
+            if entry.written("id"):
+                _step(self.explicit, entry.id, step)
+            else:
+                files = self.derived.setdefault(entry.id, {})
+                _step(files, entry.file, step)
+                if not files:
+                    del self.derived[entry.id]
+        return touched
+
+
+def _step(counts: dict, key, step: int) -> None:
+    total = counts.get(key, 0) + step
+    if total > 0:
+        counts[key] = total
+    else:
+        counts.pop(key, None)
 
 
 def scan(root: Path, ledger_folder: str) -> list[FileRef]:
@@ -532,11 +600,13 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
     asking the cache.)"""
     results: dict[str, Parsed] = {}
     todo: list[FileRef] = []
-    kept = set(map(id, previous[0])) if previous is not None else ()
+    if previous is not None:  # found with sets and maps, not a loop over a hundred thousand refs
+        before, now = dict(zip(map(id, previous[0]), previous[0])), dict(zip(map(id, refs), refs))
+        results = dict(previous[1])
+        for gone in before.keys() - now.keys():
+            del results[before[gone].rel]
+        refs = [now[number] for number in now.keys() - before.keys()]
     for ref in refs:
-        if id(ref) in kept:
-            results[ref.rel] = previous[1][ref.rel]
-            continue
         if ref.size < 0:  # never cached: nothing of it was read
             results[ref.rel] = unreadable(str(root), ref) if ref.size == UNREADABLE else not_read(ref)
             continue
@@ -654,23 +724,23 @@ def _opportunity_records(node: Node, rel: str, stem: str, problems: list[Problem
 _MAKERS = {}
 
 
-def _unique_entry_ids(entries: list[CreditEntry], renamed: dict | None = None) -> list[CreditEntry]:
+def _unique_entry_ids(entries: list[CreditEntry], renamed: dict | None = None, clashing: set[str] | None = None) -> list[CreditEntry]:
     """A derived id is the file name's stem (plus the list position); where
     two files share a stem (`2024/talk.yaml`, `2025/talk.yaml`) both use the
     whole path instead, so ids never depend on which file was read first.
     Explicit ids are checked for uniqueness by validation. (`renamed`: kept
     by a resident reader, so that an entry renamed the same way as last
     time is the same object as last time, see `_delta`; it is replaced by
-    this call's renamings.)"""
-    explicit: set[str] = set()
-    first_file: dict[str, str] = {}  # derived id -> the first file deriving it
-    shared: set[str] = set()  # derived ids that more than one file derives
-    for entry in entries:
-        if entry.written("id"):
-            explicit.add(entry.id)
-        elif first_file.setdefault(entry.id, entry.file) != entry.file:
-            shared.add(entry.id)
-    clashing = shared | (explicit & first_file.keys())
+    this call's renamings; `clashing`: the ids that clash, when the caller
+    knows them, see `_IdCounts`.)"""
+    explicit = {entry.id for entry in entries if entry.written("id")}
+    if clashing is None:
+        first_file: dict[str, str] = {}  # derived id -> the first file deriving it
+        shared: set[str] = set()  # derived ids that more than one file derives
+        for entry in entries:
+            if not entry.written("id") and first_file.setdefault(entry.id, entry.file) != entry.file:
+                shared.add(entry.id)
+        clashing = shared | (explicit & first_file.keys())
     kept = dict(renamed) if renamed is not None else None
     if renamed is not None:
         renamed.clear()

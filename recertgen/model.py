@@ -417,7 +417,7 @@ class Ledger:
     programs: Mapping[str, Program]
     files_read: int = 0
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-load answers about files (proofs)
-    scanned: tuple = field(default=(), compare=False, repr=False)  # (path, size, mtime_ns, ctime_ns) of each file, as found before reading
+    scanned: tuple = field(default=(), compare=False, repr=False)  # the files (`loader.FileRef`) as found before reading
     unfinished: tuple[UnfinishedCredit, ...] = ()  # entries that could not be read, for their allocations' checks
     # Proof files add/log are about to copy in (repository path -> the file
     # copied): a trial load checks a new entry before anything is written.

@@ -156,8 +156,20 @@ def add_description(root):
     path.write_text(path.read_text() + "description: |\n  Now with *notes*.\n")
 
 
+def clash_a_stem(root):
+    """Another folder's file of the same name: both entries' ids become their paths."""
+    source = next(p for p in credit_files(root)[17:] if "proof" not in p.read_text())
+    (root / "ledger/credits/2019").mkdir(parents=True, exist_ok=True)
+    text = source.read_text()
+    (root / "ledger/credits/2019" / source.name).write_text(text.replace("title: ", "title: Other ", 1))
+
+
+def unclash(root):
+    next((root / "ledger/credits/2019").glob("*.yaml")).unlink()
+
+
 EDITS = [edit_title, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
-         change_a_proof_file, remove_a_proof, gain_a_proof, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
+         change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 
 def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
@@ -329,7 +341,7 @@ def older_than_any_cycle(root):
     rewrite(path, with_line(path, "date:"), "date: 2001-01-01")
 
 
-CHECKED_EDITS = [copy_an_entry, unknown_source, into_the_future, remove_the_copy, unknown_certification,
+CHECKED_EDITS = [clash_a_stem, copy_an_entry, unclash, unknown_source, into_the_future, remove_the_copy, unknown_certification,
                  proof_no_longer_matches, same_explicit_id_twice, estimate_of_nothing, older_than_any_cycle,
                  edit_title, add_entry, delete_entry, switch_program, retitle_site]
 

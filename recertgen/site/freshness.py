@@ -41,7 +41,7 @@ def inputs_fingerprint(root: Path, ledger_folder: str, as_of: dt.date, theme: st
     as-of date. Equal fingerprints mean an identical site. A build passes
     the files as it found them before reading (`scanned`): a file changed
     while it ran then differs next time, and is not mistaken for built."""
-    files = list(scanned) or [(r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in scan(root, ledger_folder)]
+    files = [(r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in (scanned or scan(root, ledger_folder))]
     proofs = []
     base = str(root / ledger_folder / PROOF_DIR)
     for folder, _, names in sorted(os.walk(base)):
@@ -129,8 +129,7 @@ def up_to_date(root: Path, out: Path, as_of: dt.date | None, strict: bool = Fals
     manifest = read_manifest(manifest_file(root, settings.cache, out), out)
     if not manifest or (strict and manifest.get("warnings")):
         return False
-    scanned = tuple((r.rel, r.size, r.mtime_ns, r.ctime_ns) for r in refs) if refs is not None else ()
-    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=scanned):
+    if manifest.get("inputs") != inputs_fingerprint(root, settings.ledger, as_of, scanned=tuple(refs or ())):
         return False
     folder = str(out)
     return all(os.path.isfile(os.path.join(folder, path)) for path in manifest.get("keys", {}))
