@@ -59,6 +59,25 @@ def estimates(opp: Opportunity, report: Report, memo: dict | None = None, every_
     return tuple(sorted(result, key=lambda e: not e.listed))
 
 
+def held_signature(opportunities, report: Report) -> tuple:
+    """All that opportunity cards and pages show of the certifications
+    held: each one's id, name, unit and program, and what it makes of each
+    delivery method and duration the opportunities have (credits, days of
+    pace gained). Not its credits: they change with every entry logged,
+    while what an opportunity would add to them mostly does not (keys of
+    opportunity pages, see `site.pages`)."""
+    shapes: dict[tuple, Opportunity] = {}
+    for opp in opportunities:
+        shapes.setdefault((opp.delivery, opp.minutes), opp)
+    held = tuple((c.id, c.name, c.unit, c.rules.program.id if c.rules.program is not None else None) for c in report.certifications)
+    table = []
+    for cert in report.certifications:
+        for (delivery, minutes), opp in shapes.items():
+            credits = estimate(opp, cert.rules)
+            table.append((cert.id, delivery, minutes, credits, _days_gained(cert, credits, report.as_of)))
+    return held, tuple(table)
+
+
 def _days_gained(cert: CertReport, credits: Decimal | None, as_of: dt.date) -> int | None:
     c = cert.current
     if c is None or credits is None or not c.start <= as_of <= c.end:

@@ -168,7 +168,23 @@ def unclash(root):
     next((root / "ledger/credits/2019").glob("*.yaml")).unlink()
 
 
-EDITS = [edit_title, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
+def complete_a_cycle(root):
+    """A large entry in the current cycle: what an opportunity adds to the pace changes."""
+    cert = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))[0]
+    (root / "ledger/credits/2026/11").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/credits/2026/11/big.yaml").write_text(
+        f"title: A long programme\nprovider: Someone\ndate: 2026-11-02\nminutes: 9000\ncounts_toward: [{cert}]\n")
+
+
+def add_current_credit(root):
+    """Some opportunities' days of pace gained change (by rounding), on every opportunity's page."""
+    cert = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))[0]
+    (root / "ledger/credits/2026/11").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/credits/2026/11/small.yaml").write_text(
+        f"title: A short talk\nprovider: Someone\ndate: 2026-11-03\nminutes: 50\ncounts_toward: [{cert}]\n")
+
+
+EDITS = [edit_title, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
          change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 

@@ -101,7 +101,6 @@ def build_site(loaded: Loaded, out: Path, progress: Callable[[Iterable], Iterabl
             started.finish(staging)
         for rel, path in asset_files(root).items():
             staging.copy_if_changed(rel, path)
-        staging.wait()
         blocked = confirm() if confirm is not None else ()
     except RenderFailed as failed:
         _stop(early)
@@ -160,10 +159,10 @@ def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=No
     the keys and counts the manifest needs. The costly exports come first
     so that no core is left with one of them at the end."""
     workers = os.cpu_count() or 1
-    # serve's rebuilds (`carry`) render a few pages: forking workers off a process this size
-    # would cost more than they save (each write after a fork copies a page).
-    if (workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or data.carried is not None
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    # serve's rebuilds (`carry`) mostly render a few pages: forking workers off a process this
+    # size would then cost more than they save (each write after a fork copies a page).
+    few = data.carried is not None and _to_render(jobs, staging) < PARALLEL_MIN_RENDERS
+    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS or few or "fork" not in multiprocessing.get_all_start_methods():
         rendered = 0
         for job in (progress(jobs) if progress else jobs):
             rendered += _run_job(job, data, env, staging)
@@ -183,6 +182,15 @@ def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=No
     finally:
         _JOB = ()
     return rendered
+
+
+PARALLEL_MIN_RENDERS = 40
+
+
+def _to_render(jobs: list[Job], staging: Staging) -> int:
+    """How many pages will be rendered rather than kept (their keys are
+    known when serve worked them out at once)."""
+    return sum(1 for job in jobs if isinstance(job, Page) and (not isinstance(job.key, str) or staging.previous_keys.get(job.path) != job.key))
 
 
 class _Sized:
@@ -398,8 +406,8 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
 def _copy_proofs(data: Basis, staging: Staging) -> None:
     """Proof files, keyed by their status (`keys.proof_state`): ten
     thousand certificates are not read again to find them unchanged."""
-    if data.carried is not None:  # serve: linked on a thread while the pages are made (`Staging.wait`)
-        staging.place_in_background([(views.site_proof_path(rel, data.ledger), path, "stat:" + state)
+    if data.carried is not None:  # serve: without finding them again (`carry`)
+        staging.place_all([(views.site_proof_path(rel, data.ledger), path, "stat:" + state)
                                      for rel, path, state in data.carried.proof_files()])
         return
     for rel, path, state in _proof_files(data.ledger):

@@ -32,6 +32,7 @@ from ..exports.audit import RowMaker, csv_cells
 from ..gitinfo import recorded_at
 from ..keys import content_key, proof_state
 from ..model import CreditEntry
+from ..opportunities import held_signature
 from ..proofs import locate
 from . import addresses, catalog, entry_views
 
@@ -142,6 +143,7 @@ class Round:
         self.changed_keys: set[str] = set()  # entry ids whose entry key changed
         self.moved: set[str] | None = None  # entry ids whose address may have changed (None: any)
         self.index_changed: set[str] | None = None  # entry ids whose index entry may have changed (None: any)
+        self.held: tuple = ()  # `opportunities.held_signature` (`cards` first)
 
     # -- entries and their bases ---------------------------------------------------------
 
@@ -327,8 +329,8 @@ class Round:
         """`catalog.card` for each opportunity, kept while the opportunity
         and what it shows of the certifications held are the same."""
         old, new = self.old, self.new
-        held = held_signature(report)
-        new.held = held
+        held = held_signature(opportunities, report)
+        new.held = self.held = held
         reuse = held == old.held
         memo: dict = {}
         cards = []
@@ -503,8 +505,3 @@ def _shown(counted: list) -> list:
     """What pages show of an entry's counting toward one certification."""
     return [(c.credits, c.estimated, c.estimable, outside, c.category) for _, c, outside in counted]
 
-
-def held_signature(report) -> tuple:
-    """What opportunity cards and pages show of the certifications held."""
-    return tuple((c.id, c.name, c.unit, c.rules, c.current and (c.current.start, c.current.end, c.current.credited, c.current.required))
-                 for c in report.certifications)

@@ -17,6 +17,7 @@ from typing import Iterator
 from ..amounts import fmt
 from ..engine.compute import cycle_names
 from ..keys import digest, digest_lines
+from ..opportunities import held_signature
 from . import catalog, entry_views, views
 from .data import SiteData
 from .theme import own_templates_mention
@@ -178,8 +179,7 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     by_id = {c.id: c for c in cards}
     # An opportunity's page estimates every certification held, listed or not:
     # what each program makes of a duration, and where each one's pace stands.
-    held = digest([(c.id, c.name, c.unit, c.rules, c.current and (c.current.start, c.current.end, c.current.credited, c.current.required))
-                   for c in report.certifications])
+    held = data.carried.held if data.carried is not None else held_signature(data.opportunities, report)
     common = digest(common, held)
     memo: dict = {}  # estimates, shared by all the pages a process renders
     if data.urls.grouped_opportunities:
