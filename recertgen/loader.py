@@ -167,7 +167,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     if unfinished:
         credits = [r for r in credits if not isinstance(r, UnfinishedCredit)]
     if resident is not None and pending is None:
-        credits, delta = _resident_ids(resident, tuple(credits))
+        credits, delta = _resident_ids(resident, tuple(credits), parsed)
     else:
         credits, delta = tuple(_unique_entry_ids(credits)), None
     ledger = Ledger(
@@ -194,18 +194,23 @@ def _files_read(refs: list[FileRef]) -> int:
 _PARSED, _RENAMED, _IDS = "loader: parsed", "loader: renamed", "loader: ids"  # what a resident read keeps
 
 
-def _resident_ids(resident: dict, raw: tuple) -> tuple[tuple, Delta | None]:
+def _resident_ids(resident: dict, raw: tuple, parsed: dict) -> tuple[tuple, Delta | None]:
     """`_unique_entry_ids` for a resident reader, and what changed since its
     last read (`Delta`; None for the first). Unchanged files give the very
-    same entry objects, so identity tells what changed; the ids each file
-    derives are counted, so that without a clash (the usual case) only the
-    changed entries are looked at, not a hundred thousand."""
+    same entry objects, so the files read again say what changed (`parsed`:
+    `Reparsed`); the ids each file derives are counted, so that without a
+    clash (the usual case) only the changed entries are looked at, not a
+    hundred thousand."""
     kept = resident.pop(_IDS, None)  # taken out: a failure half way leaves nothing half updated
     if kept is None:
         counts, raw_delta, previous = _IdCounts(raw), None, None
     else:
-        previous_raw, counts, previous = kept
-        raw_delta = _identity_delta(previous_raw, raw)
+        previous_raw, counts, previous, previous_parsed = kept
+        since = getattr(parsed, "since", ())
+        if since and since[0] is previous_parsed:  # this read's files against the very read kept
+            raw_delta = _files_delta(previous_raw, since, parsed)
+        else:
+            raw_delta = _identity_delta(previous_raw, raw)
         counts.apply(raw_delta)
     if counts.clashing:
         renamed = resident.get(_RENAMED, {})
@@ -219,8 +224,21 @@ def _resident_ids(resident: dict, raw: tuple) -> tuple[tuple, Delta | None]:
         delta = raw_delta
     else:
         delta = _identity_delta(previous, credits)
-    resident[_IDS] = (raw, counts, credits)
+    resident[_IDS] = (raw, counts, credits, parsed)
     return credits, delta
+
+
+def _files_delta(previous_raw: tuple, since: tuple, parsed: dict) -> Delta:
+    """The entries of the files gone or read again, against those read
+    now: one saved file's, not a hundred thousand compared. (A file read
+    again may give the very same entries, from the parse cache: they are
+    neither added nor removed.)"""
+    before, gone, fresh = since
+    removed = [r for ref in gone if ref.kind == "credits" for r in before[ref.rel].records if not isinstance(r, UnfinishedCredit)]
+    added = [r for ref in fresh if ref.kind == "credits" for r in parsed[ref.rel].records if not isinstance(r, UnfinishedCredit)]
+    both = {id(r) for r in removed} & {id(r) for r in added}
+    return Delta(previous=previous_raw, added=tuple(r for r in added if id(r) not in both),
+                 removed=tuple(r for r in removed if id(r) not in both))
 
 
 def _identity_delta(previous: tuple, current: tuple) -> Delta:
@@ -317,7 +335,7 @@ def _nothing_read(root: Path, ledger_folder: str, refs: list[FileRef]) -> Proble
     """An error when the ledger folder holds things but none of the folders
     read there (`ledger: ledger/certifications` in the settings): the
     site would be empty and check clean, with every record lost."""
-    if not any(ref.kind == STRAY_KIND for ref in refs):
+    if STRAY_KIND not in map(operator.attrgetter("kind"), refs):
         return None
     folder = root / ledger_folder
     if any(os.path.lexists(folder / name) for name in READ_FOLDERS):
@@ -592,6 +610,13 @@ def _stray_message(ref: FileRef) -> str:
 _BY_FOLDER = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 
 
+class Reparsed(dict):
+    """`parse_files`' results in a resident process, with what changed
+    since the previous call: (its results, the refs gone, the refs new)."""
+
+    since: tuple = ()
+
+
 def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None = None, progress=None,
                 pending: Mapping[str, bytes] | None = None, previous: tuple | None = None) -> dict[str, Parsed]:
     """(`previous`: the refs and results of the last call in a resident
@@ -602,10 +627,12 @@ def parse_files(root: Path, refs: list[FileRef], cache=None, workers: int | None
     todo: list[FileRef] = []
     if previous is not None:  # found with sets and maps, not a loop over a hundred thousand refs
         before, now = dict(zip(map(id, previous[0]), previous[0])), dict(zip(map(id, refs), refs))
-        results = dict(previous[1])
-        for gone in before.keys() - now.keys():
-            del results[before[gone].rel]
+        results = Reparsed(previous[1])
+        gone = [before[number] for number in before.keys() - now.keys()]
+        for ref in gone:
+            del results[ref.rel]
         refs = [now[number] for number in now.keys() - before.keys()]
+        results.since = (previous[1], gone, refs)
     for ref in refs:
         if ref.size < 0:  # never cached: nothing of it was read
             results[ref.rel] = unreadable(str(root), ref) if ref.size == UNREADABLE else not_read(ref)

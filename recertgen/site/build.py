@@ -167,6 +167,7 @@ def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=No
         for job in (progress(jobs) if progress else jobs):
             rendered += _run_job(job, data, env, staging)
         return rendered
+    _compile_templates(env)
     global _JOB
     _JOB = (jobs, data, env, staging)
     rendered = 0
@@ -185,6 +186,17 @@ def run_jobs(jobs: list[Job], data: SiteData, env, staging: Staging, progress=No
 
 
 PARALLEL_MIN_RENDERS = 40
+
+
+def _compile_templates(env) -> None:
+    """Every template compiled here, before the workers fork: each would
+    compile them again, and `serve`, which renders its next pages itself,
+    would have none compiled."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        try:
+            env.get_template(name)
+        except Exception:  # said with its line where a page uses it
+            pass
 
 
 def _to_render(jobs: list[Job], staging: Staging) -> int:

@@ -44,6 +44,7 @@ class Kept:
     """One build's intermediate results, with what they were made from."""
 
     world: tuple = ()
+    credits: tuple | None = None  # the ledger's entries, as read
     by_id: dict = field(default_factory=dict)  # entry id -> entry
     proof_states: dict = field(default_factory=dict)  # proof as written -> keys.proof_state
     proof_of: dict = field(default_factory=dict)  # entry id -> its proof as written (entries with one)
@@ -152,12 +153,22 @@ class Round:
         proof file changed (git's dates are part of the world: when they
         change, nothing is carried over)."""
         old, new = self.old, self.new
-        by_id = {e.id: e for e in ledger.credits}
-        new.by_id = by_id
         previous = old.by_id
-        changed = {i for i, e in by_id.items() if previous.get(i) is not e}
-        gone = {i for i in previous if i not in by_id}
-        changed |= gone
+        delta = ledger.delta
+        new.credits = ledger.credits
+        if previous and delta is not None and delta.previous is old.credits:  # the read says what changed
+            by_id = dict(previous)
+            for entry in delta.removed:
+                if by_id.get(entry.id) is entry:
+                    del by_id[entry.id]
+            by_id.update((entry.id, entry) for entry in delta.added)
+            changed = {entry.id for entry in (*delta.removed, *delta.added)}
+        else:
+            by_id = {e.id: e for e in ledger.credits}
+            changed = {i for i, e in by_id.items() if previous.get(i) is not e}
+            changed.update(i for i in previous if i not in by_id)
+        gone = {i for i in changed if i not in by_id}
+        new.by_id = by_id
         self.changed = changed
         if previous:
             proof_of = dict(old.proof_of)
@@ -384,7 +395,12 @@ class Round:
         if not old.ascending:
             ascending = sorted(ledger.credits, key=addresses.entry_order)
         else:
-            ascending = [e for e in old.ascending if e.id not in self.changed]
+            ascending = list(old.ascending)
+            for entry_id in self.changed:
+                entry = old.by_id.get(entry_id)
+                if entry is not None and not _take_out(ascending, entry):
+                    new.ascending = sorted(ledger.credits, key=addresses.entry_order)
+                    return tuple(reversed(new.ascending))
             for entry_id in self.changed:
                 entry = new.by_id.get(entry_id)
                 if entry is not None:
@@ -490,6 +506,19 @@ class Round:
         ordered = sorted(keyed, key=lambda spot: made[spot][3])  # stable: rows of one place stay in counted order
         self.new.audit_lines[cert.id] = made
         return b"".join(made[spot][4] for spot in ordered)
+
+
+def _take_out(ascending: list, entry) -> bool:
+    """Removes `entry` from a list in `entry_order`, found where its order
+    puts it; False when it is not there."""
+    order = addresses.entry_order
+    spot = bisect.bisect_left(ascending, order(entry), key=order)
+    while spot < len(ascending) and order(ascending[spot]) == order(entry):
+        if ascending[spot] is entry:
+            del ascending[spot]
+            return True
+        spot += 1
+    return False
 
 
 def _stat_state(rel: str, path: str) -> str | None:
