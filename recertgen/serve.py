@@ -153,6 +153,14 @@ class Server:
         warnings = sum(1 for p in problems if not p.is_error)
         warned = f", {warnings} warnings" if warnings else ""
         self.echo(f"Rebuilt {result.pages} pages in {time.perf_counter() - start:.2f} s{warned}")
+        self._prepare_checks()
+
+    def _prepare_checks(self) -> None:
+        """What the checks make ready for the next rebuild (`recheck.Kept.prepare`):
+        once the site is swapped in, so that nobody waits for it."""
+        kept = self.caches.get("checks")
+        if kept is not None:
+            kept.prepare()
 
     def _scan(self) -> list[FileRef] | None:
         """The ledger's files: after a save, only the saved files are looked
@@ -202,13 +210,9 @@ class Server:
         nobody waits: the parse cache is saved (a 40 MB file at 100,000
         entries, not rewritten on every save of a file), and the cycles it
         left are collected (the command line turns the cyclic collector off,
-        see `cli`, so no rebuild is interrupted by a full collection), and
-        the checks make ready what the next rebuild would otherwise make
-        (`recheck.Kept.prepare`)."""
+        see `cli`, so no rebuild is interrupted by a full collection)."""
         save_resident(self.caches)
-        kept = self.caches.get("checks")
-        if kept is not None:
-            kept.prepare()
+        self._prepare_checks()
         gc.collect()
         self.untidy = False
         self._reconcile()

@@ -104,7 +104,6 @@ class Carry:
         for cert in data.report.certifications:
             if cert.id not in kept.audit_lines:
                 round_ = Round(self, Kept(), kept)
-                round_.new.bases = kept.bases
                 round_.audit_body(cert, data)
                 return True
         return False
