@@ -760,13 +760,15 @@ def _unique_entry_ids(entries: list[CreditEntry], renamed: dict | None = None, c
     time is the same object as last time, see `_delta`; it is replaced by
     this call's renamings; `clashing`: the ids that clash, when the caller
     knows them, see `_IdCounts`.)"""
-    explicit = {entry.id for entry in entries if entry.written("id")}
+    explicit: set[str] = set()
+    first_file: dict[str, str] = {}  # derived id -> the first file deriving it
+    shared: set[str] = set()  # derived ids that more than one file derives
+    for entry in entries:
+        if entry.written("id"):
+            explicit.add(entry.id)
+        elif clashing is None and first_file.setdefault(entry.id, entry.file) != entry.file:
+            shared.add(entry.id)
     if clashing is None:
-        first_file: dict[str, str] = {}  # derived id -> the first file deriving it
-        shared: set[str] = set()  # derived ids that more than one file derives
-        for entry in entries:
-            if not entry.written("id") and first_file.setdefault(entry.id, entry.file) != entry.file:
-                shared.add(entry.id)
         clashing = shared | (explicit & first_file.keys())
     kept = dict(renamed) if renamed is not None else None
     if renamed is not None:
