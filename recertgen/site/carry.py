@@ -341,14 +341,15 @@ class Round:
         old, new = self.old, self.new
         held = held_signature(opportunities, report)
         new.held = self.held = held
-        reuse = held == old.held
+        moved = _moved_certs(old.held, held)  # None: any
         memo: dict = {}
         cards = []
         kept = {}
         for opp in opportunities:
-            hit = old.cards.get(id(opp)) if reuse else None
+            hit = old.cards.get(id(opp)) if moved is not None else None
             url = urls.opportunity[opp.id]
-            if hit is not None and hit[0] is opp and hit[1].url == url:
+            if (hit is not None and hit[0] is opp and hit[1].url == url
+                    and not (moved and any(row.cert_id in moved for row in hit[1].estimates))):
                 made = hit[1]
             else:
                 made = catalog.card(opp, report, urls, memo)
@@ -505,6 +506,15 @@ class Round:
         ordered = sorted(keyed, key=lambda spot: made[spot][3])  # stable: rows of one place stay in counted order
         self.new.audit_lines[cert.id] = made
         return b"".join(made[spot][4] for spot in ordered)
+
+
+def _moved_certs(before, after) -> set | None:
+    """The certifications whose part of `held_signature` changed (what an
+    opportunity would add to them); None when the certifications held did."""
+    if not before or before[0] != after[0]:
+        return None
+    changed = {row[0] for row in set(before[1]) ^ set(after[1])}
+    return changed
 
 
 def _take_out(ascending: list, entry) -> bool:

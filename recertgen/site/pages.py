@@ -184,8 +184,12 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     memo: dict = {}  # estimates, shared by all the pages a process renders
     if data.urls.grouped_opportunities:
         for group in data.urls.opportunity_groups:
-            key = _keyed(data, group.path, (common, group.items, tuple(by_id[o.id] for o in group.items)), (),
-                         lambda g=group: digest(common, [(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
+            # What the page shows of its items, worked out apart from the rest: serve keeps it
+            # when only the certifications held changed, which every page shows.
+            shown = tuple(by_id[o.id] for o in group.items)
+            items = _kept(data, f"{group.path} items", (group.items, shown), (),
+                          lambda g=group: digest([(o.__reduce__()[1], by_id[o.id]) for o in g.items]))
+            key = _keyed(data, group.path, (common, items), (), lambda items=items: digest(common, items))
             yield Page(group.path, "opportunity_group.html", group.title, {
                 "opps": _Lazy(lambda g=group: [catalog.detail(o, ledger, report, by_id[o.id], memo) for o in g.items]),
             }, key)
