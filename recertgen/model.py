@@ -8,6 +8,7 @@ these values.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -394,6 +395,12 @@ class UnfinishedCredit:
     like any entry's, so every problem of the file is said at once."""
 
     allocations: tuple[Allocation, ...]
+
+
+def same_records(these: tuple, those: tuple) -> bool:
+    """The very same record objects: equal ones may sit on other lines
+    (positions are not compared), and what is said at a line must follow."""
+    return len(these) == len(those) and all(map(operator.is_, these, those))
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,6 +23,7 @@ import os
 from dataclasses import dataclass, field
 
 from . import validate as v
+from .model import same_records
 from .problems import Problem
 from .proofs import locate
 
@@ -118,7 +119,7 @@ def kept_records(ctx: v.Context, kept: Kept) -> list[Problem] | None:
         records.proofs[_key(entry)] = _proof_record(ctx, entry)
     cross = _cross_problems(ctx, kept, delta)
     records.clean = not cross
-    if ctx.ledger.opportunities != records.opportunities[0]:
+    if not same_records(ctx.ledger.opportunities, records.opportunities[0]):
         records.opportunities = (ctx.ledger.opportunities, list(v.check_opportunities(ctx)))
     kept.credits, kept.ledger = ctx.ledger.credits, ctx.ledger
     return _record_problems(ctx, records, cross)

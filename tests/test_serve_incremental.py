@@ -357,7 +357,18 @@ def older_than_any_cycle(root):
     rewrite(path, with_line(path, "date:"), "date: 2001-01-01")
 
 
-CHECKED_EDITS = [clash_a_stem, copy_an_entry, unclash, unknown_source, into_the_future, remove_the_copy, unknown_certification,
+def opportunity_for_nothing(root):
+    (root / "ledger/opportunities/extra.yaml").write_text(
+        "- id: extra-1\n  title: Extra\n  provider: P\n  minutes: 60\n  counts_toward: [nowhere]\n")
+
+
+def a_line_above_it(root):
+    """Nothing but the warning's line moves."""
+    path = root / "ledger/opportunities/extra.yaml"
+    path.write_text(path.read_text().replace("  counts_toward:", "  # a note\n  counts_toward:"))
+
+
+CHECKED_EDITS = [clash_a_stem, copy_an_entry, unclash, opportunity_for_nothing, a_line_above_it, unknown_source, into_the_future, remove_the_copy, unknown_certification,
                  proof_no_longer_matches, same_explicit_id_twice, estimate_of_nothing, older_than_any_cycle,
                  edit_title, add_entry, delete_entry, switch_program, retitle_site]
 

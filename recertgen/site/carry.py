@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 from ..exports.audit import RowMaker, csv_cells
 from ..gitinfo import recorded_at
 from ..keys import content_key, proof_state
-from ..model import CreditEntry
+from ..model import CreditEntry, same_records
 from ..opportunities import held_signature
 from ..proofs import locate
 from . import addresses, catalog, entry_views
@@ -323,7 +323,7 @@ class Round:
                         moved.add(entry.id)
             new.month_groups = groups
             self.moved = moved
-            if ledger.opportunities == old.opportunities:
+            if same_records(ledger.opportunities, old.opportunities):
                 opp_urls, opp_groups = old.urls.opportunity, old.urls.opportunity_groups
             else:
                 fresh = addresses.plan((), opportunities)

@@ -12,6 +12,7 @@ from ..api import Loaded
 from ..exports.audit import rows_key
 from ..gitinfo import head_commit, recorded_dates
 from ..keys import entry_bases
+from ..model import same_records
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
 
@@ -147,7 +148,7 @@ def _gather_carried(loaded: Loaded, base: Basis, carried: "Round") -> SiteData:
     """`gather` from what serve kept of its last build (`carry`)."""
     ledger, report = loaded.ledger, loaded.report
     bases = base.entry_bases  # first: it finds which entries changed
-    if ledger.opportunities == carried.old.opportunities:
+    if same_records(ledger.opportunities, carried.old.opportunities):
         opportunities = carried.old.sorted_opportunities
     else:
         opportunities = catalog.sorted_opportunities(ledger)
