@@ -188,7 +188,15 @@ EDITS = [edit_title, add_current_credit, complete_a_cycle, edit_minutes, move_to
          change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 
-def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
+@pytest.mark.parametrize("watched", [False, True], ids=["whole scans", "watcher"])
+def test_every_rebuild_equals_a_fresh_build(firm, tmp_path, watched, monkeypatch):
+    """Without a watcher each rebuild scans the ledger whole; with one, it
+    looks only at the files the watcher saw saved (serve's usual way)."""
+    from recertgen import serve
+
+    rescans = []
+    real_rescan = serve.rescan
+    monkeypatch.setattr(serve, "rescan", lambda *args: rescans.append(1) or real_rescan(*args))
     server = Server(firm, 0, AS_OF, echo=lambda line: None)
     try:
         server.rebuild()
@@ -196,8 +204,14 @@ def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
         assert files_of(server.out) == fresh(firm, tmp_path / "fresh-0")
         while server.carry.prepare():  # what serve makes ready once idle (its audit CSV lines)
             pass
+        if watched:
+            server.watch()
         for number, edit in enumerate(EDITS, 1):
+            server.changed.clear()
             edit(firm)
+            if watched:
+                wait_until(server.changed.is_set)
+                time.sleep(0.15)  # the save's last events (serve waits for a quiet moment too)
             server.rebuild()
             assert server.state.ok, (edit.__name__, server.state.problems)
             expected = fresh(firm, tmp_path / f"fresh-{number}")
@@ -205,6 +219,7 @@ def test_every_rebuild_equals_a_fresh_build(firm, tmp_path):
             assert sorted(got) == sorted(expected), edit.__name__
             differing = [rel for rel in expected if got[rel] != expected[rel]]
             assert not differing, (edit.__name__, differing[:5])
+        assert (len(rescans) > len(EDITS) // 2) if watched else not rescans, "the watcher's way was taken"
     finally:
         server.close()
 
