@@ -109,7 +109,7 @@ def change_a_proof_file(root):
 def proofed(root) -> tuple[Path, Path]:
     """An entry with a proof file, and the file."""
     for path in credit_files(root):
-        line = next((l for l in path.read_text().splitlines() if l.startswith("proof: ")), None)
+        line = next((l for l in path.read_text().splitlines() if l.startswith("proof: ") and "://" not in l), None)
         if line:
             return path, root / "ledger/proof" / line.split(": ", 1)[1]
     raise AssertionError("no entry with a proof")
@@ -184,7 +184,59 @@ def add_current_credit(root):
         f"title: A short talk\nprovider: Someone\ndate: 2026-11-03\nminutes: 50\ncounts_toward: [{cert}]\n")
 
 
-EDITS = [edit_title, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
+def a_list_file(root):
+    """One file, three entries: the entries' places in it are their ids."""
+    cert = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))[0]
+    (root / "ledger/credits/2025").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/credits/2025/talks.yaml").write_text("".join(
+        f"- title: Talk {n}\n  provider: Club\n  date: 2025-06-{10 + n}\n  minutes: 60\n  counts_toward: [{cert}]\n" for n in range(3)))
+
+
+def edit_the_list_s_second(root):
+    rewrite(root / "ledger/credits/2025/talks.yaml", "title: Talk 1", "title: Talk one")
+
+
+def drop_the_list_s_first(root):
+    path = root / "ledger/credits/2025/talks.yaml"
+    items = path.read_text().split("- title: ")[1:]
+    path.write_text("".join("- title: " + item for item in items[1:]))  # the others move up one place
+
+
+def move_a_file(root):
+    source = credit_files(root)[25]
+    (root / "ledger/credits/moved").mkdir(parents=True, exist_ok=True)
+    source.rename(root / "ledger/credits/moved" / source.name)
+
+
+def add_a_certification(root):
+    (root / "ledger/certifications/extra-cert.yaml").write_text("name: Extra\nprogram: isc2-cissp\ncertified: 2024-02-01\n")
+    path = credit_files(root)[26]
+    rewrite(path, "counts_toward: [", "counts_toward: [extra-cert, ")
+
+
+def remove_the_certification(root):
+    path = next(p for p in credit_files(root) if "extra-cert" in p.read_text())
+    rewrite(path, "counts_toward: [extra-cert, ", "counts_toward: [")
+    (root / "ledger/certifications/extra-cert.yaml").unlink()
+
+
+def add_an_opportunity(root):
+    (root / "ledger/opportunities/more.yaml").write_text(
+        "- id: more-1\n  title: More\n  provider: P\n  starts: 2026-12-01\n  minutes: 90\n  counts_toward: [isc2-cissp]\n")
+
+
+def remove_the_opportunity(root):
+    (root / "ledger/opportunities/more.yaml").unlink()
+
+
+def proof_becomes_a_url(root):
+    path, proof = proofed(root)
+    path.write_text("".join(l for l in path.read_text().splitlines(keepends=True) if not l.startswith("proof"))
+                    + "proof: https://example.org/certificate.pdf\n")
+
+
+EDITS = [edit_title, a_list_file, edit_the_list_s_second, drop_the_list_s_first, move_a_file, add_a_certification,
+         remove_the_certification, add_an_opportunity, remove_the_opportunity, proof_becomes_a_url, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
          change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 
