@@ -67,18 +67,22 @@ def with_line(path: Path, prefix: str) -> str:
     return next(line for line in path.read_text().splitlines() if line.startswith(prefix))
 
 
+def set_key(root: Path, number: int, key: str, value: str) -> None:
+    """The `number`th credit file's `key` set to `value`."""
+    path = credit_files(root)[number]
+    rewrite(path, with_line(path, f"{key}:"), f"{key}: {value}")
+
+
 def edit_title(root):
     rewrite(credit_files(root)[3], "title: ", "title: Edited ")
 
 
 def edit_minutes(root):
-    path = credit_files(root)[10]
-    rewrite(path, with_line(path, "minutes:"), "minutes: 777")
+    set_key(root, 10, "minutes", "777")
 
 
 def move_to_another_month(root):
-    path = credit_files(root)[20]
-    rewrite(path, with_line(path, "date:"), "date: 2021-03-09")
+    set_key(root, 20, "date", "2021-03-09")
 
 
 def add_entry(root):
@@ -94,8 +98,7 @@ def delete_entry(root):
 
 def change_allocation(root):
     certs = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))
-    path = credit_files(root)[40]
-    rewrite(path, with_line(path, "counts_toward:"), f"counts_toward: [{certs[0]}, {certs[1]}]")
+    set_key(root, 40, "counts_toward", f"[{certs[0]}, {certs[1]}]")
 
 
 def change_a_proof_file(root):
@@ -395,13 +398,11 @@ def unknown_source(root):
 
 
 def into_the_future(root):
-    path = credit_files(root)[9]
-    rewrite(path, with_line(path, "date:"), "date: 2027-02-01")
+    set_key(root, 9, "date", "2027-02-01")
 
 
 def unknown_certification(root):
-    path = credit_files(root)[11]
-    rewrite(path, with_line(path, "counts_toward:"), "counts_toward: [no-such-cert]")
+    set_key(root, 11, "counts_toward", "[no-such-cert]")
 
 
 def proof_no_longer_matches(root):
@@ -415,13 +416,11 @@ def same_explicit_id_twice(root):
 
 
 def estimate_of_nothing(root):
-    path = credit_files(root)[15]
-    rewrite(path, with_line(path, "minutes:"), "minutes: 1")
+    set_key(root, 15, "minutes", "1")
 
 
 def older_than_any_cycle(root):
-    path = credit_files(root)[16]
-    rewrite(path, with_line(path, "date:"), "date: 2001-01-01")
+    set_key(root, 16, "date", "2001-01-01")
 
 
 def opportunity_for_nothing(root):
