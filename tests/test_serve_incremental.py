@@ -225,7 +225,12 @@ def remove_the_certification(root):
 
 def add_an_opportunity(root):
     (root / "ledger/opportunities/more.yaml").write_text(
-        "- id: more-1\n  title: More\n  provider: P\n  starts: 2026-12-01\n  minutes: 90\n  counts_toward: [isc2-cissp]\n")
+        "- id: more-1\n  title: More\n  provider: P\n  starts: 2026-12-01\n  minutes: 50\n  counts_toward: [isc2-cissp]\n")
+
+
+def same_minutes_written_otherwise(root):
+    """Equal in value, shown as written (the entry to log it prints minutes)."""
+    rewrite(root / "ledger/opportunities/more.yaml", "minutes: 50", "minutes: 50.0")
 
 
 def remove_the_opportunity(root):
@@ -239,7 +244,7 @@ def proof_becomes_a_url(root):
 
 
 EDITS = [edit_title, a_list_file, edit_the_list_s_second, drop_the_list_s_first, move_a_file, add_a_certification,
-         remove_the_certification, add_an_opportunity, remove_the_opportunity, proof_becomes_a_url, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
+         remove_the_certification, add_an_opportunity, same_minutes_written_otherwise, remove_the_opportunity, proof_becomes_a_url, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
          change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 
