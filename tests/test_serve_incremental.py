@@ -24,6 +24,12 @@ from generate import generate  # noqa: E402
 AS_OF = dt.date(2026, 11, 15)
 
 
+def generated(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    generate(root, entries=160, opportunities=60, certifications=4)
+    return root
+
+
 @pytest.fixture
 def firm(tmp_path, monkeypatch):
     """A generated ledger laid out as a firm-scale one (grouped pages, split
@@ -36,9 +42,14 @@ def firm(tmp_path, monkeypatch):
     monkeypatch.setattr(pages, "AUDIT_IN_ONE_PAGE", 20)
     monkeypatch.setattr(pages, "AUDIT_ROWS_PER_PAGE", 15)
     monkeypatch.setattr(pages, "ENTRIES_ON_CERT_PAGE", 5)
-    root = tmp_path / "repo"
-    generate(root, entries=160, opportunities=60, certifications=4)
-    return root
+    return generated(tmp_path)
+
+
+@pytest.fixture(params=["firm layout", "small layout"])
+def laid_out(request, tmp_path):
+    """The same ledger laid out as a firm's, and as the small one it is (a
+    page per entry, one audit page)."""
+    return request.getfixturevalue("firm") if request.param == "firm layout" else generated(tmp_path)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -249,7 +260,7 @@ EDITS = [edit_title, a_list_file, edit_the_list_s_second, drop_the_list_s_first,
 
 
 @pytest.mark.parametrize("watched", [False, True], ids=["whole scans", "watcher"])
-def test_every_rebuild_equals_a_fresh_build(firm, tmp_path, watched, monkeypatch):
+def test_every_rebuild_equals_a_fresh_build(laid_out, tmp_path, watched, monkeypatch):
     """Without a watcher each rebuild scans the ledger whole; with one, it
     looks only at the files the watcher saw saved (serve's usual way)."""
     from recertgen import serve
@@ -257,24 +268,24 @@ def test_every_rebuild_equals_a_fresh_build(firm, tmp_path, watched, monkeypatch
     rescans = []
     real_rescan = serve.rescan
     monkeypatch.setattr(serve, "rescan", lambda *args: rescans.append(1) or real_rescan(*args))
-    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    server = Server(laid_out, 0, AS_OF, echo=lambda line: None)
     try:
         server.rebuild()
         assert server.state.ok
-        assert files_of(server.out) == fresh(firm, tmp_path / "fresh-0")
+        assert files_of(server.out) == fresh(laid_out, tmp_path / "fresh-0")
         while server.carry.prepare():  # what serve makes ready once idle (its audit CSV lines)
             pass
         if watched:
             server.watch()
         for number, edit in enumerate(EDITS, 1):
             server.changed.clear()
-            edit(firm)
+            edit(laid_out)
             if watched:
                 wait_until(server.changed.is_set)
                 time.sleep(0.15)  # the save's last events (serve waits for a quiet moment too)
             server.rebuild()
             assert server.state.ok, (edit.__name__, server.state.problems)
-            expected = fresh(firm, tmp_path / f"fresh-{number}")
+            expected = fresh(laid_out, tmp_path / f"fresh-{number}")
             got = files_of(server.out)
             assert sorted(got) == sorted(expected), edit.__name__
             differing = [rel for rel in expected if got[rel] != expected[rel]]
