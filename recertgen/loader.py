@@ -143,6 +143,9 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     parsed = parse_files(root, refs, cache, workers, progress, pending.files if pending is not None else None, previous)
     if cache is not None and resident is None:  # a resident cache is saved by its keeper
         cache.save()
+    since = getattr(parsed, "since", ())
+    if since:
+        parsed.since = ()  # used once, below: kept, it would hold every earlier read's results
     if resident is not None and pending is None:
         resident[_PARSED] = (refs, parsed)
         if cache is not None:
@@ -167,7 +170,7 @@ def read_ledger(root: Path, use_cache: bool = True, workers: int | None = None, 
     if unfinished:
         credits = [r for r in credits if not isinstance(r, UnfinishedCredit)]
     if resident is not None and pending is None:
-        credits, delta = _resident_ids(resident, tuple(credits), parsed)
+        credits, delta = _resident_ids(resident, tuple(credits), parsed, since)
     else:
         credits, delta = tuple(_unique_entry_ids(credits)), None
     ledger = Ledger(
@@ -194,11 +197,11 @@ def _files_read(refs: list[FileRef]) -> int:
 _PARSED, _RENAMED, _IDS = "loader: parsed", "loader: renamed", "loader: ids"  # what a resident read keeps
 
 
-def _resident_ids(resident: dict, raw: tuple, parsed: dict) -> tuple[tuple, Delta | None]:
+def _resident_ids(resident: dict, raw: tuple, parsed: dict, since: tuple) -> tuple[tuple, Delta | None]:
     """`_unique_entry_ids` for a resident reader, and what changed since its
     last read (`Delta`; None for the first). Unchanged files give the very
-    same entry objects, so the files read again say what changed (`parsed`:
-    `Reparsed`); the ids each file derives are counted, so that without a
+    same entry objects, so the files read again say what changed (`since`:
+    `Reparsed.since`); the ids each file derives are counted, so that without a
     clash (the usual case) only the changed entries are looked at, not a
     hundred thousand."""
     kept = resident.pop(_IDS, None)  # taken out: a failure half way leaves nothing half updated
@@ -206,7 +209,6 @@ def _resident_ids(resident: dict, raw: tuple, parsed: dict) -> tuple[tuple, Delt
         counts, raw_delta, previous = _IdCounts(raw), None, None
     else:
         previous_raw, counts, previous, previous_parsed = kept
-        since = getattr(parsed, "since", ())
         if since and since[0] is previous_parsed:  # this read's files against the very read kept
             raw_delta = _files_delta(previous_raw, since, parsed)
         else:

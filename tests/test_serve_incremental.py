@@ -471,3 +471,42 @@ def test_the_checks_serve_redoes_find_what_a_whole_check_finds(firm, monkeypatch
         loaded, complete = load_deferred(firm, AS_OF, resident=resident)
         expected = problem_texts(load(firm, AS_OF).problems)
         assert problem_texts(complete()) == expected, getattr(edit, "__name__", "first read")
+
+
+def test_serve_keeps_its_last_build_not_every_one(firm):
+    """What serve keeps refers to the build it came from: the builds before
+    it must go, or memory grows with every save."""
+    import gc
+    import weakref
+
+    server = Server(firm, 0, AS_OF, echo=lambda line: None)
+    try:
+        server.rebuild()
+        first = weakref.ref(server.carry.kept.data)
+        for number in range(3):
+            set_key(firm, 30 + number, "minutes", str(61 + number))
+            server.rebuild()
+            assert server.state.ok
+        gc.collect()
+        assert first() is None, "the first build's data is still held"
+    finally:
+        server.close()
+
+
+def test_a_resident_read_keeps_the_last_read_not_every_one(firm):
+    import gc
+    import weakref
+
+    from recertgen import loader
+    from recertgen.api import load_deferred
+
+    resident: dict = {}
+    load_deferred(firm, AS_OF, resident=resident)[1]()
+    set_key(firm, 30, "minutes", "61")
+    load_deferred(firm, AS_OF, resident=resident)[1]()
+    second = weakref.ref(resident[loader._PARSED][1])
+    for number in range(2):
+        set_key(firm, 31 + number, "minutes", str(62 + number))
+        load_deferred(firm, AS_OF, resident=resident)[1]()
+    gc.collect()
+    assert second() is None, "an earlier read's results are still held"

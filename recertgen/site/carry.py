@@ -92,6 +92,7 @@ class Carry:
         for cert_id, lines in round_.old.audit_lines.items():  # the certifications whose CSV was kept as it was
             round_.new.audit_lines.setdefault(cert_id, lines)
         self.kept = round_.new
+        round_.old = Kept()  # the data kept refers to its round: kept, the round would keep every build before
         self.saved = set()
 
     def prepare(self) -> bool:
