@@ -325,7 +325,13 @@ def _settle_carried_keys(data: SiteData) -> None:
     data.audit_keys, data.certificate_keys
     for number in range(len(credit_data_paths(data.ledger))):
         credit_data_key(data, number)
-    data.carried.token("search index", (tuple(data.opportunity_cards), data.ledger.opportunities), ())
+    _search_index_key(data)
+
+
+def _search_index_key(data: SiteData) -> str:
+    """serve's key of the search index: kept while the cards and
+    opportunities are the same."""
+    return data.carried.token("search index", (tuple(data.opportunity_cards), data.ledger.opportunities), ())
 
 
 def _write_credit_data(data: SiteData, staging: Staging, number: int) -> None:
@@ -382,12 +388,12 @@ def _previous_body(staging: Staging, rel: str, key: str, header: bytes) -> bytes
     if staging.previous_keys.get(rel) != key:
         return None
     try:
-        data = (staging.out / rel).read_bytes()
+        content = (staging.out / rel).read_bytes()
     except OSError:
         return None
-    if not data.startswith(header) or not staging.reuse_keyed(rel, key):
+    if not content.startswith(header) or not staging.reuse_keyed(rel, key):
         return None
-    return data[len(header):]
+    return content[len(header):]
 
 
 def _write_certificates(data: Basis, staging: Staging) -> None:
@@ -398,11 +404,8 @@ def _write_certificates(data: Basis, staging: Staging) -> None:
 
 
 def _write_search_index(data: SiteData, staging: Staging) -> None:
-    carried = data.carried
-    if carried is not None:  # serve keeps it while the cards are the same
-        key = carried.token("search index", (tuple(data.opportunity_cards), data.ledger.opportunities), ())
-        if staging.reuse_keyed("opportunities/search-index.js", key):
-            return
+    if data.carried is not None and staging.reuse_keyed("opportunities/search-index.js", _search_index_key(data)):
+        return  # serve keeps it while the cards are the same
     index = catalog.search_index_js(data.opportunity_cards, data.ledger, data.report.as_of)
     staging.write_if_changed("opportunities/search-index.js", index.encode("utf-8"))
 
@@ -418,14 +421,8 @@ def _write_summaries(data: SiteData, staging: Staging) -> None:
 def _copy_proofs(data: Basis, staging: Staging) -> None:
     """Proof files, keyed by their status (`keys.proof_state`): ten
     thousand certificates are not read again to find them unchanged."""
-    if data.carried is not None:  # serve: without finding them again (`carry`)
-        staging.place_all([(views.site_proof_path(rel, data.ledger), path, "stat:" + state)
-                                     for rel, path, state in data.carried.proof_files()])
-        return
-    for rel, path, state in _proof_files(data.ledger):
-        site_rel = views.site_proof_path(rel, data.ledger)
-        if not staging.reuse_keyed(site_rel, "stat:" + state):
-            staging.copy(site_rel, path)
+    found = data.carried.proof_files() if data.carried is not None else _proof_files(data.ledger)  # serve: not found again
+    staging.place_all([(views.site_proof_path(rel, data.ledger), path, "stat:" + state) for rel, path, state in found])
 
 
 def _proof_files(ledger):

@@ -144,7 +144,6 @@ class Round:
         self.changed_keys: set[str] = set()  # entry ids whose entry key changed
         self.moved: set[str] | None = None  # entry ids whose address may have changed (None: any)
         self.index_changed: set[str] | None = None  # entry ids whose index entry may have changed (None: any)
-        self.held: tuple = ()  # `opportunities.held_signature` (`cards` first)
 
     # -- entries and their bases ---------------------------------------------------------
 
@@ -341,7 +340,7 @@ class Round:
         and what it shows of the certifications held are the same."""
         old, new = self.old, self.new
         held = held_signature(opportunities, report)
-        new.held = self.held = held
+        new.held = held
         moved = _moved_certs(old.held, held)  # None: any
         memo: dict = {}
         cards = []

@@ -168,9 +168,9 @@ class Staging:
     def place_all(self, files: list[tuple[str, Path | str, str]]) -> None:
         """Many files at once — (rel, source, key) — each linked from the
         previous site when its key is the same, else copied from its
-        source: `reuse_keyed` and `copy` for ten thousand proof files,
-        without a call per file for each step. (On a thread, linking waits
-        for the interpreter lock every time it comes back from the system.)"""
+        source: ten thousand proof files without a call per file for each
+        step. (On a thread, linking waits for the interpreter lock every
+        time it comes back from the system.)"""
         previous, out = self.previous_keys, self._out
         for rel, source, key in files:
             self.keys[rel] = key
@@ -195,9 +195,6 @@ class Staging:
             same = False
         if not (same and self.reuse(rel)):
             self.write(rel, data)
-
-    def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
 
     def copy_if_changed(self, rel: str, source: Path) -> None:
         old = os.path.join(self._out, rel)

@@ -179,7 +179,7 @@ def opportunity_pages(data: SiteData, common: str) -> Iterator[Page]:
     by_id = {c.id: c for c in cards}
     # An opportunity's page estimates every certification held, listed or not:
     # what each program makes of a duration, and where each one's pace stands.
-    held = data.carried.held if data.carried is not None else held_signature(data.opportunities, report)
+    held = data.carried.new.held if data.carried is not None else held_signature(data.opportunities, report)
     common = digest(common, held)
     memo: dict = {}  # estimates, shared by all the pages a process renders
     if data.urls.grouped_opportunities:
