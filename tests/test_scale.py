@@ -580,7 +580,7 @@ def test_a_failing_early_export_fails_the_build_and_keeps_the_site(many, tmp_pat
     assert build_site(load(many.root, AS_OF), site).ok
     before = snapshot(site)
     monkeypatch.setattr(site_build, "EARLY_MIN_ENTRIES", 0)
-    monkeypatch.setattr(site_build, "csv_texts_by_cert", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
+    monkeypatch.setattr(site_build, "csv_bodies", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
     (many.root / "ledger/credits/2025/e03.yaml").write_text(entry(3).replace("Talk 3", "Talk three"))  # its CSV is stale
     result = build_site(load(many.root, AS_OF), site, parallel=True)
     assert not result.ok and "disk on fire" in result.problems[0].message

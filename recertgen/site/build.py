@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..api import Loaded
-from ..exports.audit import audit_rows, csv_text, csv_texts_by_cert
+from ..exports.audit import HEADER, audit_rows, csv_bodies
 from ..exports.badges import badge_svg
 from ..exports.calendar import deadlines_ics
 from ..exports.certificates import write_certificates_zip
@@ -349,7 +349,7 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
     others' rows are built and written. The whole file is kept when no
     certification's rows changed, and written without comparing otherwise
     (at firm scale it is 30 MB)."""
-    header = csv_text([]).encode("utf-8")
+    header = HEADER.encode("utf-8")
     bodies: dict[str, bytes] = {}
     stale = []
     for cert in data.report.certifications:
@@ -363,8 +363,7 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
         if data.carried is not None:  # serve: rows that say what they said keep their lines
             fresh = {cert.id: header + data.carried.audit_body(cert, data) for cert in stale}
         else:
-            _, texts = csv_texts_by_cert(audit_rows(data.ledger, data.report, data.recorded, stale))
-            fresh = {cert_id: text.encode("utf-8") for cert_id, text in texts.items()}
+            fresh = {cert_id: header + body.encode("utf-8") for cert_id, body in csv_bodies(data.ledger, data.report, data.recorded, stale).items()}
         for cert in stale:
             text = fresh.get(cert.id, header)
             rel = f"certifications/{cert.id}/audit.csv"

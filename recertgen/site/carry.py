@@ -21,14 +21,12 @@ commit, the theme, the set of certifications — nothing is carried over.
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import itertools
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..exports.audit import RowMaker, csv_cells
+from ..exports.audit import RowMaker
 from ..gitinfo import recorded_at
 from ..keys import content_key, proof_state
 from ..model import CreditEntry, same_records
@@ -469,7 +467,7 @@ class Round:
 
     def audit_body(self, cert, data) -> bytes:
         """A certification's audit CSV without its header, as
-        `exports.audit.csv_texts_by_cert` writes it: a row that says what
+        `exports.audit.csv_bodies` writes it: a row that says what
         it said last time (same entry, allocation, base, credits, category
         and cycle) keeps its line, the others are made (`RowMaker`)."""
         kept = self.old.audit_lines.get(cert.id, {})
@@ -490,19 +488,9 @@ class Round:
             else:
                 missing.append((spot, c, signature, start, end))
             keyed.append(spot)
-        if missing:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-            ends, places = [], []
-            for _, c, _, start, end in missing:
-                place, row = maker.row(cert, c, start, end)
-                writer.writerow(csv_cells(row))
-                ends.append(buffer.tell())
-                places.append(place)
-            text, begin = buffer.getvalue(), 0
-            for (spot, c, signature, _, _), place, finish in zip(missing, places, ends):
-                made[spot] = (c.entry, c.allocation, signature, place, text[begin:finish].encode("utf-8"))
-                begin = finish
+        for spot, c, signature, start, end in missing:
+            place, line = maker.line(cert, c, start, end)
+            made[spot] = (c.entry, c.allocation, signature, place, line.encode("utf-8"))
         ordered = sorted(keyed, key=lambda spot: made[spot][3])  # stable: rows of one place stay in counted order
         self.new.audit_lines[cert.id] = made
         return b"".join(made[spot][4] for spot in ordered)
