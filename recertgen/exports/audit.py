@@ -237,8 +237,7 @@ def csv_cell(value: str) -> str:
     RFC 4180 needs it (a comma, a quote or a line break), as the csv
     module's minimal quoting does. One function for every audit CSV: the
     site's, the per-certification ones and `export`'s."""
-    if value[:1] in _FORMULA_CHARS:
-        value = "'" + value
+    value = neutralise(value)
     if _NEEDS_QUOTES(value) is None:
         return value
     return '"' + value.replace('"', '""') + '"'

@@ -363,7 +363,8 @@ def _write_audit_csvs(data: Basis, staging: Staging) -> None:
         if data.carried is not None:  # serve: rows that say what they said keep their lines
             fresh = {cert.id: header + data.carried.audit_body(cert, data) for cert in stale}
         else:
-            fresh = {cert_id: header + body.encode("utf-8") for cert_id, body in csv_bodies(data.ledger, data.report, data.recorded, stale).items()}
+            made = csv_bodies(data.ledger, data.report, data.recorded, stale)
+            fresh = {cert_id: header + body.encode("utf-8") for cert_id, body in made.items()}
         for cert in stale:
             text = fresh.get(cert.id, header)
             rel = f"certifications/{cert.id}/audit.csv"
