@@ -87,3 +87,21 @@ def cli():
                 gc.enable()
 
     return run
+
+
+
+@pytest.fixture
+def lay_out_as_firm(monkeypatch):
+    """Lowers the site's size thresholds so a small ledger is laid out as a
+    firm-scale one: grouped entry pages, a split audit report, credits data
+    files (each test picks values that make its ledger cross them)."""
+    from recertgen.site import addresses, pages
+
+    def lower(group_above, per_page, in_page, listed, per_data_file, audit_in_one_page, audit_rows, on_cert_page):
+        for module, name, value in ((addresses, "GROUP_ABOVE", group_above), (addresses, "PER_PAGE", per_page),
+                                    (pages, "IN_PAGE_CREDITS", in_page), (pages, "LISTED_CREDITS", listed),
+                                    (pages, "CREDITS_PER_DATA_FILE", per_data_file), (pages, "AUDIT_IN_ONE_PAGE", audit_in_one_page),
+                                    (pages, "AUDIT_ROWS_PER_PAGE", audit_rows), (pages, "ENTRIES_ON_CERT_PAGE", on_cert_page)):
+            monkeypatch.setattr(module, name, value)
+
+    return lower

@@ -14,7 +14,6 @@ import pytest
 
 from recertgen import forked, loader, parsecache
 from recertgen.api import load
-from recertgen.site import addresses, pages
 from recertgen.site.build import build_site
 from recertgen.site.freshness import up_to_date
 
@@ -383,16 +382,10 @@ def test_other_as_of_date_is_not_up_to_date(many, cli):
 # -- grouped layout at scale ---------------------------------------------------------------
 
 @pytest.fixture
-def firm_layout(monkeypatch):
+def firm_layout(lay_out_as_firm):
     """Thresholds lowered so a small ledger is laid out as a large one."""
-    monkeypatch.setattr(addresses, "GROUP_ABOVE", 5)
-    monkeypatch.setattr(addresses, "PER_PAGE", 2)
-    monkeypatch.setattr(pages, "IN_PAGE_CREDITS", 5)
-    monkeypatch.setattr(pages, "LISTED_CREDITS", 4)
-    monkeypatch.setattr(pages, "CREDITS_PER_DATA_FILE", 5)
-    monkeypatch.setattr(pages, "AUDIT_IN_ONE_PAGE", 5)
-    monkeypatch.setattr(pages, "AUDIT_ROWS_PER_PAGE", 5)
-    monkeypatch.setattr(pages, "ENTRIES_ON_CERT_PAGE", 3)
+    lay_out_as_firm(group_above=5, per_page=2, in_page=5, listed=4, per_data_file=5,
+                    audit_in_one_page=5, audit_rows=5, on_cert_page=3)
 
 
 def test_grouped_layout_links_resolve(many, tmp_path, firm_layout):

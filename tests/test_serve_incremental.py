@@ -15,7 +15,6 @@ import pytest
 
 from recertgen.api import load
 from recertgen.serve import Server
-from recertgen.site import addresses, pages
 from recertgen.site.build import build_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -31,17 +30,11 @@ def generated(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def firm(tmp_path, monkeypatch):
+def firm(tmp_path, lay_out_as_firm):
     """A generated ledger laid out as a firm-scale one (grouped pages, split
     audit report, credits data files) by lowering the thresholds."""
-    monkeypatch.setattr(addresses, "GROUP_ABOVE", 20)
-    monkeypatch.setattr(addresses, "PER_PAGE", 6)
-    monkeypatch.setattr(pages, "IN_PAGE_CREDITS", 20)
-    monkeypatch.setattr(pages, "LISTED_CREDITS", 8)
-    monkeypatch.setattr(pages, "CREDITS_PER_DATA_FILE", 40)
-    monkeypatch.setattr(pages, "AUDIT_IN_ONE_PAGE", 20)
-    monkeypatch.setattr(pages, "AUDIT_ROWS_PER_PAGE", 15)
-    monkeypatch.setattr(pages, "ENTRIES_ON_CERT_PAGE", 5)
+    lay_out_as_firm(group_above=20, per_page=6, in_page=20, listed=8, per_data_file=40,
+                    audit_in_one_page=20, audit_rows=15, on_cert_page=5)
     return generated(tmp_path)
 
 
