@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .install_source import InstallSource, install_source
 from .schema import KINDS, schema_json
 
 SCHEMA_DIR = ".recertgen/schemas"
@@ -35,7 +36,8 @@ def modeline(kind: str, depth: int) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{kind}.schema.json\n"
 
 
-def files(today: dt.date) -> dict[str, str]:
+def files(today: dt.date, install: InstallSource | None = None) -> dict[str, str]:
+    install = install if install is not None else install_source()
     certified = today.replace(day=1) - dt.timedelta(days=400)
     done = today - dt.timedelta(days=20)
     year = done.year
@@ -93,7 +95,7 @@ description: |
 # My continuing-education ledger
 
 Credits, certifications and CE opportunities as YAML, checked and turned
-into a report site by [recertgen](https://pypi.org/project/recertgen/).
+into a report site by recertgen.
 
 - `recertgen check` validates every file (also run by the pre-commit hook).
 - `recertgen status` shows where each certification stands.
@@ -131,7 +133,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install recertgen   # or from where you install it: a git URL, a wheel; pin a version
+      - run: pip install INSTALL
       - run: recertgen check --format github
       - run: recertgen build
       - uses: actions/upload-pages-artifact@v3   # the site, proofs included: see the README before publishing
@@ -147,7 +149,7 @@ jobs:
     steps:
       - id: deployment
         uses: actions/deploy-pages@v4
-""",
+""".replace("INSTALL", _install_line(install)),
         ".pre-commit-config.yaml": """\
 # `pre-commit install` once; then every commit runs `recertgen check`.
 repos:
@@ -171,6 +173,15 @@ repos:
         }, indent=2) + "\n",
         **{f"{SCHEMA_DIR}/{kind}.schema.json": schema_json(kind) for kind in KINDS},
     }
+
+
+def _install_line(install: InstallSource) -> str:
+    """The workflow's `pip install` argument: the recertgen that made the
+    repository, with a comment saying what to change when CI cannot fetch it."""
+    if install.reachable:
+        return f"{install.requirement}   # the recertgen that made this repository: change it to upgrade"
+    return (f"{install.requirement}   # recertgen was installed from a local folder when this was written: "
+            "put a git URL or a wheel CI can fetch here")
 
 
 def init(target: Path, today: dt.date) -> InitResult:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -82,6 +84,54 @@ def test_ci_workflow_and_pre_commit_config_are_valid_yaml(tmp_path, cli):
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in workflow["jobs"]["deploy"]["steps"])
     hooks = yaml.safe_load((tmp_path / "x/.pre-commit-config.yaml").read_text())
     assert hooks["repos"][0]["hooks"][0]["entry"] == "recertgen check"
+
+
+def _git(folder, *args):
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+
+
+def _clone_with_commit(folder: Path, origin: str | None, pushed: bool) -> str:
+    folder.mkdir()
+    _git(folder, "init", "-q", "-b", "main")
+    (folder / "f").write_text("x")
+    _git(folder, "add", "f")
+    _git(folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x")
+    if origin:
+        _git(folder, "remote", "add", "origin", origin)
+    if pushed:  # as a fetch or push leaves it, without the network
+        _git(folder, "update-ref", "refs/remotes/origin/main", "HEAD")
+    return subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_the_ci_workflow_installs_the_recertgen_that_made_the_repository(tmp_path):
+    """recertgen is not on PyPI: `pip install recertgen` would fail on the
+    first push. The workflow names where this recertgen came from (pip's
+    PEP 610 record), pinned; what CI cannot fetch is said in a comment."""
+    from recertgen.install_source import install_source
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    from_git = install_source({"url": "https://github.com/example/recertgen.git", "vcs_info": {"vcs": "git", "commit_id": commit}})
+    assert from_git.reachable and from_git.requirement == f'"recertgen @ git+https://github.com/example/recertgen.git@{commit}"'
+    wheel = "https://example.org/dist/recertgen-0.1.0-py3-none-any.whl"
+    assert install_source({"url": wheel, "archive_info": {}}).requirement == f'"recertgen @ {wheel}"'
+    assert install_source(None, version="1.2.3").requirement == "recertgen==1.2.3"  # from an index
+    local = install_source({"url": f"file://{tmp_path}", "dir_info": {"editable": True}}, version="1.2.3")
+    assert not local.reachable and local.requirement == "recertgen==1.2.3"
+
+    pushed_commit = _clone_with_commit(tmp_path / "pushed", "git@github.com:example/recertgen.git", pushed=True)
+    pushed = install_source({"url": f"file://{tmp_path / 'pushed'}", "dir_info": {"editable": True}})
+    assert pushed.reachable and pushed.requirement == f'"recertgen @ git+ssh://git@github.com/example/recertgen.git@{pushed_commit}"'
+    _clone_with_commit(tmp_path / "unpushed", "https://github.com/example/recertgen.git", pushed=False)
+    assert not install_source({"url": f"file://{tmp_path / 'unpushed'}", "dir_info": {}}).reachable
+
+    from recertgen.init import files
+
+    for source in (from_git, local):
+        workflow_text = files(dt.date(2026, 11, 15), source)[".github/workflows/recertgen.yml"]
+        steps = [step.get("run", "") for step in yaml.safe_load(workflow_text)["jobs"]["build"]["steps"]]
+        assert f"pip install {source.requirement}" in steps
+        line = next(line for line in workflow_text.splitlines() if "pip install" in line)
+        assert ("git URL or a wheel" in line) == (not source.reachable)
 
 
 def test_this_repository_offers_a_pre_commit_hook():
