@@ -307,9 +307,13 @@ def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path
         names = archive.namelist()
         manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
         assert names[0] == "manifest.csv"
-        assert sorted(m["file"] for m in manifest) == sorted(names[1:])
-        for m in manifest:
-            assert hashlib.sha256(archive.read(m["file"])).hexdigest() == m["sha256"]
+        files = [m for m in manifest if m["file"]]
+        assert sorted(m["file"] for m in files) == sorted(names[1:])
+        for m in files:
+            assert hashlib.sha256(archive.read(m["file"])).hexdigest() == m["sha256"] and m["link"] == ""
+        # a proof that is a link has no file to archive: the manifest still lists it
+        assert [(m["certification"], m["entry"], m["link"]) for m in manifest if not m["file"]] == [
+            ("cissp", "reading", "https://example.org/notes")]
         assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
     assert sorted(names[1:]) == [
         "cisa/2024-01-01_2026-12-31/2025-03-14_talk.pdf",
@@ -319,6 +323,19 @@ def test_zip_is_byte_identical_and_its_manifest_matches(two_certs, cli, tmp_path
     exported = cli("export", "certificates", two_certs.root, "-o", tmp_path / "all.zip", "--as-of", "2026-11-15")
     assert exported.exit_code == 0
     assert (tmp_path / "all.zip").read_bytes() == (one / "certificates.zip").read_bytes(), "the site's ZIP is the export's"
+
+
+def test_a_changed_proof_link_reaches_the_zip_of_the_next_build(two_certs, cli, tmp_path):
+    """The ZIP is kept while its rows are the same: a link's rows are among them."""
+    def links(site):
+        with zipfile.ZipFile(site / "certificates.zip") as archive:
+            return [m["link"] for m in csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))) if m["link"]]
+
+    site = build(cli, two_certs, tmp_path / "site")
+    assert links(site) == ["https://example.org/notes"]
+    reading = two_certs.root / "ledger/credits/2026/reading.yaml"
+    reading.write_text(reading.read_text().replace("https://example.org/notes", "https://example.org/notes-2"))
+    assert links(build(cli, two_certs, tmp_path / "site")) == ["https://example.org/notes-2"]
 
 
 def test_export_certificates_for_one_certification(two_certs, cli, tmp_path):

@@ -85,20 +85,20 @@ def documentation_debt(activity: dt.date, recorded_at: str) -> int | None:
 
 
 def audit_rows(ledger: Ledger, report: Report, recorded: dict[str, str], certs: list[CertReport] | None = None,
-               proof_files_only: bool = False) -> list[AuditRow]:
+               proofs_only: bool = False) -> list[AuditRow]:
     """The rows of every certification, or of `certs` only; with
-    `proof_files_only`, only the rows whose proof is a file (what the
-    certificates ZIP holds: a tenth of the rows, in the same order)."""
+    `proofs_only`, only the rows whose proof is a file or a link (what the
+    certificates ZIP holds or lists: a tenth of the rows, in the same order)."""
     maker = RowMaker(ledger, report, recorded)
     keyed: list[tuple[tuple, AuditRow]] = []
     for cert in (report.certifications if certs is None else certs):
         cycle_of: dict[dt.date, object] = {}  # many entries share a day (`_row_cycle`)
         for c in cert.counted:
-            if proof_files_only and not c.entry.proof:
+            if proofs_only and not c.entry.proof:
                 continue
             start, end = maker.bounds(cert, c, cycle_of)
             key, row = maker.row(cert, c, start, end)
-            if proof_files_only and row.proof_path is None:
+            if proofs_only and row.proof_path is None and not row.proof.startswith("https://"):
                 continue
             keyed.append((key, row))
     keyed.sort(key=itemgetter(0))
@@ -192,10 +192,10 @@ def _row_cycle(cert: CertReport, day: dt.date, as_of: dt.date):
     return (begun or holding)[-1]
 
 
-def rows_key(cert: CertReport, ledger: Ledger, bases: dict[str, str], proof_files_only: bool = False) -> str:
+def rows_key(cert: CertReport, ledger: Ledger, bases: dict[str, str], proofs_only: bool = False) -> str:
     """A digest of what a certification's audit rows say: all of them (its
-    audit CSV), or with `proof_files_only` those whose proof is a file (its
-    part of the certificates ZIP, a tenth of the rows). Equal digests mean
+    audit CSV), or with `proofs_only` those whose proof is a file or a link
+    (its part of the certificates ZIP, a tenth of the rows). Equal digests mean
     equal files, so an unchanged certification's files are reused instead
     of written again. `bases`: `keys.entry_bases`, which hold all a row
     shows of its entry (its proof by repository path, never the absolute
@@ -204,10 +204,16 @@ def rows_key(cert: CertReport, ledger: Ledger, bases: dict[str, str], proof_file
     rows = []
     for c in cert.counted:
         entry = c.entry
-        if proof_files_only and (not entry.proof or locate(ledger, entry.proof).path is None):
+        if proofs_only and (not entry.proof or _unlisted(locate(ledger, entry.proof))):
             continue
         rows.append(f"{bases[entry.id]}\t{c.credits} {c.category!r}")
     return digest_lines((cert.id, cert.unit, cycles), rows)
+
+
+def _unlisted(location) -> bool:
+    """A proof the certificates ZIP neither holds nor lists (one that is
+    not found or not allowed)."""
+    return location.path is None and location.url is None
 
 
 def _proof(ledger: Ledger, entry, digests) -> tuple[str, Path | None, str]:

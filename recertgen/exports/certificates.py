@@ -1,6 +1,9 @@
 """`certificates.zip`: the proof files, organised by certification and cycle,
 with a manifest, byte-identical across builds (fixed timestamps, sorted
-members, fixed permissions)."""
+members, fixed permissions). A proof that is a link (an issuer's
+verification page) has no file to put in the archive; the manifest lists
+it with its `link`, so an auditor reading the archive alone still sees
+every entry that has a proof."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from .audit import AuditRow, neutralise
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("certification", "cycle_start", "cycle_end", "entry", "date", "title", "file", "sha256", "credits")
+MANIFEST_COLUMNS = ("certification", "cycle_start", "cycle_end", "entry", "date", "title", "file", "sha256", "credits", "link")
 
 
 def member_name(row: AuditRow) -> str:
@@ -26,16 +29,24 @@ def member_name(row: AuditRow) -> str:
     return f"{row.cert_id}/{cycle}/{stem}{suffix}"
 
 
+def is_link(row: AuditRow) -> bool:
+    """Whether the row's proof is a link rather than a file (`proofs.locate`
+    resolves links to https:// addresses only)."""
+    return row.proof_path is None and row.proof.startswith("https://")
+
+
 def write_certificates_zip(rows: list[AuditRow], target: Path | BinaryIO) -> int:
     """Write the ZIP; returns the number of proof files in it."""
     members = sorted(((member_name(r), r) for r in rows if r.proof_path is not None), key=lambda m: m[0])
+    links = sorted(((member_name(r), r) for r in rows if is_link(r)), key=lambda m: m[0])
     manifest = io.StringIO()
     writer = csv.writer(manifest, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
-    for name, r in members:
+    for name, r in sorted([*members, *links], key=lambda m: m[0]):
+        linked = is_link(r)
         writer.writerow([neutralise(v) for v in (
             r.cert_id, str(r.cycle_start or ""), str(r.cycle_end or ""), r.entry.id, r.entry.date.isoformat(),
-            r.entry.title, name, r.proof_sha256, fmt(r.counted.credits),
+            r.entry.title, "" if linked else name, r.proof_sha256, fmt(r.counted.credits), r.proof if linked else "",
         )])
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_info(MANIFEST), manifest.getvalue().encode("utf-8"))

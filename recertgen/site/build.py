@@ -399,7 +399,7 @@ def _previous_body(staging: Staging, rel: str, key: str, header: bytes) -> bytes
 def _write_certificates(data: Basis, staging: Staging) -> None:
     zip_key = _export_key(data, "zip", sorted(data.certificate_keys.items()))
     if not staging.reuse_keyed("certificates.zip", zip_key):
-        write_certificates_zip(audit_rows(data.ledger, data.report, data.recorded, proof_files_only=True),
+        write_certificates_zip(audit_rows(data.ledger, data.report, data.recorded, proofs_only=True),
                                staging.path("certificates.zip"))
 
 

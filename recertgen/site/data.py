@@ -41,12 +41,12 @@ class Basis:
         """Per certification, the digest of its rows with a proof file."""
         return self._cert_keys("certificates", True)
 
-    def _cert_keys(self, what: str, proof_files_only: bool) -> dict[str, str]:
+    def _cert_keys(self, what: str, proofs_only: bool) -> dict[str, str]:
         bases, carried = self.entry_bases, self.carried
         keys = {}
         for cert in self.report.certifications:
             def make(cert=cert):
-                return rows_key(cert, self.ledger, bases, proof_files_only)
+                return rows_key(cert, self.ledger, bases, proofs_only)
             keys[cert.id] = make() if carried is None else carried.key(
                 f"{what} {cert.id}", (cert,), carried.cert_entries(cert.id), make, bases=True)
         return keys
