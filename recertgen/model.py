@@ -367,6 +367,9 @@ class Program:
     delivery_limits: tuple[tuple[str, Decimal], ...] = ()
     annual_delivery_limits: tuple[tuple[str, Decimal], ...] = ()
     once_per_cycle: bool = False  # Cisco: the same course (title and provider) counts once per cycle
+    # Cisco: an activity's credits count toward one certification among the
+    # programs that name the same pool ("cannot be reused for another track or level").
+    one_certification_among: str | None = None
     # Texas: a reporting period every year, each looking back over the cycle's
     # length (a rolling window) instead of consecutive cycles; `phase_in`
     # holds what the first licence years require (0: nothing yet).

@@ -257,6 +257,8 @@ def program_schema() -> dict:
             "categories": {"type": "array", "items": {"type": "string"}},
             "since": _date("only out of cycles that end on or after this day (when the rule began)")}},
         "once_per_cycle": {"type": "boolean", "description": "the same activity (title and provider) counts once per cycle"},
+        "one_certification_among": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                                    "description": "an activity counts toward one certification among the programs naming this same pool"},
         "reviewed": _date("when the rules were last checked"),
         "sources": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["url"]}]}},
         "confidence": {"type": "object", "additionalProperties": {"enum": ["O", "Om", "S", "U", "confirmed", "verify", "unconfirmed"]}},

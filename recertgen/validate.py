@@ -113,6 +113,7 @@ def entry_allocations(ctx: Context, entry) -> Iterable[Problem]:
         yield from _claim(entry, allocation, rules)
     if len(entry.allocations) > 1:
         yield from _one_certification(entry, certs)
+        yield from _one_certification_among(entry, certs)
 
 
 def unfinished_allocations(ctx: Context) -> Iterable[Problem]:
@@ -139,6 +140,26 @@ def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
         if others:
             yield error(allocation.source, f"{allocation.category} credits count toward one {rules.program.name} certification only; "
                                            f"this activity also counts toward {', '.join(others)}")
+
+
+def _one_certification_among(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
+    """Cisco: credits cannot be reused for another track or level. A
+    warning, not an error: recertifying the highest-level certification
+    recertifies those at its level and below, so counting an activity
+    toward a lower one as well changes no renewal — but it is not how
+    Cisco counts, and two tracks at one level each need their own."""
+    first_in_pool: dict[str, str] = {}
+    for allocation in entry.allocations:
+        rules = certs.get(allocation.cert_id)
+        program = rules.program if rules is not None else None
+        pool = program.one_certification_among if program is not None else None
+        if pool is None:
+            continue
+        first = first_in_pool.setdefault(pool, allocation.cert_id)
+        if first != allocation.cert_id:
+            yield warning(allocation.source, f"{program.body} credits cannot be reused for another track or level: this activity "
+                                             f"already counts toward {first}; count it toward one of them (recertifying the "
+                                             f"highest-level certification recertifies those at its level and below)")
 
 
 def _category(entry, allocation, rules: CertRules) -> Iterable[Problem]:

@@ -501,6 +501,22 @@ def test_cisco_counts_a_course_once_per_cycle_and_at_most_64(ledger):
     assert [p for p in ledger.problems(dt.date(2027, 7, 1)) if "error" in p] == []
 
 
+def test_cisco_credits_are_not_reused_for_another_track_or_level(ledger):
+    """RULES §7: "credits cannot be reused for another track/level" — one
+    activity toward two Cisco certifications is warned at the second; a
+    Cisco and a non-Cisco certification may share it."""
+    ledger.cert("ccnp-ent", "name: CCNP Enterprise\nprogram: cisco-professional\ncertified: 2024-03-15\n")
+    ledger.cert("ccnp-sec", "name: CCNP Security\nprogram: cisco-professional\ncertified: 2024-03-15\n")
+    ledger.cert("ccna", "name: CCNA\nprogram: cisco-associate\ncertified: 2023-03-15\n")
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2024-03-15\n")
+    ledger.credit("tracks", "title: SD-WAN\nprovider: Cisco\ndate: 2025-05-01\ncounts_toward: {ccnp-ent: 16, ccnp-sec: 16}\n")
+    ledger.credit("levels", "title: SASE\nprovider: Cisco\ndate: 2025-06-01\ncounts_toward: {ccna: 8, ccnp-ent: 8}\n")
+    ledger.credit("shared", "title: Zero trust\nprovider: Cisco\ndate: 2025-07-01\nhours: 8\ncounts_toward: {ccnp-sec: 8, cissp: 8}\n")
+    reused = [p for p in ledger.problems(dt.date(2025, 8, 1)) if "cannot be reused" in p]
+    assert [p.split(": warning: ")[0] for p in reused] == ["ledger/credits/levels.yaml:4:36", "ledger/credits/tracks.yaml:4:41"]
+    assert "already counts toward ccna" in reused[0] and "already counts toward ccnp-ent" in reused[1]
+
+
 def test_semester_hours_without_a_rule_for_them_must_be_claimed(ledger):
     """GIAC grants 12 CPEs per graduate course (RULES §6), not a rate per
     credit hour: semester hours alone estimate nothing, said at the line."""

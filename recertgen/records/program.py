@@ -22,7 +22,7 @@ from .common import CATEGORY_KEYS, read_categories, read_flag
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
     "categories", "default_category", "delivery_categories", "delivery_limits", "estimate", "carry_over",
-    "once_per_cycle", "reviewed", "sources", "confidence", "notes",
+    "once_per_cycle", "one_certification_among", "reviewed", "sources", "confidence", "notes",
 )
 CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends", "rolling", "phase_in")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories", "delivery_limits")
@@ -115,6 +115,7 @@ def read_program(
         delivery_limits=_delivery_limits(r),
         annual_delivery_limits=annual["delivery_limits"],
         once_per_cycle=read_flag(r, "once_per_cycle"),
+        one_certification_among=r.ident("one_certification_among"),
         cycle_rolling=rolling,
         phase_in=phase_in,
         sources=sources,
