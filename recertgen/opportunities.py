@@ -18,7 +18,7 @@ from .engine.compute import CertReport, Report
 from .engine.estimate import estimate
 from .engine.pace import pace
 from .authoring import credit_entry_yaml
-from .model import Opportunity, Settings
+from .model import CreditEntry, Opportunity, Settings
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def entry_yaml(opp: Opportunity, day: dt.date, certs: list[str], proof: str | No
     """The credit entry that logging an opportunity writes."""
     hours = opp.minutes / 60 if opp.minutes is not None else None
     whole = hours is not None and hours == hours.quantize(Decimal("0.01"))
-    note = f"Logged from opportunity `{opp.id}`" + (f": {opp.url}" if opp.url else ".")
+    note = f"{LOGGED_FROM} `{opp.id}`" + (f": {opp.url}" if opp.url else ".")
     return credit_entry_yaml(
         title=opp.title,
         provider=opp.provider,
@@ -123,6 +123,84 @@ def github_new_file_url(settings: Settings, path: str, content: str) -> str | No
     owner, repo, branch = match.group(1), match.group(2), match.group(3) or "main"
     query = urlencode({"filename": path, "value": content}, quote_via=quote)
     return f"https://github.com/{owner}/{repo}/new/{quote(branch)}?{query}"
+
+
+LOGGED_FROM = "Logged from opportunity"  # how `entry_yaml`'s note begins
+_LOGGED_NOTE = re.compile(LOGGED_FROM + r" `([^`\s]+)`")
+
+
+def logged_entries(opportunities, credits) -> dict[str, tuple[CreditEntry, ...]]:
+    """The credit entries that record each opportunity, for those that have
+    some, by date (see `LoggedMatcher`)."""
+    matcher = LoggedMatcher(opportunities)
+    return by_opportunity((entry, matcher.records_of(entry)) for entry in credits)
+
+
+def by_opportunity(found) -> dict[str, tuple[CreditEntry, ...]]:
+    """(entry, the opportunity ids it records) pairs, turned around."""
+    entries: dict[str, list[CreditEntry]] = {}
+    for entry, opp_ids in found:
+        for opp_id in opp_ids:
+            entries.setdefault(opp_id, []).append(entry)
+    return {opp_id: tuple(sorted(set(listed), key=lambda e: (e.date, e.id))) for opp_id, listed in entries.items()}
+
+
+class LoggedMatcher:
+    """Which opportunities a credit entry records: the ones `log` wrote it
+    from (its note names them, whatever date it was given), and those it
+    was written by hand for — of the same provider, dated within its dates,
+    titled as it is or with words added ("… 2026 (virtual attendance)");
+    for an undated one (a book), of the same provider and title exactly.
+    `serve` keeps a matcher while the opportunities are the same and asks
+    it about the entries that changed only (at firm scale, asking about
+    every entry takes 0.1 s)."""
+
+    def __init__(self, opportunities) -> None:
+        self.opportunities = opportunities
+        self.dated: dict[tuple[str, dt.date], list[tuple[str, str]]] = {}  # (provider, day) -> (title, opportunity id)
+        self.undated: dict[tuple[str, str], list[str]] = {}  # (title, provider) -> opportunity ids
+        self.ids = set()
+        for opp in opportunities:
+            self.ids.add(opp.id)
+            title, provider = _words(opp.title), _words(opp.provider or "")
+            first, last = opp.starts or opp.ends, opp.ends or opp.starts
+            if first is None:
+                self.undated.setdefault((title, provider), []).append(opp.id)
+                continue
+            for offset in range(min((last - first).days, MAX_LOGGED_SPAN_DAYS) + 1):
+                self.dated.setdefault((provider, first + dt.timedelta(days=offset)), []).append((title, opp.id))
+        self.undated_providers = {provider for _, provider in self.undated}
+        self.providers: dict[str, str] = {}  # as written -> as compared: a firm's entries share a few hundred
+
+    def records_of(self, entry: CreditEntry) -> tuple[str, ...]:
+        """The ids of the opportunities `entry` records (usually none)."""
+        provider = self.providers.get(entry.provider)
+        if provider is None:
+            provider = self.providers[entry.provider] = _words(entry.provider)
+        records: list[str] = []
+        candidates = self.dated.get((provider, entry.date))
+        if candidates is not None or provider in self.undated_providers:  # the title only when something could match
+            title = _words(entry.title)
+            records.extend(opp_id for opp_title, opp_id in candidates or () if _same_activity(title, opp_title))
+            records.extend(self.undated.get((title, provider), ()))
+        if entry.description and LOGGED_FROM in entry.description:
+            records.extend(opp_id for opp_id in _LOGGED_NOTE.findall(entry.description) if opp_id in self.ids)
+        return tuple(records)
+
+
+MAX_LOGGED_SPAN_DAYS = 400  # an opportunity's days matched by date: a season of episodes, not a decade
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _same_activity(title: str, opp_title: str) -> bool:
+    """The same title, or one of them the other with words added."""
+    if title == opp_title:
+        return True
+    shorter, longer = sorted((title, opp_title), key=len)
+    return bool(shorter) and longer.startswith(shorter + " ")
 
 
 def held_targets(opp: Opportunity, report: Report) -> list[str]:

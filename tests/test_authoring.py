@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 
 import jsonschema
@@ -67,6 +68,59 @@ def test_log_writes_a_new_entry_that_checks(catalog, cli):
         "OWASP Top 10: what changed", "OWASP", dt.date(2025, 5, 20), 90, "webinar")
     assert [a.cert_id for a in entry.allocations] == ["cissp"]
     assert path.read_text().startswith('title: "OWASP Top 10: what changed"\n')
+
+
+def test_a_logged_opportunity_says_so_instead_of_offering_itself_again(catalog, cli, tmp_path):
+    """An opportunity recorded in the ledger — by `log`, whatever date it
+    was given, or by hand with words added to its title — links its entry
+    from its card, its page and the search index, and no longer says how
+    to log it. Another provider, a date outside it, or a different title
+    of an undated one is another activity."""
+    assert cli("log", "owasp-top-ten", catalog.root, "--date", "2025-05-27").exit_code == 0  # watched a week later
+    catalog.credit("2025/book", "title: Some   BOOK\nprovider: wiley\ndate: 2025-08-01\nhours: 5\ncounts_toward: [cissp]\n")
+    catalog.write("ledger/opportunities/more.yaml", """
+        - id: summit-2025
+          title: Security summit 2025
+          provider: ACME
+          starts: 2025-09-01
+          ends: 2025-09-02
+          hours: 8
+        - id: summit-2025-elsewhere
+          title: Security summit 2025
+          provider: Other
+          starts: 2025-09-01
+          hours: 8
+        - id: summit-2025-later
+          title: Security summit 2025
+          provider: ACME
+          starts: 2025-10-01
+          hours: 8
+        - id: some-book-2
+          title: Some book, second edition
+          provider: Wiley
+          hours: 5
+    """)
+    catalog.credit("2025/summit", "title: Security Summit 2025 (virtual pass)\nprovider: ACME\ndate: 2025-09-02\nhours: 8\ncounts_toward: [cissp]\n")
+    catalog.credit("2025/summit-2024", "title: Security summit 20\nprovider: ACME\ndate: 2025-09-01\nhours: 1\ncounts_toward: [cissp]\n")
+    site = tmp_path / "site"
+    assert cli("build", catalog.root, "--out", site, "--as-of", "2025-12-01").exit_code == 0
+    index = site.joinpath("opportunities/search-index.js").read_text()
+    rows = json.loads(index[index.index("{"):index.rindex("}") + 1])["rows"]
+    logged = {row[0]: row[17] for row in rows}
+    loaded = load(catalog.root, dt.date(2025, 12, 1))
+    owasp_entry = next(e for e in loaded.ledger.credits if e.provider == "OWASP")
+    assert [date for date, _ in logged["owasp-top-ten"]] == ["2025-05-27"]
+    assert [date for date, _ in logged["unlisted-book"]] == ["2025-08-01"]
+    assert [date for date, _ in logged["summit-2025"]] == ["2025-09-02"]
+    assert logged["summit-2025-elsewhere"] == logged["summit-2025-later"] == logged["some-book-2"] == logged["future-summit"] == []
+    for date, url in logged["owasp-top-ten"]:
+        target = site / url.split("#")[0]
+        assert target.is_file() and owasp_entry.title in target.read_text()
+    page = site.joinpath("opportunities/owasp-top-ten/index.html").read_text()
+    assert "Already in the ledger" in page and "recertgen log owasp-top-ten" not in page
+    assert "recertgen log summit-2025-later" in site.joinpath("opportunities/summit-2025-later/index.html").read_text()
+    listing = site.joinpath("opportunities/index.html").read_text()
+    assert listing.count('class="opp-logged"') == 3
 
 
 def test_log_never_overwrites(catalog, cli):

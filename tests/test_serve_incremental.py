@@ -241,6 +241,22 @@ def remove_the_opportunity(root):
     (root / "ledger/opportunities/more.yaml").unlink()
 
 
+def log_an_opportunity(root):
+    """By hand, with words added to its title: its pages say it was logged."""
+    import yaml
+
+    opps = yaml.safe_load((root / "ledger/opportunities/batch-000.yaml").read_text())
+    opp = next(o for o in opps if o.get("starts") and o["starts"] < AS_OF)
+    cert = sorted(p.stem for p in (root / "ledger/certifications").glob("*.yaml"))[0]
+    (root / "ledger/credits/2026/11").mkdir(parents=True, exist_ok=True)
+    (root / "ledger/credits/2026/11/logged.yaml").write_text(
+        f"title: {opp['title']} (recording)\nprovider: {opp['provider']}\ndate: {opp['starts']}\nminutes: 50\ncounts_toward: [{cert}]\n")
+
+
+def unlog_the_opportunity(root):
+    (root / "ledger/credits/2026/11/logged.yaml").unlink()
+
+
 def proof_becomes_a_url(root):
     path, proof = proofed(root)
     path.write_text("".join(l for l in path.read_text().splitlines(keepends=True) if not l.startswith("proof"))
@@ -248,7 +264,7 @@ def proof_becomes_a_url(root):
 
 
 EDITS = [edit_title, a_list_file, edit_the_list_s_second, drop_the_list_s_first, move_a_file, add_a_certification,
-         remove_the_certification, add_an_opportunity, same_minutes_written_otherwise, remove_the_opportunity, proof_becomes_a_url, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
+         remove_the_certification, add_an_opportunity, same_minutes_written_otherwise, remove_the_opportunity, log_an_opportunity, unlog_the_opportunity, proof_becomes_a_url, add_current_credit, complete_a_cycle, edit_minutes, move_to_another_month, add_entry, delete_entry, change_allocation,
          change_a_proof_file, remove_a_proof, gain_a_proof, clash_a_stem, edit_title, unclash, edit_opportunity, rename_certification, switch_program, retitle_site, add_description]
 
 

@@ -30,7 +30,7 @@ from ..exports.audit import RowMaker
 from ..gitinfo import recorded_at
 from ..keys import content_key, proof_state
 from ..model import CreditEntry, same_records
-from ..opportunities import held_signature
+from ..opportunities import LoggedMatcher, by_opportunity, held_signature
 from ..proofs import locate
 from . import addresses, catalog, entry_views
 
@@ -56,6 +56,7 @@ class Kept:
     sorted_opportunities: list = field(default_factory=list)  # catalog.sorted_opportunities
     held: object = None  # what an opportunity card shows of the certifications held
     cards: dict = field(default_factory=dict)  # id(opportunity) -> (opportunity, card)
+    logged: tuple = ()  # (opportunities.LoggedMatcher, entry id -> the opportunity ids it records, when any)
     cert_names: dict = field(default_factory=dict)
     entry_keys: dict = field(default_factory=dict)
     ascending: list = field(default_factory=list)  # credits by (date, id)
@@ -333,9 +334,28 @@ class Round:
 
     # -- opportunity cards ----------------------------------------------------------------------
 
-    def cards(self, opportunities: list, report, urls) -> list:
-        """`catalog.card` for each opportunity, kept while the opportunity
-        and what it shows of the certifications held are the same."""
+    def logged(self, ledger) -> dict:
+        """`opportunities.logged_entries`, asking again only about the
+        entries that changed while the opportunities are the same."""
+        old, new = self.old, self.new
+        if old.logged and same_records(ledger.opportunities, old.logged[0].opportunities):
+            matcher, records = old.logged[0], dict(old.logged[1])
+            for entry_id in self.changed:
+                records.pop(entry_id, None)
+                entry = new.by_id.get(entry_id)
+                found = matcher.records_of(entry) if entry is not None else ()
+                if found:
+                    records[entry_id] = found
+        else:
+            matcher = LoggedMatcher(ledger.opportunities)
+            records = {entry.id: found for entry in ledger.credits if (found := matcher.records_of(entry))}
+        new.logged = (matcher, records)
+        return by_opportunity((new.by_id[entry_id], found) for entry_id, found in records.items())
+
+    def cards(self, opportunities: list, report, urls, logged: dict) -> list:
+        """`catalog.card` for each opportunity, kept while the opportunity,
+        what it shows of the certifications held and where it was logged
+        are the same (`logged`: `opportunities.logged_entries`)."""
         old, new = self.old, self.new
         held = held_signature(opportunities, report)
         new.held = held
@@ -346,11 +366,12 @@ class Round:
         for opp in opportunities:
             hit = old.cards.get(id(opp)) if moved is not None else None
             url = urls.opportunity[opp.id]
-            if (hit is not None and hit[0] is opp and hit[1].url == url
+            done = catalog.logged_as(opp, logged, urls)
+            if (hit is not None and hit[0] is opp and hit[1].url == url and hit[1].logged == done
                     and not (moved and any(row.cert_id in moved for row in hit[1].estimates))):
                 made = hit[1]
             else:
-                made = catalog.card(opp, report, urls, memo)
+                made = catalog.card(opp, report, urls, memo, done)
             kept[id(opp)] = (opp, made)
             cards.append(made)
         new.cards = kept

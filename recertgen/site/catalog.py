@@ -40,6 +40,14 @@ class EstimateRow:
 
 
 @dataclass(frozen=True)
+class LoggedAs:
+    """A credit entry that records the opportunity: its date and address."""
+
+    date: str
+    url: str
+
+
+@dataclass(frozen=True)
 class OpportunityCard:
     id: str
     url: str
@@ -57,6 +65,7 @@ class OpportunityCard:
     topics: tuple[str, ...]
     certs: tuple[str, ...]
     estimates: tuple[EstimateRow, ...]
+    logged: tuple[LoggedAs, ...] = ()  # the entries that record it: already done
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,14 @@ def sorted_opportunities(ledger: Ledger) -> list[Opportunity]:
     return sorted(ledger.opportunities, key=lambda o: (o.date is None, o.starts or o.date or dt.date.max, o.title.lower(), o.id))
 
 
-def card(opp: Opportunity, report: Report, urls: Addresses, memo: dict | None = None) -> OpportunityCard:
-    """(`memo`: see `opportunities.estimates`.)"""
+def logged_as(opp: Opportunity, logged: dict, urls: Addresses) -> tuple[LoggedAs, ...]:
+    """Where `opp` was logged (`logged`: `opportunities.logged_entries`)."""
+    return tuple(LoggedAs(e.date.isoformat(), urls.entry[e.id]) for e in logged.get(opp.id, ()))
+
+
+def card(opp: Opportunity, report: Report, urls: Addresses, memo: dict | None = None,
+         logged: tuple[LoggedAs, ...] = ()) -> OpportunityCard:
+    """(`memo`: see `opportunities.estimates`; `logged`: `logged_as`.)"""
     rows = tuple(_estimate_row(e) for e in estimates(opp, report, memo))
     day = opp.date
     when = "any time"
@@ -104,6 +119,7 @@ def card(opp: Opportunity, report: Report, urls: Addresses, memo: dict | None = 
         # what the certification filter matches: the ones it names, or every one held when it names none
         certs=tuple(r.cert_id for r in rows if r.listed or not opp.counts_toward),
         estimates=rows,
+        logged=logged,
     )
 
 
@@ -171,7 +187,8 @@ _TAGS = re.compile(r"[`*_#>\[\]()]+")
 
 def search_index_js(cards: list[OpportunityCard], ledger: Ledger, as_of: dt.date) -> str:
     """`window.recertgenOpportunities`: rows of
-    [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url]."""
+    [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url,
+    logged: [[date, entry url], ...]]."""
     by_id = {o.id: o for o in ledger.opportunities}
     rows = []
     for c in cards:
@@ -183,6 +200,7 @@ def search_index_js(cards: list[OpportunityCard], ledger: Ledger, as_of: dt.date
             [[e.cert_name, e.credits, e.unit, e.gain] for e in c.estimates],
             " ".join(text.lower().split()),
             c.url,
+            [[logged.date, logged.url] for logged in c.logged],
         ])
     data = json.dumps({"asOf": as_of.isoformat(), "rows": rows}, ensure_ascii=False, separators=(",", ":"))
     # "</" cannot end a script block early inside a .js file, but keep the file safe to inline anyway

@@ -13,6 +13,7 @@ from ..exports.audit import rows_key
 from ..gitinfo import head_commit, recorded_dates
 from ..keys import entry_bases
 from ..model import same_records
+from ..opportunities import logged_entries
 from . import catalog, entry_views, views
 from .addresses import Addresses, plan
 
@@ -129,7 +130,8 @@ def gather(loaded: Loaded, base: Basis | None = None) -> SiteData:
     opportunities = catalog.sorted_opportunities(ledger)
     urls = plan(ledger.credits, opportunities)
     memo: dict = {}
-    cards = [catalog.card(o, report, urls, memo) for o in opportunities]
+    logged = logged_entries(opportunities, ledger.credits)
+    cards = [catalog.card(o, report, urls, memo, catalog.logged_as(o, logged, urls)) for o in opportunities]
     entries = entry_views.entry_index(report)
     return SiteData(
         loaded=loaded,
@@ -162,7 +164,7 @@ def _gather_carried(loaded: Loaded, base: Basis, carried: "Round") -> SiteData:
         carried=carried,
         site=views.site_info(ledger, report, base.commit),
         opportunities=opportunities,
-        opportunity_cards=carried.cards(opportunities, report, urls),
+        opportunity_cards=carried.cards(opportunities, report, urls, carried.logged(ledger)),
         entries=entries,
         urls=urls,
         credit_entries=carried.newest_first(ledger),

@@ -141,3 +141,17 @@ def test_an_empty_index_says_how_to_add_opportunities(page, cissp_ledger, tmp_pa
     page.fill("#opp-search", "anything")
     expect(page.locator("#opp-list > li")).to_have_count(0)
     assert page.errors == []
+
+
+def test_a_logged_opportunity_links_its_entry_in_the_filtered_list(page, demo_site):
+    """The list the script draws says what the static list says: the demo's
+    Security Congress is in the ledger, and its card links the entry."""
+    open_index(page, demo_site, "?q=security+congress")
+    item = page.locator("#opp-list > li", has_text="ISC2 Security Congress 2026")
+    expect(item).to_have_count(1)
+    link = item.locator(".opp-logged a")
+    expect(link).to_have_text("2026-10-14")
+    link.click()
+    expect(page.locator("h1")).to_contain_text("ISC2 Security Congress 2026")
+    assert page.url.startswith((demo_site / "credits").as_uri())
+    assert page.errors == []

@@ -32,7 +32,7 @@
     return node;
   }
   function render(row) {
-    // [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url]
+    // [id, title, provider, when, sortDate, past, format, formatLabel, delivery, cost, free, duration, topics, certs, estimates, haystack, url, logged]
     var li = el("li", "opp" + (row[5] ? " past" : ""));
     var h = el("h2", "opp-title");
     var a = el("a", "", row[1]);
@@ -48,6 +48,16 @@
     parts.push(row[9]);
     meta.textContent = parts.join(" · ");
     li.appendChild(meta);
+    if (row[17].length) {
+      var logged = el("p", "opp-logged", "Logged ");
+      row[17].forEach(function (entry, i) {
+        if (i) { logged.appendChild(document.createTextNode(", ")); }
+        var link = el("a", "", entry[0]);
+        link.setAttribute("href", "../" + entry[1]);
+        logged.appendChild(link);
+      });
+      li.appendChild(logged);
+    }
     if (row[14].length) {
       var ul = el("ul", "opp-estimates");
       row[14].forEach(function (e) {
