@@ -37,13 +37,13 @@ def is_link(row: AuditRow) -> bool:
 
 def write_certificates_zip(rows: list[AuditRow], target: Path | BinaryIO) -> int:
     """Write the ZIP; returns the number of proof files in it."""
-    members = sorted(((member_name(r), r) for r in rows if r.proof_path is not None), key=lambda m: m[0])
-    links = sorted(((member_name(r), r) for r in rows if is_link(r)), key=lambda m: m[0])
+    listed = sorted(((member_name(r), r) for r in rows if r.proof_path is not None or is_link(r)), key=lambda m: m[0])
+    members = [(name, r) for name, r in listed if r.proof_path is not None]
     manifest = io.StringIO()
     writer = csv.writer(manifest, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
-    for name, r in sorted([*members, *links], key=lambda m: m[0]):
-        linked = is_link(r)
+    for name, r in listed:
+        linked = r.proof_path is None
         writer.writerow([neutralise(v) for v in (
             r.cert_id, str(r.cycle_start or ""), str(r.cycle_end or ""), r.entry.id, r.entry.date.isoformat(),
             r.entry.title, "" if linked else name, r.proof_sha256, fmt(r.counted.credits), r.proof if linked else "",
