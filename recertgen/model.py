@@ -370,6 +370,9 @@ class Program:
     # Cisco: an activity's credits count toward one certification among the
     # programs that name the same pool ("cannot be reused for another track or level").
     one_certification_among: str | None = None
+    # PMI: one activity may be split across these categories (the Talent
+    # Triangle areas), each part with its own credits; none: never split.
+    split_across: tuple[str, ...] = ()
     # Texas: a reporting period every year, each looking back over the cycle's
     # length (a rolling window) instead of consecutive cycles; `phase_in`
     # holds what the first licence years require (0: nothing yet).

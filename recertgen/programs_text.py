@@ -51,6 +51,8 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
         lines.append(f"  per year {delivery}: at most {_num(maximum)}, whatever the category  [{tag('annual.delivery_limits.' + delivery)}]")
     if p.default_category:
         lines.append(f"  uncategorised credits count as {p.default_category}")
+    if p.split_across:
+        lines.append(f"  split               one activity may be split across {', '.join(p.split_across)}  [{tag('split_across')}]")
     if p.one_certification_among:
         lines.append(f"  reuse               an activity counts toward one certification of the {p.one_certification_among} programs"
                      f"  [{tag('one_certification_among')}]")

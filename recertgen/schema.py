@@ -257,6 +257,8 @@ def program_schema() -> dict:
             "categories": {"type": "array", "items": {"type": "string"}},
             "since": _date("only out of cycles that end on or after this day (when the rule began)")}},
         "once_per_cycle": {"type": "boolean", "description": "the same activity (title and provider) counts once per cycle"},
+        "split_across": {"type": "array", "items": {"type": "string"},
+                         "description": "categories one activity may be split across, each part with its own credits and category"},
         "one_certification_among": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
                                     "description": "an activity counts toward one certification among the programs naming this same pool"},
         "reviewed": _date("when the rules were last checked"),

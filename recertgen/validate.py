@@ -8,6 +8,7 @@ dates) are enforced while reading, in `records/`.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -114,6 +115,7 @@ def entry_allocations(ctx: Context, entry) -> Iterable[Problem]:
     if len(entry.allocations) > 1:
         yield from _one_certification(entry, certs)
         yield from _one_certification_among(entry, certs)
+        yield from _split_parts(entry, certs)
 
 
 def unfinished_allocations(ctx: Context) -> Iterable[Problem]:
@@ -160,6 +162,37 @@ def _one_certification_among(entry, certs: dict[str, CertRules]) -> Iterable[Pro
             yield warning(allocation.source, f"{program.body} credits cannot be reused for another track or level: this activity "
                                              f"already counts toward {first}; count it toward one of them (recertifying the "
                                              f"highest-level certification recertifies those at its level and below)")
+
+
+def _split_parts(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
+    """One activity split across categories toward one certification (the
+    parts the reader lets through each give their own credits and
+    category): only where the program allows it, across the categories it
+    names (PMI: an Education activity across Talent Triangle areas), and
+    never for more than the whole activity earns."""
+    parts: dict[str, list] = {}
+    for allocation in entry.allocations:
+        parts.setdefault(allocation.cert_id, []).append(allocation)
+    for cert_id, split in parts.items():
+        rules = certs.get(cert_id)
+        if len(split) < 2 or rules is None or rules.program_unknown:
+            continue
+        program = rules.program
+        allowed = program.split_across if program is not None else ()
+        if not allowed:
+            whose = program.name if program is not None else cert_id
+            yield error(split[1].source, f"{whose} does not split one activity across categories: count it toward {cert_id} once")
+            continue
+        outside = [a for a in split if a.category not in allowed]
+        if outside:
+            yield error(outside[0].source, f"{program.name} splits one activity only across {', '.join(allowed)}, "
+                                           f"not {outside[0].category}")
+            continue
+        total = sum((a.credits for a in split), Decimal(0))
+        bound = allowed_maximum(entry, rules)
+        if bound is not None and total > bound:
+            yield error(split[1].source, f"the parts toward {cert_id} add up to {fmt(total)} credits, more than the rule allows for "
+                                         f"{_duration(entry)}" + (f" of {entry.delivery}" if entry.delivery else "") + f" (at most {fmt(bound)})")
 
 
 def _category(entry, allocation, rules: CertRules) -> Iterable[Problem]:

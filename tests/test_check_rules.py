@@ -144,6 +144,10 @@ CASES = {
     "cert with an empty list of cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: []\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
     "cert with no value for cycles": ({"ledger/certifications/x.yaml": "name: X\nbody: Acme\ncycles: ~\n"}, "ledger/certifications/x.yaml", 3, 9, "error", "'cycles' is empty"),
     "cert with program but no date": ({"ledger/certifications/x.yaml": "name: X\nprogram: isc2-cissp\n"}, "ledger/certifications/x.yaml", 1, 1, "error", "missing 'certified'"),
+    "program splitting across a category it lacks": (
+        {"ledger/programs/myprog.yaml": "name: P\nbody: B\nrequired: 10\ncategories: {tech: {min: 1}}\nsplit_across: [tech, ethic]\n"},
+        "ledger/programs/myprog.yaml", 5, 15, "error", "split_across: 'ethic' is not one of this program's categories",
+    ),
     "program without required": (
         {"ledger/programs/myprog.yaml": "name: P\nbody: B\ncycle: {months: 1}\n",
          "ledger/certifications/x.yaml": "name: X\nprogram: myprog\ncertified: 2005-01-01\n"},
@@ -515,6 +519,43 @@ def test_cisco_credits_are_not_reused_for_another_track_or_level(ledger):
     reused = [p for p in ledger.problems(dt.date(2025, 8, 1)) if "cannot be reused" in p]
     assert [p.split(": warning: ")[0] for p in reused] == ["ledger/credits/levels.yaml:4:36", "ledger/credits/tracks.yaml:4:41"]
     assert "already counts toward ccna" in reused[0] and "already counts toward ccnp-ent" in reused[1]
+
+
+SPLIT = """title: PMI Summit
+provider: PMI
+date: 2026-03-01
+hours: 5
+counts_toward:
+  - {cert}: {{credits: {first}, category: ways-of-working}}
+  - {cert}: {{credits: {second}, category: {category}}}
+"""
+
+
+def test_a_pmi_activity_splits_across_talent_triangle_areas(ledger):
+    """RULES §5: "A single Education activity may be split across Talent
+    Triangle areas" — each part counts toward its area's minimum; the parts
+    add up to no more than the activity earns; other programs do not split,
+    and no part repeats a category or leaves out its credits."""
+    ledger.cert("pmp", "name: PMP\nprogram: pmi-pmp\ncertified: 2025-01-10\n")
+    ledger.cert("cissp", "name: CISSP\nprogram: isc2-cissp\ncertified: 2025-01-10\n")
+    ledger.credit("split", SPLIT.format(cert="pmp", first=3, second=2, category="power-skills"))
+    loaded = ledger.load(dt.date(2026, 11, 15))
+    assert loaded.problems == ()
+    areas = {c.name: c.earned for c in loaded.report.cert("pmp").current.categories}
+    assert (areas["ways-of-working"], areas["power-skills"], areas["education"]) == (3, 2, 5)
+    assert loaded.report.cert("pmp").current.earned == 5
+
+    ledger.credit("split", SPLIT.format(cert="pmp", first=3, second="2.5", category="power-skills"))
+    assert ledger.problems(dt.date(2026, 11, 15)) == [
+        "ledger/credits/split.yaml:7:10: error: the parts toward pmp add up to 5.50 credits, more than the rule allows for 300 minutes (at most 5.00)"]
+    ledger.credit("split", SPLIT.format(cert="pmp", first=3, second=2, category="giving-back"))
+    assert ledger.problems(dt.date(2026, 11, 15)) == [
+        "ledger/credits/split.yaml:7:10: error: PMP splits one activity only across ways-of-working, power-skills, business-acumen, not giving-back"]
+    ledger.credit("split", SPLIT.format(cert="pmp", first=3, second=2, category="ways-of-working"))
+    assert "counts_toward lists 'pmp' twice (first at line 6)" in ledger.problems(dt.date(2026, 11, 15))[0]
+    ledger.credit("split", SPLIT.format(cert="cissp", first=3, second=2, category="group-b").replace("ways-of-working", "group-a"))
+    assert ledger.problems(dt.date(2026, 11, 15)) == [
+        "ledger/credits/split.yaml:7:12: error: CISSP does not split one activity across categories: count it toward cissp once"]
 
 
 def test_semester_hours_without_a_rule_for_them_must_be_claimed(ledger):

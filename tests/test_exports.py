@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -523,3 +524,30 @@ def test_the_site_audit_csv_is_what_export_writes(ledger, cli, tmp_path):
     assert cli("export", "csv", ledger.root, "--as-of", "2026-11-15", "-o", tmp_path / "export.csv").exit_code == 0
     assert (site / "audit.csv").read_bytes() == (tmp_path / "export.csv").read_bytes()
     assert len(read_csv(site / "audit.csv")) == len(TRICKY_CELLS[1:]) + len(TRICKY_CELLS[1:]) // 2
+
+
+def test_an_activity_split_across_areas_is_one_entry_everywhere(ledger, cli, tmp_path):
+    """A PMI activity split across Talent Triangle areas: a CSV row per
+    part (each with its category), one credits-page row counting the
+    activity's whole PDUs once per certification, one proof in the ZIP."""
+    ledger.cert("pmp", "name: PMP\nprogram: pmi-pmp\ncertified: 2025-01-10\n")
+    ledger.write("ledger/proof/2026/summit.pdf", b"%PDF-1.4 summit")
+    ledger.credit("2026/summit", """
+        title: PMI Summit
+        provider: PMI
+        date: 2026-03-01
+        hours: 5
+        proof: 2026/summit.pdf
+        counts_toward:
+          - pmp: {credits: 3, category: ways-of-working}
+          - pmp: {credits: 2, category: power-skills}
+    """)
+    site = build(cli, ledger, tmp_path / "site")
+    rows = read_csv(site / "audit.csv")
+    assert [(r["certification"], r["credits"], r["category"]) for r in rows] == [("pmp", "3.00", "ways-of-working"), ("pmp", "2.00", "power-skills")]
+    page = (site / "credits/index.html").read_text()
+    row = re.search(r'<tr data-date="2026-03-01"[^>]*>', page).group(0)
+    assert 'data-credits="5.00"' in row and row.count("data-credits-pmp=") == 1 and 'data-credits-pmp="5.00"' in row
+    with zipfile.ZipFile(site / "certificates.zip") as archive:
+        manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8"))))
+        assert len(archive.namelist()) == 2 and [(m["entry"], m["credits"]) for m in manifest] == [("summit", "5.00")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,16 +38,17 @@ def is_link(row: AuditRow) -> bool:
 
 def write_certificates_zip(rows: list[AuditRow], target: Path | BinaryIO) -> int:
     """Write the ZIP; returns the number of proof files in it."""
-    listed = sorted(((member_name(r), r) for r in rows if r.proof_path is not None or is_link(r)), key=lambda m: m[0])
-    members = [(name, r) for name, r in listed if r.proof_path is not None]
+    listed = _one_per_member(sorted(((member_name(r), r) for r in rows if r.proof_path is not None or is_link(r)),
+                                    key=lambda m: m[0]))
+    members = [(name, r) for name, r, _ in listed if r.proof_path is not None]
     manifest = io.StringIO()
     writer = csv.writer(manifest, lineterminator="\r\n")
     writer.writerow(MANIFEST_COLUMNS)
-    for name, r in listed:
+    for name, r, credits in listed:
         linked = r.proof_path is None
         writer.writerow([neutralise(v) for v in (
             r.cert_id, str(r.cycle_start or ""), str(r.cycle_end or ""), r.entry.id, r.entry.date.isoformat(),
-            r.entry.title, "" if linked else name, r.proof_sha256, fmt(r.counted.credits), r.proof if linked else "",
+            r.entry.title, "" if linked else name, r.proof_sha256, fmt(credits), r.proof if linked else "",
         )])
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_info(MANIFEST), manifest.getvalue().encode("utf-8"))
@@ -55,6 +57,19 @@ def write_certificates_zip(rows: list[AuditRow], target: Path | BinaryIO) -> int
                 while block := source.read(1 << 20):
                     sink.write(block)
     return len(members)
+
+
+def _one_per_member(named: list[tuple[str, AuditRow]]) -> list[tuple[str, AuditRow, Decimal]]:
+    """(name, row, credits), one per member: the rows of an activity split
+    across categories (PMI) name the same proof once, with their credits
+    added up."""
+    merged: list[tuple[str, AuditRow, Decimal]] = []
+    for name, row in named:
+        if merged and merged[-1][0] == name:
+            merged[-1] = (name, merged[-1][1], merged[-1][2] + row.counted.credits)
+        else:
+            merged.append((name, row, row.counted.credits))
+    return merged
 
 
 def _info(name: str) -> zipfile.ZipInfo:

@@ -120,16 +120,18 @@ def _allocations(r: MapReader, unusable: set[str]) -> list[Allocation] | None:
     else:
         node_items = None
     allocations: list[Allocation] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, list[tuple[int, Decimal | None, str | None]]] = {}  # cert id -> its parts: (line, credits, category)
 
     def add(cert_id: str, where, credits, category) -> None:
         if not ID_RE.match(cert_id):
             r.error(r.node_at(where), f"counts_toward: {cert_id!r} is not a certification id")
             return
-        if cert_id in seen:
-            r.error(r.node_at(where), f"counts_toward lists {cert_id!r} twice (first at line {seen[cert_id]})")
+        parts = seen.setdefault(cert_id, [])
+        if parts and not _split_part(parts, credits, category):
+            r.error(r.node_at(where), f"counts_toward lists {cert_id!r} twice (first at line {parts[0][0]}): "
+                                      "to split an activity across categories, give each part its own credits and category")
             return
-        seen[cert_id] = where.line
+        parts.append((where.line, credits, category))
         allocations.append(Allocation(cert_id, credits, category, r.node_at(where)))
 
     if node_items is not None:
@@ -150,6 +152,16 @@ def _allocations(r: MapReader, unusable: set[str]) -> list[Allocation] | None:
         r.error(r.at("counts_toward"), "counts_toward names no certification this entry counts toward")
         return None
     return allocations
+
+
+def _split_part(parts: list, credits, category) -> bool:
+    """Whether another part toward the same certification splits the
+    activity across categories (PMI: one Education activity over several
+    Talent Triangle areas): each part with its own credits and category,
+    none repeated. Whether the program allows it is the checks' to say."""
+    if credits is None or not category:
+        return False
+    return all(credits_ is not None and category_ and category_ != category for _, credits_, category_ in parts)
 
 
 def _allocation_value(r: MapReader, cert_id: str, value, unusable: set[str]) -> tuple[Decimal | None, str | None]:

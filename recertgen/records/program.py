@@ -22,7 +22,7 @@ from .common import CATEGORY_KEYS, read_categories, read_flag
 KEYS = (
     "id", "name", "title", "body", "unit", "unit_label", "cycle", "required", "annual",
     "categories", "default_category", "delivery_categories", "delivery_limits", "estimate", "carry_over",
-    "once_per_cycle", "one_certification_among", "reviewed", "sources", "confidence", "notes",
+    "once_per_cycle", "one_certification_among", "split_across", "reviewed", "sources", "confidence", "notes",
 )
 CYCLE_KEYS = ("years", "months", "anchor", "counts_from_certified", "ends", "rolling", "phase_in")
 ANNUAL_KEYS = ("minimum", "basis", "recommended", "categories", "delivery_limits")
@@ -77,6 +77,11 @@ def read_program(
     if default_category and default_category not in category_names:
         r.error(r.at("default_category"), f"default_category {default_category!r} is not one of this program's categories")
     delivery_categories = _delivery_categories(r, category_names)
+    split_across = r.text_list("split_across")
+    for category in split_across:
+        if category not in category_names:
+            r.error(r.at("split_across"), f"split_across: {category!r} is not one of this program's categories"
+                                          f"{did_you_mean(category, category_names)}")
     estimate, by_delivery, max_per_activity, university = _estimate(r)
     carry_over = _carry_over(r)
     if rolling and carry_over is not None:  # the next window already holds what this one earned
@@ -116,6 +121,7 @@ def read_program(
         annual_delivery_limits=annual["delivery_limits"],
         once_per_cycle=read_flag(r, "once_per_cycle"),
         one_certification_among=r.ident("one_certification_among"),
+        split_across=split_across,
         cycle_rolling=rolling,
         phase_in=phase_in,
         sources=sources,

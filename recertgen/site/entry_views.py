@@ -66,10 +66,13 @@ def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses, entries) -> 
     labels = {name: settings.source_label(name) for name in {e.source_name for e in entries}}
     for entry in entries:
         counted = index.get(entry.id, ())
-        per = tuple([(cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted])
         total = ZERO
         for _, c, _ in counted:
             total += c.credits
+        if len(counted) > 1 and len({cert.id for cert, _, _ in counted}) < len(counted):
+            per = _summed_parts(counted)
+        else:
+            per = tuple([(cert.id, cert.name, fmt(c.credits)) for cert, c, _ in counted])
         rows.append(CreditRow(
             id=entry.id,
             url=urls.entry[entry.id],
@@ -84,6 +87,18 @@ def credit_rows(ledger: Ledger, index: EntryIndex, urls: Addresses, entries) -> 
             proof_href=proof_href(ledger, entry),
         ))
     return tuple(rows)
+
+
+def _summed_parts(counted) -> tuple[tuple[str, str, str], ...]:
+    """(cert id, name, credits) once per certification: the parts of an
+    activity split across categories (PMI) add up."""
+    sums: dict[str, list] = {}
+    for cert, c, _ in counted:
+        if cert.id in sums:
+            sums[cert.id][1] += c.credits
+        else:
+            sums[cert.id] = [cert.name, c.credits]
+    return tuple((cert_id, name, fmt(credits)) for cert_id, (name, credits) in sums.items())
 
 
 def source_choices(ledger: Ledger) -> tuple[Choice, ...]:
