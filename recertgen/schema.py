@@ -140,9 +140,15 @@ def credit_entry_schema() -> dict:
         "hours": _amount("duration in hours"),
         "minutes": _amount("duration in minutes"),
         "counts_toward": {
-            "description": "certification ids: a list (credits estimated), or id → credits, or id → {credits, category}",
+            "description": "certification ids: a list (credits estimated), or id → credits, or id → {credits, category}; "
+                           "a list may also hold {id: credits} items, and one id more than once to split an activity "
+                           "across categories where the program allows it (PMI)",
             "anyOf": [
-                {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "pattern": ID_PATTERN}},
+                {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"anyOf": [
+                    {"type": "string", "pattern": ID_PATTERN},
+                    {"type": "object", "minProperties": 1, "maxProperties": 1, "propertyNames": {"pattern": ID_PATTERN},
+                     "additionalProperties": allocation},
+                ]}},
                 {"type": "object", "minProperties": 1, "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": allocation},
                 {"type": "string", "pattern": ID_PATTERN},
             ],
@@ -164,7 +170,8 @@ def credit_entry_schema() -> dict:
     # a list of certifications asks for estimates, which need a duration; a digest needs its proof file;
     # a proof URL must be https
     entry["allOf"] = [
-        {"if": {"properties": {"counts_toward": {"type": ["array", "string"]}}, "required": ["counts_toward"]},
+        {"if": {"properties": {"counts_toward": {"anyOf": [{"type": "string"}, {"type": "array", "contains": {"type": "string"}}]}},
+                "required": ["counts_toward"]},
          "then": {"anyOf": [{"required": [key]} for key in ("hours", "minutes", "semester_hours", "quarter_hours")]}},
     ]
     entry["dependentRequired"] = {"proof_sha256": ["proof"]}

@@ -175,6 +175,8 @@ CREDIT_CORPUS = {
     "estimate with a category": (BASE.replace("[cissp]", "{cissp: {category: group-a}}"), True),
     "estimate in the map form": (BASE.replace("[cissp]", "{cissp: null}"), True),
     "explicit credits without duration": (BASE.replace("hours: 1.5\n", "").replace("[cissp]", "{cissp: 1}"), True),
+    "a list of explicit credits without duration": (BASE.replace("hours: 1.5\n", "").replace("[cissp]", "[{cissp: {credits: 1, category: group-a}}]"), True),
+    "a list item of two certifications": (BASE.replace("[cissp]", "[{cissp: 1, cisa: 1}]"), False),
     "title yes stays text": (BASE.replace("Webinar", "yes"), True),
     "full entry": (BASE + "delivery: webinar\nstate: CA\nfield_of_study: IT\nsource: external\ndescription: x\nsubmitted: {cissp: 2025-03-20}\n", True),
     "missing title": (BASE.replace("title: Webinar\n", ""), False),
