@@ -142,7 +142,7 @@ def by_opportunity(found) -> dict[str, tuple[CreditEntry, ...]]:
     for entry, opp_ids in found:
         for opp_id in opp_ids:
             entries.setdefault(opp_id, []).append(entry)
-    return {opp_id: tuple(sorted(set(listed), key=lambda e: (e.date, e.id))) for opp_id, listed in entries.items()}
+    return {opp_id: tuple(sorted(listed, key=lambda e: (e.date, e.id))) for opp_id, listed in entries.items()}
 
 
 class LoggedMatcher:
@@ -185,7 +185,7 @@ class LoggedMatcher:
             records.extend(self.undated.get((title, provider), ()))
         if entry.description and LOGGED_FROM in entry.description:
             records.extend(opp_id for opp_id in _LOGGED_NOTE.findall(entry.description) if opp_id in self.ids)
-        return tuple(records)
+        return tuple(dict.fromkeys(records))  # once each: `log`'s note and the activity itself may both say it
 
 
 MAX_LOGGED_SPAN_DAYS = 400  # an opportunity's days matched by date: a season of episodes, not a decade

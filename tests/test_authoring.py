@@ -123,6 +123,16 @@ def test_a_logged_opportunity_says_so_instead_of_offering_itself_again(catalog, 
     assert listing.count('class="opp-logged"') == 3
 
 
+def test_an_entry_log_wrote_on_the_opportunity_s_own_day_records_it_once(catalog, cli):
+    """Its note and its title, provider and date both say it: one entry, listed once."""
+    from recertgen.opportunities import logged_entries
+
+    assert cli("log", "owasp-top-ten", catalog.root).exit_code == 0
+    ledger = load(catalog.root, dt.date(2025, 12, 1)).ledger
+    found = logged_entries(ledger.opportunities, ledger.credits)
+    assert list(found) == ["owasp-top-ten"] and [e.date for e in found["owasp-top-ten"]] == [dt.date(2025, 5, 20)]
+
+
 def test_log_never_overwrites(catalog, cli):
     assert cli("log", "owasp-top-ten", catalog.root).exit_code == 0
     before = files_under(catalog.root)
