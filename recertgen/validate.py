@@ -137,7 +137,7 @@ def _one_certification(entry, certs: dict[str, CertRules]) -> Iterable[Problem]:
         single = {c.name for c in rules.all_categories() if c.one_certification}
         if allocation.category not in single:
             continue
-        others = [a.cert_id for a in entry.allocations if a is not allocation and a.cert_id in certs
+        others = [a.cert_id for a in entry.allocations if a.cert_id != allocation.cert_id and a.cert_id in certs
                   and certs[a.cert_id].program is not None and certs[a.cert_id].program.id == rules.program.id]
         if others:
             yield error(allocation.source, f"{allocation.category} credits count toward one {rules.program.name} certification only; "
