@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from .amounts import fmt
 from .engine.compute import Report, compute
-from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, uncapped_estimate, university_credits
+from .engine.estimate import allowed_maximum, claim_fits, claim_steps_text, claimed_by_saying_so, uncapped_estimate, university_credits
 from .engine.rules import CertRules, first_of_each_id, resolve
 from .fields import did_you_mean
 from .forked import FAILED, Forked
@@ -224,24 +224,37 @@ def _claim(entry, allocation, rules: CertRules) -> Iterable[Problem]:
             why = f"{program.name} allows for a single activity (at most {fmt(cap)})"
         else:
             why = f"the rule allows for {_duration(entry)}" + (f" of {entry.delivery}" if entry.delivery else "") + f" (at most {fmt(bound)})"
+            why += _say_delivery(entry, program)
         yield error(allocation.source, f"{fmt(allocation.credits)} credits toward {rules.id} is more than {why}")
     elif program is not None:
         yield from _claim_steps(entry, allocation.credits, allocation.source, rules.id, program)
 
 
+def _say_delivery(entry, program) -> str:
+    """What an untagged entry may mean instead: `delivery: self-study`
+    (credit from a word count) or `delivery: teaching` (preparation too)."""
+    if entry.delivery or program is None:
+        return ""
+    methods = claimed_by_saying_so(program)
+    if not methods:
+        return ""
+    return "; if it was " + " or ".join(methods) + ", say so (" + " or ".join(f"delivery: {m}" for m in methods) + ")"
+
+
 def _claim_steps(entry, credits, source, cert_id: str, program) -> Iterable[Problem]:
     """A claim off the issuer's steps (0.7 for a NASBA self-study course,
-    1.3 for any NASBA program: RULES E8, E5) is a warning: it still counts
-    as claimed, but it is not an amount a certificate of completion shows.
-    Without a delivery method, any of the program's rules may apply. A
-    minimum RULES.md leaves unconfirmed is not enforced here either."""
+    1.3 for any NASBA program: RULES E8, E5) is an error, as any rule
+    RULES.md confirms is enforced: it is not an amount the issuer grants,
+    so no certificate of completion shows it. Without a delivery method,
+    any of the program's rules may apply. A minimum RULES.md leaves
+    unconfirmed is not enforced here either."""
     deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
     candidates = [program.rule_for(d) for d in deliveries]
     verdicts = [claim_fits(credits, rule) for rule in candidates]
     if None in verdicts or any(verdicts):
         return
     method = f" for {entry.delivery}" if entry.delivery else " by its default rule (or any delivery method's)"
-    yield warning(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
+    yield error(source, f"{fmt(credits)} credits toward {cert_id} is not an amount {program.name} grants{method} "
                           f"({claim_steps_text(candidates[0])}): check the certificate of completion")
 
 

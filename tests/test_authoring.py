@@ -243,15 +243,19 @@ def test_a_pending_file_reads_as_the_file_written(catalog, tmp_path):
 
 
 def test_add_says_what_check_will_say_of_the_new_entry(catalog, cli):
-    """An amount no certificate shows is written (explicit credits count as
-    claimed) but said at once, as check would say it, not at the next check."""
-    result = cli("add", catalog.root, "--title", "Odd claim", "--provider", "Y", "--date", "2025-06-01", "--for", "pmp",
-                 "--hours", "2", "--credits", "1.3", "--yes")
+    """A warning on the new entry is said at once, as check would say it,
+    not at the next check; an amount the issuer does not grant is refused."""
+    before = sorted(catalog.root.rglob("*.yaml"))
+    refused = cli("add", catalog.root, "--title", "Odd claim", "--provider", "Y", "--date", "2025-06-01", "--for", "pmp",
+                  "--hours", "2", "--credits", "1.3", "--yes")
+    assert refused.exit_code == 1 and ": error: 1.30 credits toward pmp is not an amount" in refused.output, refused.output
+    assert sorted(catalog.root.rglob("*.yaml")) == before
+    result = cli("add", catalog.root, "--title", "Short talk", "--provider", "Y", "--date", "2025-06-01", "--for", "pmp",
+                 "--minutes", "10", "--yes")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("Wrote ledger/credits/2025/")
-    assert any(line.startswith(lines[0][len("Wrote "):] + ":") and ": warning: 1.30 credits toward pmp is not an amount" in line
-               for line in lines)
+    assert any(line.startswith(lines[0][len("Wrote "):] + ":") and ": warning: " in line for line in lines), result.output
 
 
 def test_add_without_a_duration_or_credits_says_what_to_give(catalog, cli):

@@ -243,7 +243,7 @@ CASES = {
     "claim off the issuer's steps": (
         {"ledger/certifications/cpa.yaml": "name: CPA\nprogram: cpa-ca\ncertified: 2024-08-01\n",
          "ledger/credits/a.yaml": entry(hours=None, delivery="self-study", counts_toward="{cpa: 0.7}")},
-        "ledger/credits/a.yaml", 4, 22, "warning", "0.70 credits toward cpa is not an amount CPA (California) grants for self-study",
+        "ledger/credits/a.yaml", 4, 22, "error", "0.70 credits toward cpa is not an amount CPA (California) grants for self-study",
     ),
     "community participation toward two GIAC certifications": (
         {"ledger/certifications/gcih.yaml": "name: GCIH\nprogram: giac\ncertified: 2024-03-15\n",
@@ -398,15 +398,17 @@ CLAIMS = [  # (program, delivery, claimed, fits) — RULES §11 E5, E6, E8, E18 
 
 
 @pytest.mark.parametrize("program,delivery,claimed,fits", CLAIMS)
-def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, delivery, claimed, fits):
-    """Explicit credits count as claimed (SPEC §3), but an amount no
-    certificate of completion would show is flagged for the audit."""
+def test_explicit_claims_off_the_issuers_steps_are_refused(ledger, program, delivery, claimed, fits):
+    """Explicit credits win over an estimate (SPEC §3), but an amount the
+    issuer does not grant (RULES E8: 0.7 for self-study "is not" valid) is
+    an error, as every rule RULES.md confirms is enforced."""
     ledger.cert("c", f"name: C\nprogram: {program}\ncertified: 2024-08-01\n")
     method = f"delivery: {delivery}\n" if delivery else ""
     ledger.credit("a", f"title: Course\nprovider: P\ndate: 2025-03-14\n{method}counts_toward: {{c: {claimed}}}\n")
-    warned = [p for p in ledger.problems() if "not an amount" in p]
-    assert warned == ([] if fits else [warned[0]]) and (fits or "check the certificate of completion" in warned[0])
-    assert not [p for p in ledger.problems() if ": error: " in p]
+    problems = ledger.problems()
+    refused = [p for p in problems if ": error: " in p and "not an amount" in p]
+    assert refused == ([] if fits else [refused[0]]) and (fits or "check the certificate of completion" in refused[0])
+    assert len([p for p in problems if ": error: " in p]) == len(refused)
 
 
 @pytest.mark.parametrize("confidence, minutes, claimed, warning", [
@@ -416,7 +418,7 @@ def test_explicit_claims_off_the_issuers_steps_are_warned(ledger, program, deliv
 ])
 def test_an_unconfirmed_minimum_is_not_held_against_a_claims_steps(ledger, confidence, minutes, claimed, warning):
     """As for the bound on a claim, a minimum RULES.md leaves unconfirmed
-    does not make a claim below it a warning (which fails `check --strict`)."""
+    does not make a claim below it an error."""
     ledger.write("ledger/programs/u.yaml", "name: U\nbody: B\nrequired: 10\ncycle: {years: 1, anchor: certified}\n"
                  "estimate: {minutes_per_credit: 50, increment: 0.25, minimum: 1, claim_steps: 0.25}\n"
                  f"confidence: {{estimate.minimum: {confidence}}}\n")
@@ -426,7 +428,7 @@ def test_an_unconfirmed_minimum_is_not_held_against_a_claims_steps(ledger, confi
     if warning is None:
         assert problems == []
     else:
-        assert len(problems) == 1 and ": warning: " in problems[0] and warning in problems[0], problems
+        assert len(problems) == 1 and ": error: " in problems[0] and warning in problems[0], problems
 
 
 SHORT_CLAIMS = [  # (program, minutes, claimed, refused): RULES "U values are not enforced"
@@ -447,6 +449,31 @@ def test_a_claim_below_an_unconfirmed_minimum_is_not_refused(ledger, program, mi
     errors = [p for p in ledger.problems() if ": error: " in p]
     assert bool(errors) == refused, errors
     assert not refused or "more than the rule allows" in errors[0]
+
+
+UNTAGGED_CLAIMS = [  # (program, delivery, minutes, claimed, refused): RULES E1 — 100 minutes earn 2.0 CPE
+    ("cpa-ca", None, 100, "2", False), ("cpa-ca", None, 100, "2.2", True), ("cpa-ca", None, 100, "10", True),
+    ("cpa-tx", None, 100, "3", True), ("cpa-ny", None, 100, "3", True), ("acfe-cfe", None, 100, "3", True),
+    ("cpa-ca", "self-study", 100, "10", False),  # credit from a word count: the clock does not bound it
+    ("cpa-ca", "teaching", 100, "6", False), ("acfe-cfe", "teaching", 100, "6", False),  # preparation: up to 3x
+    ("cpa-ca", "nano-learning", 100, "2", False), ("cpa-ca", "nano-learning", 100, "2.2", True),
+]
+
+
+@pytest.mark.parametrize("program,delivery,minutes,claimed,refused", UNTAGGED_CLAIMS)
+def test_an_entry_naming_no_delivery_is_held_to_the_clock(ledger, program, delivery, minutes, claimed, refused):
+    """SPEC §2: an allocation above what the program's rule allows for the
+    duration is an error. An entry that names no delivery method is not
+    taken for self-study (unbounded) or teaching (three times): the error
+    says how to claim those."""
+    ledger.cert("c", f"name: C\nprogram: {program}\ncertified: 2024-08-01\n")
+    method = f"delivery: {delivery}\n" if delivery else ""
+    ledger.credit("a", f"title: Course\nprovider: P\ndate: 2025-03-14\nminutes: {minutes}\n{method}counts_toward: {{c: {claimed}}}\n")
+    errors = [p for p in ledger.problems() if ": error: " in p]
+    assert bool(errors) == refused, errors
+    if refused:
+        assert len(errors) == 1 and "more than the rule allows for 100 minutes" in errors[0]
+        assert ("say so (delivery: " in errors[0]) == (delivery is None), errors[0]
 
 
 def test_community_participation_may_go_to_one_giac_certification_and_training_to_several(ledger):

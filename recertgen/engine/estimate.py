@@ -77,7 +77,10 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
     """The most any reading of the rule allows for this entry's duration,
     or None when the duration does not bound the claim. Used to refuse
     explicit claims: the bound is generous (unrounded, the most favourable
-    delivery method when none is given) so that only impossible claims fail."""
+    of the delivery methods the entry may be) so that only impossible
+    claims fail. An entry that names no delivery method is held to the
+    clock (`unstated_deliveries`): self-study credit from a word count and
+    an instructor's preparation are claimed by saying so."""
     cap = rules.program.max_per_activity if rules.program else None
     bound: Decimal | None = None
     university = university_credits(entry, rules)
@@ -85,13 +88,30 @@ def allowed_maximum(entry: CreditEntry, rules: CertRules) -> Decimal | None:
         bound = university
     elif entry.minutes is not None and rules.program is not None:
         program = rules.program
-        deliveries = [entry.delivery] if entry.delivery else [None, *program.estimate_by_delivery]
+        deliveries = [entry.delivery] if entry.delivery else unstated_deliveries(program)
         values = [_unrounded(entry.minutes, program.rule_for(d)) for d in deliveries]
         if values and None not in values:
             bound = max(values)
     if cap is not None:
         bound = cap if bound is None else min(bound, cap)
     return bound
+
+
+def unstated_deliveries(program) -> list[str | None]:
+    """The delivery methods an entry that names none may be, for bounding
+    its claims: the default rule and every method whose credit the clock
+    gives at face value — not one whose credit comes from elsewhere (NASBA
+    self-study: a word count) or that adds to the time (an instructor's
+    preparation). Otherwise any claim for an untagged CPA course would
+    pass as possible self-study (RULES E1: 100 minutes earn 2.0)."""
+    return [None, *(delivery for delivery, rule in program.estimate_by_delivery.items()
+                    if rule.bounds_claims and rule.claim_factor == 1)]
+
+
+def claimed_by_saying_so(program) -> list[str]:
+    """The delivery methods whose claims only an entry naming them may make."""
+    unstated = set(unstated_deliveries(program))
+    return [delivery for delivery in program.estimate_by_delivery if delivery not in unstated]
 
 
 def claim_fits(credits: Decimal, rule: EstimateRule) -> bool | None:
