@@ -17,7 +17,12 @@ from typing import Iterable
 from .problems import Problem, Source, error, warning
 from .yamlio import Node, Scalar, YMap, YSeq, describe
 
-ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would also take "cissp\n"
+ID_RE = re.compile(r"[a-z0-9-]+\Z")  # SPEC §2's certification id; \Z: `$` would also take "cissp\n"
+# Entries' and opportunities' ids (SPEC: "stable id", "unique"): page
+# addresses and anchors, so letters, digits, hyphens and underscores — no
+# dot or slash, which a path would read. Ids that differ only in case are
+# refused by validation: a file system that ignores case would mix their pages.
+ITEM_ID_RE = re.compile(r"[A-Za-z0-9_-]+\Z")
 # Digits are ASCII: `\d`, int(), Decimal() and date() also take ２０２６ and ٢٠٢٦,
 # which SPEC's ISO dates and decimals are not.
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
@@ -130,10 +135,12 @@ class MapReader:
         self.error(self.at(key), f"'{key}' must be a whole number from {minimum} to {maximum}, found {describe(node)}")
         return None
 
-    def ident(self, key: str, required: bool = False) -> str | None:
+    def ident(self, key: str, required: bool = False, item: bool = False) -> str | None:
+        """A certification or program id (`item`: an entry's or opportunity's)."""
         value = self.text(key, required)
-        if value is not None and not ID_RE.match(value):
-            self.error(self.at(key), f"'{key}' {value!r} is not a valid id: use lowercase letters, digits and single hyphens")
+        if value is not None and not (ITEM_ID_RE if item else ID_RE).match(value):
+            allowed = "letters, digits, hyphens and underscores" if item else "lowercase letters, digits and hyphens"
+            self.error(self.at(key), f"'{key}' {value!r} is not a valid id: use {allowed}")
             return None
         return value
 

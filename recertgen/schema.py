@@ -16,7 +16,8 @@ from .model import ANNUAL_BASES, DELIVERIES, UNITS
 from .records import certification, credit, opportunity, program, settings
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_PATTERN = r"^[a-z0-9-]+$"  # fields.ID_RE
+ITEM_ID_PATTERN = r"^[A-Za-z0-9_-]+$"  # fields.ITEM_ID_RE: entries and opportunities
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 KINDS = ("settings", "certification", "credit", "opportunity", "program")
@@ -35,8 +36,8 @@ def _text(description: str) -> dict:
     return {"type": "string", "minLength": 1, "description": description}
 
 
-def _id(description: str) -> dict:
-    return {"type": "string", "pattern": ID_PATTERN, "description": description}
+def _id(description: str, pattern: str = ID_PATTERN) -> dict:
+    return {"type": "string", "pattern": pattern, "description": description}
 
 
 def _object(properties: dict, keys: tuple[str, ...], required: tuple[str, ...] = (), **extra) -> dict:
@@ -161,7 +162,7 @@ def credit_entry_schema() -> dict:
         "proof_sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
         "submitted": {"type": "object", "propertyNames": {"pattern": ID_PATTERN}, "additionalProperties": _date("reported on")},
         "description": {"type": "string", "description": "Markdown (raw HTML is not rendered)"},
-        "id": _id("a stable id (default: from the file path)"),
+        "id": _id("a stable id (default: from the file path)", ITEM_ID_PATTERN),
         "semester_hours": _amount("university semester credit hours"),
         "quarter_hours": _amount("university quarter credit hours"),
     }
@@ -187,7 +188,7 @@ def credit_schema() -> dict:
 
 def opportunity_item_schema() -> dict:
     props = {
-        "id": _id("unique; used by `recertgen log ID`"),
+        "id": _id("unique; used by `recertgen log ID`", ITEM_ID_PATTERN),
         "title": _text("title"),
         "provider": _text("who offers it"),
         "url": {"type": "string", "pattern": "^https?://"},

@@ -275,11 +275,22 @@ def _s(amount) -> str:
 def check_entry_ids(ctx: Context) -> Iterable[Problem]:
     """An entry's id is its address on the site and in exports."""
     seen: dict[str, str] = {}
+    folded: dict[str, tuple[str, str]] = {}
     for entry in ctx.ledger.credits:
         if entry.id in seen:
             yield error(entry.at("id"), f"entry id '{entry.id}' is already used in {seen[entry.id]}")
         else:
             seen[entry.id] = entry.source.path
+            yield from _case_twin(folded, entry.id, entry.source.path, entry.at("id"), "entry")
+
+
+def _case_twin(folded: dict[str, tuple[str, str]], item_id: str, path: str, where, kind: str) -> Iterable[Problem]:
+    """An id that differs from an earlier one only in case: their pages
+    would be one file where the file system ignores case (macOS, Windows)."""
+    other = folded.setdefault(item_id.lower(), (item_id, path))
+    if other[0] != item_id:
+        yield error(where, f"{kind} id '{item_id}' differs only in case from '{other[0]}' in {other[1]}: "
+                           f"file systems that ignore case would mix their pages")
 
 
 SAME_ACTIVITY, SAME_PROOF = "the same activity (title, provider and date)", "the same proof file"  # how duplicates are said
@@ -523,11 +534,13 @@ def check_opportunities(ctx: Context) -> Iterable[Problem]:
     """Opportunity ids are page addresses and `recertgen log` arguments."""
     seen: dict[str, str] = {}
     targets = set(ctx.ledger.programs) | {c.id for c in ctx.ledger.certifications}
+    folded: dict[str, tuple[str, str]] = {}
     for opp in ctx.ledger.opportunities:
         if opp.id in seen:
             yield error(opp.at("id"), f"opportunity id '{opp.id}' is already used in {seen[opp.id]}")
         else:
             seen[opp.id] = opp.source.path
+            yield from _case_twin(folded, opp.id, opp.source.path, opp.at("id"), "opportunity")
         for target in opp.counts_toward:
             if target not in targets:
                 yield warning(opp.at("counts_toward"), f"counts_toward: '{target}' is neither a program nor a certification{did_you_mean(target, targets)}")

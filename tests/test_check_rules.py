@@ -79,7 +79,16 @@ CASES = {
     "unknown key": ({"ledger/credits/a.yaml": entry(titel="x")}, "ledger/credits/a.yaml", 6, 1, "warning", "unknown key 'titel' in a credit entry (did you mean 'title'?)"),
     "unknown certification": ({"ledger/credits/a.yaml": entry(counts_toward="[cisp]")}, "ledger/credits/a.yaml", 5, 17, "error", "unknown certification 'cisp' (did you mean 'cissp'?)"),
     "listed twice": ({"ledger/credits/a.yaml": entry(counts_toward="[cissp, cissp]")}, "ledger/credits/a.yaml", 5, 24, "error", "lists 'cissp' twice"),
-    "bad entry id": ({"ledger/credits/a.yaml": entry(id="Entry_1")}, "ledger/credits/a.yaml", 6, 5, "error", "not a valid id"),
+    "bad entry id": ({"ledger/credits/a.yaml": entry(id="entry/1")}, "ledger/credits/a.yaml", 6, 5, "error", "not a valid id"),
+    "entry id with a dot": ({"ledger/credits/a.yaml": entry(id="..")}, "ledger/credits/a.yaml", 6, 5, "error", "not a valid id"),
+    "entry ids differing only in case": (
+        {"ledger/credits/a.yaml": entry(id="CPE-001"), "ledger/credits/b.yaml": entry(id="cpe-001", title="Other")},
+        "ledger/credits/b.yaml", 6, 5, "error", "entry id 'cpe-001' differs only in case from 'CPE-001' in ledger/credits/a.yaml",
+    ),
+    "opportunity ids differing only in case": (
+        {"ledger/opportunities/a.yaml": "- {id: Web_2, title: A}\n- {id: web_2, title: B}\n"},
+        "ledger/opportunities/a.yaml", 2, 8, "error", "opportunity id 'web_2' differs only in case from 'Web_2'",
+    ),
     "duplicate entry id": (
         {"ledger/credits/a.yaml": entry(id="talk"), "ledger/credits/b.yaml": entry(id="talk", date="2025-04-01")},
         "ledger/credits/b.yaml", 6, 5, "error", "entry id 'talk' is already used",
@@ -675,3 +684,20 @@ def test_a_broken_certified_date_is_one_error_at_it(ledger):
     ledger.cert("c", "name: C\nprogram: isc2-cissp\ncertified: 2022-16-11\n")
     errors = [p for p in ledger.problems() if ": error: " in p]
     assert len(errors) == 1 and errors[0].startswith("ledger/certifications/c.yaml:3:") and "certified" in errors[0]
+
+
+def test_ids_the_spec_allows_are_taken_and_their_pages_built(ledger, tmp_path):
+    """SPEC §2: a certification id is `[a-z0-9-]+`; an entry's is a stable
+    id and an opportunity's unique — underscores and capitals included."""
+    from click.testing import CliRunner
+    from recertgen.cli import main
+
+    ledger.cert("x", "id: my--cert\nname: X\nprogram: isc2-cissp\ncertified: 2024-01-01\n")
+    ledger.credit("a", "id: CPE_2025-001\ntitle: T\nprovider: P\ndate: 2025-03-14\nhours: 2\ncounts_toward: [my--cert]\n")
+    ledger.write("ledger/opportunities/a.yaml", "- {id: sans_Webcast, title: A webcast, provider: SANS, hours: 1}\n")
+    assert ledger.problems() == []
+    result = CliRunner().invoke(main, ["build", str(ledger.root), "--out", str(tmp_path / "site"), "--as-of", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    assert 'id="CPE_2025-001"' in (tmp_path / "site/credits/CPE_2025-001/index.html").read_text()
+    assert (tmp_path / "site/opportunities/sans_Webcast/index.html").exists()
+    assert (tmp_path / "site/certifications/my--cert/index.html").exists()

@@ -26,7 +26,7 @@ def read_credit(node: YMap, rel: str, default_id: str, index: int | None, proble
     says it counts toward (`UnfinishedCredit`); or None."""
     r = MapReader(node, rel, problems, "a credit entry")
     r.unknown_keys(KEYS)
-    entry_id = r.ident("id") if r.has("id") else default_id
+    entry_id = r.ident("id", item=True) if r.has("id") else default_id
     title = r.text("title", required=True)
     provider = r.text("provider", required=True)
     date = r.date("date", required=True)

@@ -17,7 +17,7 @@ FORMATS = ("webinar", "course", "conference", "book", "podcast", "workshop", "ar
 def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportunity | None:
     r = MapReader(node, rel, problems, "an opportunity")
     r.unknown_keys(KEYS)
-    opp_id = r.ident("id", required=True)
+    opp_id = r.ident("id", required=True, item=True)
     title = r.text("title")
     if title is None:
         r.warn(r.here(), "opportunity has no 'title'; its id is shown instead")
