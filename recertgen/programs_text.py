@@ -21,7 +21,7 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
         but for the parts shown on lines of their own (`own_lines`)."""
         apart = tuple(f"{key}.{part}" for part in own_lines)
         tags = [p.confidence_of(key)] + [v for k, v in p.confidence.items() if k.startswith(key + ".") and not k.startswith(apart)]
-        return min(tags, key=_STRENGTH.index)
+        return _SHOWN.get(weakest := min(tags, key=_STRENGTH.index), weakest)
 
     lines = [
         f"{p.id}: {p.title} ({p.body})",
@@ -81,11 +81,12 @@ def describe_program(p: Program, with_sources: bool = True) -> str:
     if with_sources:
         lines.append("  sources:")
         lines.extend(f"    [{s.id}] {s.url}" + (f" — {s.supports}" if s.supports else "") for s in p.sources)
-    lines.append("  [confirmed] read at the issuer; [verify] secondary sources; [unconfirmed] a conservative default")
+    lines.append("  [confirmed] read at the issuer; [verify with the issuer] secondary sources only; [unconfirmed] a conservative default")
     return "\n".join(lines)
 
 
 _STRENGTH = ("unconfirmed", "verify", "confirmed")
+_SHOWN = {"verify": "verify with the issuer"}  # RULES.md: S rules are "marked 'verify with the issuer' in the output"
 
 
 def _num(value) -> str:
