@@ -111,12 +111,14 @@ class MapReader:
             self.error(self.at(key), f"'{key}' {message}")
         return value
 
-    def amount(self, key: str, required: bool = False, zero_ok: bool = False) -> Decimal | None:
+    def amount(self, key: str, required: bool = False, zero_ok: bool = False, duration: bool = False) -> Decimal | None:
+        """(`duration`: hours or minutes, which SPEC's two places for credit
+        amounts do not bind: a third of an hour is 0.333 hours.)"""
         node = self.raw(key)
         if node is None:
             self._missing(key, required)
             return None
-        value, message = as_amount(node, zero_ok=zero_ok)
+        value, message = as_amount(node, zero_ok=zero_ok, duration=duration)
         if message:
             self.error(self.at(key), f"'{key}' {message}")
         return value
@@ -252,8 +254,9 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
-def as_amount(node: Node, zero_ok: bool = False) -> tuple[Decimal | None, str | None]:
-    """A positive, finite decimal with at most two places, from its text."""
+def as_amount(node: Node, zero_ok: bool = False, duration: bool = False) -> tuple[Decimal | None, str | None]:
+    """A positive, finite decimal with at most two places (any number of
+    places for a `duration`), from its text."""
     if not isinstance(node, Scalar) or node.is_null:
         return None, f"must be a number, found {describe(node)}"
     text = node.text.strip()
@@ -268,6 +271,8 @@ def as_amount(node: Node, zero_ok: bool = False) -> tuple[Decimal | None, str | 
         return None, f"must be {'zero or more' if zero_ok else 'positive'}, found {text}"
     if value > MAX_AMOUNT:  # first: rounding a number of more than 28 digits to cents overflows the context
         return None, f"is implausibly large: {text}"
+    if duration:
+        return value, None
     if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
         return None, f"has more than two decimal places: {text}"
     return value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value, None

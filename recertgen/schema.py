@@ -27,9 +27,9 @@ def _date(description: str) -> dict:
     return {"type": "string", "pattern": DATE_PATTERN, "format": "date", "description": description}
 
 
-def _amount(description: str, zero: bool = False) -> dict:
+def _amount(description: str, zero: bool = False, duration: bool = False) -> dict:
     bound = {"minimum": 0} if zero else {"exclusiveMinimum": 0}
-    return {"type": "number", **bound, "maximum": 100000, "description": description + " (at most two decimal places)"}
+    return {"type": "number", **bound, "maximum": 100000, "description": description + ("" if duration else " (at most two decimal places)")}
 
 
 def _text(description: str) -> dict:
@@ -138,8 +138,8 @@ def credit_entry_schema() -> dict:
         "title": _text("activity title"),
         "provider": _text("who ran it"),
         "date": _date("completion date"),
-        "hours": _amount("duration in hours"),
-        "minutes": _amount("duration in minutes"),
+        "hours": _amount("duration in hours", duration=True),
+        "minutes": _amount("duration in minutes", duration=True),
         "counts_toward": {
             "description": "certification ids: a list (credits estimated), or id → credits, or id → {credits, category}; "
                            "a list may also hold {id: credits} items, and one id more than once to split an activity "
@@ -196,8 +196,8 @@ def opportunity_item_schema() -> dict:
         "delivery": {"enum": list(DELIVERIES)},
         "starts": _date("first day"),
         "ends": _date("last day"),
-        "hours": _amount("duration in hours"),
-        "minutes": _amount("duration in minutes"),
+        "hours": _amount("duration in hours", duration=True),
+        "minutes": _amount("duration in minutes", duration=True),
         "cost": {"type": ["string", "number"], "description": "'free' or text like '$1,295'"},
         "topics": {"type": "array", "items": {"type": "string"}},
         "counts_toward": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}, "description": "program or certification ids"},

@@ -701,3 +701,19 @@ def test_ids_the_spec_allows_are_taken_and_their_pages_built(ledger, tmp_path):
     assert 'id="CPE_2025-001"' in (tmp_path / "site/credits/CPE_2025-001/index.html").read_text()
     assert (tmp_path / "site/opportunities/sans_Webcast/index.html").exists()
     assert (tmp_path / "site/certifications/my--cert/index.html").exists()
+
+
+def test_a_duration_may_have_more_than_two_places(ledger):
+    """SPEC's two places bind credit amounts, not durations: a third of an
+    hour (0.333) or 1.005 hours is a duration, estimated exactly; an
+    amount of credits with three places is still refused."""
+    ledger.cert("c", "name: C\nprogram: cpa-ca\ncertified: 2024-08-01\n")
+    ledger.credit("a", "title: A\nprovider: P\ndate: 2025-03-14\nhours: 1.005\ncounts_toward: [c]\n")
+    ledger.credit("b", "title: B\nprovider: P\ndate: 2025-03-15\nminutes: 100.5\ncounts_toward: [c]\n")
+    ledger.write("ledger/opportunities/o.yaml", "id: o\ntitle: O\nhours: 0.333\n")
+    assert ledger.problems() == []
+    loaded = ledger.load()
+    assert sorted(str(e.minutes) for e in loaded.ledger.credits) == ["100.5", "60.300"]
+    assert str(loaded.ledger.opportunities[0].minutes) == "19.980"
+    ledger.credit("c", "title: C\nprovider: P\ndate: 2025-03-16\ncounts_toward: {c: 1.005}\n")
+    assert [p for p in ledger.problems() if "more than two decimal places" in p]

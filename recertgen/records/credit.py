@@ -97,8 +97,8 @@ def _has_university(r: MapReader) -> bool:
 
 
 def _duration(r: MapReader) -> Decimal | None:
-    hours = r.amount("hours")
-    minutes = r.amount("minutes")
+    hours = r.amount("hours", duration=True)
+    minutes = r.amount("minutes", duration=True)
     if r.has("hours") and r.has("minutes"):
         r.error(r.at("minutes"), "give 'hours' or 'minutes', not both")
         return None

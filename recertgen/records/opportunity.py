@@ -35,8 +35,8 @@ def read_opportunity(node: YMap, rel: str, problems: list[Problem]) -> Opportuni
     ends = r.date("ends")
     if starts and ends and ends < starts:
         r.error(r.at("ends"), f"opportunity ends ({ends}) before it starts ({starts})")
-    hours = r.amount("hours")
-    minutes = r.amount("minutes")
+    hours = r.amount("hours", duration=True)
+    minutes = r.amount("minutes", duration=True)
     if hours is not None and minutes is not None:
         r.error(r.at("minutes"), "give 'hours' or 'minutes', not both")
     if opp_id is None:
