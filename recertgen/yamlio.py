@@ -375,6 +375,9 @@ class _Builder:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    at_end = mark is exc.problem_mark and exc.context_mark is not None and mark.line >= len(text.splitlines())
+    if at_end:
+        mark = exc.context_mark  # the end of the file, which is no line: where what it ends began (an unclosed quote)
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
     lines = text.splitlines()
@@ -385,7 +388,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Problem:
     problem = _clean(exc.problem or "")
     context = _clean(exc.context or "")
     message = f"invalid YAML: {problem}" if problem else "invalid YAML"
-    if context and exc.context_mark and exc.context_mark is not mark:
+    if at_end and context:
+        inside = context.removeprefix("while scanning ").removeprefix("while parsing ")
+        message = f"invalid YAML: the file ends inside {inside} that starts here ({problem}): is something not closed?"
+    elif context and exc.context_mark and exc.context_mark is not mark:
         message += f" ({context} at line {exc.context_mark.line + 1})"
     return error(Source(rel, line, col), message)
 

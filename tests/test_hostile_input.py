@@ -22,7 +22,8 @@ BOMB = (
 # name: (bytes, line or None, message fragment)
 CASES = {
     "unclosed flow list": (b"title: [a, b\nprovider: x\n", 2, "invalid YAML"),
-    "unclosed quote": (b'title: "never closed\nprovider: x\n', 3, "invalid YAML"),
+    "unclosed quote": (b'title: "never closed\nprovider: x\n', 1, "invalid YAML: the file ends inside a quoted scalar that starts here"),
+    "unclosed list at the end": (b"title: x\ncounts_toward: [cissp\n", 2, "invalid YAML: the file ends inside a flow sequence"),
     "bad indentation": (b"title: x\n  provider: y\n date: z\n", 2, "invalid YAML"),
     "tab indentation": (b"title: x\ncounts_toward:\n\t- cissp\n", 3, "tab character"),
     "tab before key": (b"title: x\n\tprovider: y\n", 2, "tab character"),
