@@ -100,6 +100,25 @@ def test_csv_columns_rows_and_totals_match_summary(two_certs, cli):
     assert (book["category"], book["proof"], book["proof_sha256"]) == ("group-b", "https://example.org/notes", "")
 
 
+def test_an_entry_after_the_as_of_date_has_a_row_that_names_no_cycle(two_certs, cli):
+    """SPEC §2: an entry dated after the as-of date counts nowhere, so its
+    row names no cycle (as one outside every cycle), and each cycle's rows
+    still add up to summary.json's earned."""
+    two_certs.credit("2026/later", "title: Later\nprovider: P\ndate: 2026-11-20\nhours: 3\ncounts_toward: [cissp]\n")
+    site = build(cli, two_certs)
+    rows = read_csv(site / "audit.csv")
+    later = [r for r in rows if r["title"] == "Later"]
+    assert [(r["cycle_start"], r["cycle_end"], r["credits"]) for r in later] == [("", "", "3.00")]
+    summary = json.loads((site / "summary.json").read_text())
+    for cert in summary["certifications"]:
+        in_cycle = [r for r in rows if r["certification"] == cert["id"] and r["cycle_start"] == cert["cycle"]["start"]]
+        assert sum(Decimal(r["credits"]) for r in in_cycle) == Decimal(str(cert["earned"]))
+    result = cli("build", two_certs.root, "--as-of", "2026-11-21", "--out", two_certs.root / "site2")
+    assert result.exit_code == 0
+    later = [r for r in read_csv(two_certs.root / "site2/audit.csv") if r["title"] == "Later"]
+    assert later[0]["cycle_start"] == "2024-03-15"
+
+
 def test_texas_overlapping_windows_keep_distinct_calendar_ids_and_rows_go_to_the_reported_window(ledger, cli):
     """Texas windows overlap and a new licensee's share a first day: each
     calendar event keeps its own id (RFC 5545), and a row of the audit CSV

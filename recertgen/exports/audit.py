@@ -182,7 +182,11 @@ class RowMaker:
 def _row_cycle(cert: CertReport, day: dt.date, as_of: dt.date):
     """The cycle a row of this day goes with: the one holding it, and where
     yearly windows overlap (Texas), the reported one if it holds the day,
-    else the newest begun by the as-of date, else the newest."""
+    else the newest begun by the as-of date, else the newest. None after
+    the as-of date: such an entry counts nowhere yet (SPEC §2), so its row,
+    like one outside every cycle, names no cycle."""
+    if day > as_of:
+        return None
     holding = [r.cycle for r in cert.cycles if r.cycle.contains(day)]
     if len(holding) < 2:
         return holding[0] if holding else None
