@@ -53,7 +53,7 @@ def set_aside(folder: Path) -> None:
     """Moved out of the way, not deleted: removed at the end of the run.
     On this machine's ext4 (mounted without a journal) a file made within
     a minute or so of a mass deletion costs up to 30 times more system time
-    (the allocator steps around recently freed inodes), so deleting the
+    (most likely the allocator stepping around recently freed inodes), so deleting the
     previous site — 10,000 files — just before a cold build charged that
     build 3 s of system time and 2–3 s of wall time that a build in a fresh
     clone never pays (measured alternately, 2026-11-23)."""

@@ -686,17 +686,14 @@ def test_a_broken_certified_date_is_one_error_at_it(ledger):
     assert len(errors) == 1 and errors[0].startswith("ledger/certifications/c.yaml:3:") and "certified" in errors[0]
 
 
-def test_ids_the_spec_allows_are_taken_and_their_pages_built(ledger, tmp_path):
+def test_ids_the_spec_allows_are_taken_and_their_pages_built(ledger, cli, tmp_path):
     """SPEC §2: a certification id is `[a-z0-9-]+`; an entry's is a stable
     id and an opportunity's unique — underscores and capitals included."""
-    from click.testing import CliRunner
-    from recertgen.cli import main
-
     ledger.cert("x", "id: my--cert\nname: X\nprogram: isc2-cissp\ncertified: 2024-01-01\n")
     ledger.credit("a", "id: CPE_2025-001\ntitle: T\nprovider: P\ndate: 2025-03-14\nhours: 2\ncounts_toward: [my--cert]\n")
     ledger.write("ledger/opportunities/a.yaml", "- {id: sans_Webcast, title: A webcast, provider: SANS, hours: 1}\n")
     assert ledger.problems() == []
-    result = CliRunner().invoke(main, ["build", str(ledger.root), "--out", str(tmp_path / "site"), "--as-of", "2025-06-01"])
+    result = cli("build", ledger.root, "--out", tmp_path / "site", "--as-of", "2025-06-01")
     assert result.exit_code == 0, result.output
     assert 'id="CPE_2025-001"' in (tmp_path / "site/credits/CPE_2025-001/index.html").read_text()
     assert (tmp_path / "site/opportunities/sans_Webcast/index.html").exists()
